@@ -1,0 +1,131 @@
+"""Reads of the org chart. Every view that shows people goes through `staff_visible_to`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.models import User
+
+from .models import Membership, Staff, Unit
+
+
+def unit_get(*, code: str) -> Unit:
+    return Unit.objects.get(code=code)
+
+
+def _active_on(on_date: dt.date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}valid_from__lte": on_date}) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": on_date})
+    )
+
+
+def _within_units(paths: list[str], *, prefix: str = "unit__") -> Q:
+    """Q for "in one of these subtrees": a prefix match on the materialized path."""
+    if not paths:
+        return Q(pk__in=[])
+    return reduce(or_, (Q(**{f"{prefix}path__startswith": path}) for path in paths))
+
+
+def membership_list_in_unit_on(
+    *, unit: Unit, on_date: dt.date, include_descendants: bool = True
+) -> QuerySet[Membership]:
+    """Who was in `unit` (and its sub-units) on `on_date`: one query, whatever the tree size."""
+    unit_filter = _within_units([unit.path]) if include_descendants else Q(unit_id=unit.pk)
+    return (
+        Membership.objects.filter(unit_filter, _active_on(on_date))
+        .select_related("staff", "unit")
+        .order_by("staff__sort_key", "staff__code")
+    )
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a user may see: everything, or the subtrees of the units they head, plus themselves."""
+
+    everything: bool
+    unit_paths: tuple[str, ...]
+    own_staff_id: int | None
+
+    @property
+    def is_unit_head(self) -> bool:
+        return bool(self.unit_paths)
+
+
+def scope_for(*, user: User) -> Scope:
+    """One query (cached on the user object for the request)."""
+    cached = getattr(user, "_lantoa_scope", None)
+    if cached is not None:
+        return cached
+    if not user.is_authenticated:
+        scope = Scope(everything=False, unit_paths=(), own_staff_id=None)
+    elif user.is_superuser or user.is_office_admin:
+        scope = Scope(everything=True, unit_paths=(), own_staff_id=_own_staff_id(user))
+    else:
+        rows = list(
+            Unit.objects.filter(heads__user=user, is_active=True).order_by("path").values_list("path", "heads__id")
+        )
+        paths = _outermost([path for path, _staff_id in rows])
+        own = rows[0][1] if rows else _own_staff_id(user)
+        scope = Scope(everything=False, unit_paths=tuple(paths), own_staff_id=own)
+    user._lantoa_scope = scope
+    return scope
+
+
+def _own_staff_id(user: User) -> int | None:
+    return Staff.objects.filter(user=user).values_list("id", flat=True).first()
+
+
+def _outermost(paths: list[str]) -> list[str]:
+    """Drop paths that lie inside another path of the list (sorted input)."""
+    kept: list[str] = []
+    for path in sorted(paths):
+        if not any(path.startswith(parent) for parent in kept):
+            kept.append(path)
+    return kept
+
+
+def staff_visible_to(*, user: User, on_date: dt.date | None = None) -> QuerySet[Staff]:
+    """Staff the user may see: all for the Office, their unit trees for heads, themselves otherwise.
+
+    A unit head sees whoever has a membership in their subtree that is open on `on_date`
+    (today by default).
+    """
+    scope = scope_for(user=user)
+    if scope.everything:
+        return Staff.objects.all()
+    on_date = on_date or dt.date.today()
+    visible = Q(pk=scope.own_staff_id) if scope.own_staff_id else Q(pk__in=[])
+    if scope.unit_paths:
+        in_tree = Membership.objects.filter(_within_units(list(scope.unit_paths)), _active_on(on_date)).values(
+            "staff_id"
+        )
+        visible |= Q(pk__in=in_tree)
+    return Staff.objects.filter(visible)
+
+
+def access_staff(*, user: User, staff_id: int) -> Staff:
+    """The staff member if the user may see them; otherwise 404, never 403."""
+    try:
+        return staff_visible_to(user=user).get(pk=staff_id)
+    except Staff.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def units_visible_to(*, user: User) -> QuerySet[Unit]:
+    scope = scope_for(user=user)
+    if scope.everything:
+        return Unit.objects.all()
+    return Unit.objects.filter(_within_units(list(scope.unit_paths), prefix=""))
+
+
+def access_unit(*, user: User, unit_code: str) -> Unit:
+    try:
+        return units_visible_to(user=user).get(code=unit_code)
+    except Unit.DoesNotExist as exc:
+        raise Http404 from exc
