@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
+from core.text import fold_diacritics
 
 from .models import Membership, Staff, Unit
 
@@ -129,3 +130,50 @@ def access_unit(*, user: User, unit_code: str) -> Unit:
         return units_visible_to(user=user).get(code=unit_code)
     except Unit.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def _search_terms(query: str) -> list[str]:
+    """Fold the query exactly as `Staff.search_text` was folded, one term per word."""
+    return [term for term in fold_diacritics(query).split(" ") if term]
+
+
+def membership_list_current_visible(
+    *, user: User, query: str = "", unit: Unit | None = None, on_date: dt.date | None = None
+) -> QuerySet[Membership]:
+    """The memberships open on `on_date` (today by default) that the user may list, in Vietnamese name order.
+
+    The Office sees everyone; a unit head the subtrees of the units they head; anyone else
+    nobody (a learner has no people list). `unit` narrows to that unit and its sub-units: the
+    caller fetches it through `access_unit` so it is already inside the scope. Every word of
+    `query` must appear in the accent-folded name, code or email, so "thuy" finds "Thủy"
+    and "duc" finds "Đức". One query for the rows, whatever the roster size.
+    """
+    scope = scope_for(user=user)
+    on_date = on_date or dt.date.today()
+    memberships = Membership.objects.filter(_active_on(on_date))
+    if not scope.everything:
+        memberships = memberships.filter(_within_units(list(scope.unit_paths)))
+    if unit is not None:
+        memberships = memberships.filter(_within_units([unit.path]))
+    for term in _search_terms(query):
+        memberships = memberships.filter(staff__search_text__contains=term)
+    return memberships.select_related("staff", "unit").order_by("staff__sort_key", "staff__code")
+
+
+def membership_list_for_staff(*, staff: Staff) -> QuerySet[Membership]:
+    """A person's whole history, newest first, with the units in the same query."""
+    return Membership.objects.filter(staff=staff).select_related("unit").order_by("-valid_from", "-pk")
+
+
+def membership_current_among(*, memberships: list[Membership], on_date: dt.date | None = None) -> Membership | None:
+    """The membership open on `on_date` within an already fetched history (no query)."""
+    on_date = on_date or dt.date.today()
+    for membership in memberships:
+        if membership.valid_from <= on_date and (membership.valid_to is None or membership.valid_to >= on_date):
+            return membership
+    return None
+
+
+def unit_list_visible_choices(*, user: User) -> QuerySet[Unit]:
+    """Units the user may filter the people list by, in tree order (parents before children)."""
+    return units_visible_to(user=user).filter(is_active=True).order_by("path").only("code", "name", "depth", "path")
