@@ -1,0 +1,7 @@
+"""The admin app, with the Office-only site (kept apart: app configs load before models)."""
+
+from django.contrib.admin.apps import AdminConfig
+
+
+class LantoaAdminConfig(AdminConfig):
+    default_site = "core.admin_site.LantoaAdminSite"
