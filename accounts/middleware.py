@@ -1,5 +1,7 @@
 """Two-factor login is required for the Office and superusers (allauth MFA, TOTP)."""
 
+from urllib.parse import urlencode
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -24,5 +26,6 @@ class RequireMfaMiddleware:
             and not request.path.startswith(_ALLOWED_PREFIXES)
             and not user_has_mfa(user=user)
         ):
-            return redirect(reverse("mfa_activate_totp") + "?next=" + request.get_full_path())
+            # A page's own query string must survive as one `next` value.
+            return redirect(reverse("mfa_activate_totp") + "?" + urlencode({"next": request.get_full_path()}))
         return self.get_response(request)

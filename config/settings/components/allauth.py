@@ -14,15 +14,27 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# Nobody can sign up, so a reset request for an unknown address gets no email at all
+# (allauth would otherwise mail the stranger an invitation to sign up).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Lan Tỏa] "
-# allauth's default rate limits stay on (login failures, password reset, …); they
-# use the default cache, which is Redis in production.
+# Rate limits (allauth 65 keys; anything not listed keeps allauth's default, e.g.
+# "login": 30/m/ip, "manage_email", "reauthenticate"). They live in the default cache,
+# which must be shared between processes in production (Redis).
 ACCOUNT_RATE_LIMITS = {
+    # Failed logins: 10 a minute per IP, and 5 per 5 minutes per email address.
     "login_failed": "10/m/ip,5/5m/key",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
 }
+
+# Two-factor login (TOTP with recovery codes) is required for the Office and
+# superusers: `accounts.middleware.RequireMfaMiddleware` sends them to activation, and
+# `accounts.adapter.MFAAdapter` refuses to deactivate their authenticator.
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Lan Tỏa – Sở Tư pháp Đồng Nai"
+# Accept the code of the previous and next 30-second window: phones' clocks drift.
+MFA_TOTP_TOLERANCE = 1

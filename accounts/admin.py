@@ -1,0 +1,86 @@
+from allauth.mfa.models import Authenticator
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from orgchart.models import Staff
+
+from .models import User
+
+
+class UserCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "display_name")
+
+    def clean_email(self) -> str:
+        # Same normal form as `UserManager`, so "An@X.vn" and "an@x.vn" are one account.
+        return self.cleaned_data["email"].strip().lower()
+
+
+class UserEditForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Email accounts: no username, no first/last name; people's names live on the roster."""
+
+    form = UserEditForm
+    add_form = UserCreationForm
+    ordering = ("email",)
+    search_fields = ("email", "display_name", "staff__code", "staff__full_name")
+    list_display = (
+        "email",
+        "display_name",
+        "staff_member",
+        "is_office_admin",
+        "is_staff",
+        "is_superuser",
+        "has_two_factor",
+        "is_active",
+        "last_login",
+    )
+    list_filter = ("is_office_admin", "is_staff", "is_superuser", "is_active")
+    list_select_related = ("staff",)
+    readonly_fields = ("last_login", "date_joined")
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Personal info"), {"fields": ("display_name",)}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_office_admin", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "display_name", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
+
+    def get_queryset(self, request):
+        totp = Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
+        return super().get_queryset(request).annotate(totp_active=Exists(totp))
+
+    @admin.display(description=_("staff member"), ordering="staff__code")
+    def staff_member(self, user: User) -> str:
+        try:
+            return str(user.staff)
+        except Staff.DoesNotExist:
+            return "—"
+
+    @admin.display(boolean=True, description=_("two-factor login"), ordering="totp_active")
+    def has_two_factor(self, user: User) -> bool:
+        return user.totp_active
