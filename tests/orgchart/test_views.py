@@ -105,6 +105,20 @@ def test_no_match_says_so(client, unit_head, vp_people):
     assert "<table" not in response.content.decode()
 
 
+def test_the_query_is_escaped_when_echoed(client, unit_head, vp_people):
+    client.force_login(unit_head)
+    html = client.get(PEOPLE, {"q": '<script>alert("x")</script>'}).content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert" in html
+
+
+def test_an_overlong_query_is_cut_not_refused(client, unit_head, vp_people):
+    client.force_login(unit_head)
+    response = client.get(PEOPLE, {"q": "thuy" + " " * 96 + "x" * 500})
+    assert response.status_code == 200
+    assert set(_listed_names(response)) == {"Phạm Thị Bích Thủy"}
+
+
 # --- order ------------------------------------------------------------------------------------------------------
 
 
