@@ -1,0 +1,340 @@
+"""Reading spreadsheets into rows, and the cell rules every import shares.
+
+`read_table` turns an uploaded xlsx or UTF-8 csv into header → value dicts; `rows[i]`
+is spreadsheet row `i + 2` (the header is row 1), blank rows included so that numbers
+stay true. The services (`orgchart.services.units`, `…roster`) take those dicts — or
+the same dicts built by the admin from a tablib Dataset — and call `clean_rows` to
+match headers, normalise text and refuse legacy-encoded cells.
+
+Messages here are Vietnamese on purpose: the contract shows them to the Office as is.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+from core.text import detect_legacy_encoding, normalize_text
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+# An xlsx inflates about 5-20 times; anything far beyond is a zip bomb, not a roster.
+_MAX_INFLATION = 50
+_CSV_DELIMITERS = ",;\t"
+
+LEGACY_MESSAGES = {
+    "TCVN3": "Văn bản mã TCVN3 (font .VnTime) — hãy chuyển sang Unicode trước khi nhập",
+    "VNI": "Văn bản mã VNI (font VNI-Times) — hãy chuyển sang Unicode trước khi nhập",
+}
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One thing wrong with an import. `row` is the spreadsheet row number (header = 1)."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        if self.row is not None and self.column:
+            return f'Dòng {self.row}, cột "{self.column}": {self.message}'
+        if self.row is not None:
+            return f"Dòng {self.row}: {self.message}"
+        if self.column:
+            return f'Cột "{self.column}": {self.message}'
+        return self.message
+
+
+class ImportRefused(Exception):
+    """The file was refused; nothing was written. `problems` lists every reason."""
+
+    def __init__(self, problems: Iterable[ImportProblem]):
+        self.problems = list(problems)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return "\n".join(str(problem) for problem in self.problems)
+
+
+def _refuse(message: str) -> ImportRefused:
+    return ImportRefused([ImportProblem(row=None, column=None, message=message)])
+
+
+def _size_label(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+    return f"{max(1, size // 1024)} KB"
+
+
+# --- reading files -----------------------------------------------------------------
+
+
+def read_table(*, content: bytes, filename: str) -> list[dict[str, object]]:
+    """The rows of an xlsx (first sheet) or UTF-8 csv file as header → value dicts.
+
+    Raises `ImportRefused` for an empty, oversized, unreadable or wrongly typed file.
+    """
+    max_bytes = settings.LANTOA_IMPORT_MAX_BYTES
+    if not content:
+        raise _refuse("Tệp rỗng, không có dữ liệu.")
+    if len(content) > max_bytes:
+        raise _refuse(f"Tệp quá lớn ({_size_label(len(content))}); giới hạn là {_size_label(max_bytes)}.")
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if content.startswith(_OLE_MAGIC) or extension == "xls":
+        raise _refuse(
+            "Tệp Excel 97-2003 (.xls) không được hỗ trợ — hãy mở bằng Excel và lưu lại thành .xlsx hoặc CSV (UTF-8)."
+        )
+    if extension == "xlsx":
+        grid = _read_xlsx(content)
+    elif extension == "csv":
+        grid = _read_csv(content)
+    else:
+        raise _refuse(f'Định dạng tệp ".{extension}" không được hỗ trợ — chỉ nhận .xlsx hoặc .csv (UTF-8).')
+    return _grid_to_rows(grid)
+
+
+def read_file(*, path: str | Path) -> list[dict[str, object]]:
+    """`read_table` for a file on disk; the size is checked before anything is read."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > settings.LANTOA_IMPORT_MAX_BYTES:
+            raise _refuse(
+                f"Tệp quá lớn ({_size_label(size)}); giới hạn là {_size_label(settings.LANTOA_IMPORT_MAX_BYTES)}."
+            )
+        content = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise _refuse(f"Không tìm thấy tệp {path}.") from exc
+    except IsADirectoryError as exc:
+        raise _refuse(f"{path} là thư mục, không phải tệp.") from exc
+    except PermissionError as exc:
+        raise _refuse(f"Không có quyền đọc tệp {path}.") from exc
+    return read_table(content=content, filename=path.name)
+
+
+def _read_xlsx(content: bytes) -> Iterable[Sequence[object]]:
+    not_xlsx = "Tệp có đuôi .xlsx nhưng không phải là tệp Excel .xlsx hợp lệ"
+    if not content.startswith(_ZIP_MAGIC):
+        kind = "PDF" if content.startswith(b"%PDF") else None
+        raise _refuse(f"{not_xlsx} (nội dung là tệp {kind})." if kind else f"{not_xlsx}.")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        names = set(archive.namelist())
+        inflated = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise _refuse(f"{not_xlsx} (tệp nén bị hỏng).") from exc
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise _refuse(f"{not_xlsx} (tệp nén không chứa bảng tính Excel).")
+    if inflated > _MAX_INFLATION * max(len(content), 1) and inflated > settings.LANTOA_IMPORT_MAX_BYTES:
+        raise _refuse(f"{not_xlsx} (dữ liệu giải nén lớn bất thường).")
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        return list(_limited(sheet.iter_rows(values_only=True)))
+    except ImportRefused:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds (KeyError, XML errors, …) for a broken workbook
+        raise _refuse(f"{not_xlsx} (không đọc được: {type(exc).__name__}).") from exc
+
+
+def _read_csv(content: bytes) -> Iterable[Sequence[object]]:
+    if content.startswith(_ZIP_MAGIC) or b"\x00" in content[:4096]:
+        raise _refuse("Tệp có đuôi .csv nhưng không phải là văn bản CSV (có thể là tệp Excel — hãy đổi đuôi .xlsx).")
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = content[: exc.start].count(b"\n") + 1
+        raise ImportRefused(
+            [
+                ImportProblem(
+                    row=line,
+                    column=None,
+                    message="Tệp CSV không phải mã UTF-8 — hãy lưu lại bằng "
+                    '"CSV UTF-8 (Comma delimited)" trong Excel rồi nhập lại.',
+                )
+            ]
+        ) from exc
+    first_line = text.split("\n", 1)[0]
+    counts = {delimiter: first_line.count(delimiter) for delimiter in _CSV_DELIMITERS}
+    delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+    try:
+        return list(_limited(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)))
+    except csv.Error as exc:
+        raise _refuse(f"Tệp CSV bị lỗi định dạng: {exc}.") from exc
+
+
+def _limited(rows: Iterable[Sequence[object]]) -> Iterable[Sequence[object]]:
+    """Stop reading once the row limit is passed (blank trailing rows do not count)."""
+    max_rows = settings.LANTOA_IMPORT_MAX_ROWS
+    pending_blank = 0
+    count = 0
+    for row in rows:
+        if _is_blank(row):
+            pending_blank += 1
+            continue
+        for _ in range(pending_blank):
+            yield ()
+        pending_blank = 0
+        count += 1
+        if count > max_rows + 1:  # + the header row
+            raise _refuse(f"Tệp có quá nhiều dòng; giới hạn là {max_rows:,} dòng dữ liệu.".replace(",", "."))
+        yield row
+
+
+def _is_blank(row: Sequence[object]) -> bool:
+    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row)
+
+
+def _grid_to_rows(grid: Sequence[Sequence[object]]) -> list[dict[str, object]]:
+    if not grid or _is_blank(grid[0]):
+        raise _refuse("Không có dòng tiêu đề: dòng 1 của tệp phải chứa tên các cột.")
+    header = [normalize_text(cell) if cell is not None else "" for cell in grid[0]]
+    problems = []
+    seen: dict[str, int] = {}
+    for index, name in enumerate(header):
+        if not name:
+            continue
+        legacy = detect_legacy_encoding(name)
+        if legacy:
+            problems.append(ImportProblem(row=1, column=name, message=LEGACY_MESSAGES[legacy]))
+        key = name.casefold()
+        if key in seen:
+            problems.append(
+                ImportProblem(row=1, column=name, message=f"tên cột bị lặp (cột {seen[key] + 1} và {index + 1}).")
+            )
+        seen.setdefault(key, index)
+    if problems:
+        raise ImportRefused(problems)
+    rows = []
+    for cells in grid[1:]:
+        rows.append({name: (cells[i] if i < len(cells) else None) for i, name in enumerate(header) if name})
+    if not any(not _is_blank(list(row.values())) for row in rows):
+        raise _refuse("Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào.")
+    return rows
+
+
+# --- shared cell rules -----------------------------------------------------------------
+
+CODE_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,32}")
+_DATE_TEXT = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+@dataclass(frozen=True)
+class CleanRow:
+    """A non-blank input row: its spreadsheet number and its cells by canonical column name."""
+
+    number: int
+    cells: dict[str, object]
+
+    def text(self, column: str) -> str:
+        value = self.cells.get(column)
+        return value if isinstance(value, str) else cell_text(value)
+
+
+def cell_text(value: object) -> str:
+    """A cell as trimmed NFC text; whole numbers lose the ".0" a spreadsheet gives them."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().strftime("%d/%m/%Y") if value.time() == dt.time() else value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return normalize_text(str(value))
+
+
+def clean_rows(
+    *, rows: Sequence[dict[str, object]], required: Sequence[str], optional: Sequence[str] = ()
+) -> tuple[list[CleanRow], set[str], list[ImportProblem]]:
+    """Match headers (NFC, trimmed, case-insensitive), clean every cell, skip blank rows.
+
+    Returns the cleaned rows (keyed by the canonical column names), the set of columns
+    present and the problems found. A missing required column raises at once: nothing
+    else can be checked without it.
+    """
+    wanted = {name.casefold(): name for name in (*required, *optional)}
+    mapping: dict[str, str] = {}
+    for row in rows[:1] if rows else ():
+        for header in row:
+            canonical = wanted.get(normalize_text(str(header)).casefold())
+            if canonical:
+                mapping[str(header)] = canonical
+    # Rows from tablib or hand-built dicts might differ; look at every key once.
+    for row in rows[1:]:
+        for header in row:
+            if header not in mapping:
+                canonical = wanted.get(normalize_text(str(header)).casefold())
+                if canonical:
+                    mapping[str(header)] = canonical
+    present = set(mapping.values())
+    missing = [name for name in required if name not in present]
+    if not rows:
+        raise _refuse("Tệp không có dòng dữ liệu nào.")
+    if missing:
+        raise ImportRefused(
+            ImportProblem(row=1, column=name, message="thiếu cột bắt buộc này trong dòng tiêu đề.") for name in missing
+        )
+
+    problems: list[ImportProblem] = []
+    cleaned: list[CleanRow] = []
+    for index, row in enumerate(rows):
+        number = index + 2
+        cells: dict[str, object] = {}
+        blank = True
+        for header, value in row.items():
+            canonical = mapping.get(str(header))
+            if canonical is None:
+                continue
+            if isinstance(value, str):
+                value = normalize_text(value)
+                legacy = detect_legacy_encoding(value)
+                if legacy:
+                    problems.append(ImportProblem(row=number, column=canonical, message=LEGACY_MESSAGES[legacy]))
+            if value is not None and value != "":
+                blank = False
+            cells[canonical] = value
+        if not blank:
+            cleaned.append(CleanRow(number=number, cells=cells))
+    if not cleaned:
+        raise _refuse("Tệp không có dòng dữ liệu nào.")
+    return cleaned, present, problems
+
+
+def parse_code(value: str) -> str | None:
+    """A unit or staff code: letters, digits, dot, dash, underscore; at most 32."""
+    return value if CODE_PATTERN.fullmatch(value) else None
+
+
+def parse_date_cell(value: object) -> dt.date:
+    """A date from a date cell or dd/mm/yyyy text. Raises ValueError with a Vietnamese reason."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = cell_text(value)
+    match = _DATE_TEXT.fullmatch(text)
+    if not match:
+        raise ValueError(f'"{text}" không đúng dạng ngày dd/mm/yyyy (ví dụ 05/09/1985).')
+    day, month, year = (int(part) for part in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError as exc:
+        raise ValueError(f'"{text}" không phải là ngày có thật.') from exc
+
+
+def format_date(value: dt.date) -> str:
+    return value.strftime("%d/%m/%Y")

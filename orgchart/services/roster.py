@@ -1,0 +1,560 @@
+"""The roster import: the whole roster as of an effective date, reconciled with the history.
+
+New codes join, a changed unit is a move (the open membership ends the day before,
+a new one starts on the effective date), a changed position or category is recorded
+the same way, absent codes leave (end-dated, never deleted). Every problem is
+collected and the whole file is refused if there is one; otherwise everything is
+written in one transaction with a constant number of bulk queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from orgchart.importing import (
+    CleanRow,
+    ImportProblem,
+    ImportRefused,
+    clean_rows,
+    format_date,
+    parse_code,
+    parse_date_cell,
+)
+from orgchart.models import Membership, Staff, StaffCategory, Unit
+from orgchart.services import lock_orgchart_imports
+from orgchart.services.staff import EARLIEST_BIRTH_YEAR, staff_index_fields
+
+CODE = "Mã cán bộ"
+FULL_NAME = "Họ và tên"
+EMAIL = "Email"
+UNIT = "Mã đơn vị"
+POSITION = "Chức vụ"
+CATEGORY = "Đối tượng"
+COMMUNICATIONS = "Công tác truyền thông"
+BIRTH_DATE = "Ngày sinh"
+# Without an optional column the matching field of people already on file is left as it is.
+REQUIRED_COLUMNS = (CODE, FULL_NAME, UNIT, CATEGORY)
+OPTIONAL_COLUMNS = (EMAIL, POSITION, COMMUNICATIONS, BIRTH_DATE)
+
+CATEGORY_LABELS = {
+    StaffCategory.LEADER: "Lãnh đạo",
+    StaffCategory.CIVIL_SERVANT: "Công chức",
+    StaffCategory.PUBLIC_EMPLOYEE: "Viên chức",
+    StaffCategory.CONTRACT_WORKER: "Người lao động",
+}
+_CATEGORY_BY_LABEL = {label.casefold(): category for category, label in CATEGORY_LABELS.items()}
+_YES_NO = {"có": True, "không": False, "": False}
+
+_NAME_MAX = Staff._meta.get_field("full_name").max_length
+_POSITION_MAX = Membership._meta.get_field("position").max_length
+_EMAIL_MAX = Staff._meta.get_field("email").max_length
+BATCH_SIZE = 1000
+
+
+class ChangeKind:
+    JOINED = "joined"
+    MOVED = "moved"
+    UPDATED = "updated"
+    LEFT = "left"
+    UNCHANGED = "unchanged"
+
+
+@dataclass
+class RosterChange:
+    """What the import does (or would do) to one person; `row` is None for a leaver."""
+
+    row: int | None
+    code: str
+    full_name: str
+    kind: str
+    detail: str = ""
+
+
+@dataclass
+class RosterSummary:
+    effective_date: dt.date
+    joined: int = 0
+    moved: int = 0
+    updated: int = 0
+    left: int = 0
+    unchanged: int = 0
+    dry_run: bool = False
+    changes: list[RosterChange] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        ending = " (chạy thử, chưa ghi gì)." if self.dry_run else "."
+        return (
+            f"Danh sách cán bộ ngày {format_date(self.effective_date)}: {self.joined} mới, "
+            f"{self.moved} chuyển đơn vị, {self.updated} thay đổi thông tin, {self.left} nghỉ, "
+            f"{self.unchanged} không đổi{ending}"
+        )
+
+    def add(self, change: RosterChange) -> None:
+        self.changes.append(change)
+        setattr(self, change.kind, getattr(self, change.kind) + 1)
+
+
+@dataclass
+class _Entry:
+    """A valid roster row. Optional fields are None when their column is absent from the file."""
+
+    row: int
+    code: str
+    full_name: str
+    unit_id: int
+    unit_code: str
+    category: str
+    email: str | None
+    position: str | None
+    is_communications: bool | None
+    date_of_birth: dt.date | None
+    has_birth_date: bool
+
+
+@dataclass
+class _Plan:
+    new_staff: list[Staff] = field(default_factory=list)
+    new_staff_memberships: list[tuple[Staff, Membership]] = field(default_factory=list)
+    staff_updates: dict[int, Staff] = field(default_factory=dict)
+    email_releases: list[Staff] = field(default_factory=list)
+    closings: list[Membership] = field(default_factory=list)
+    rewrites: list[Membership] = field(default_factory=list)
+    openings: list[Membership] = field(default_factory=list)
+
+
+def roster_import(*, rows: list[dict[str, object]], effective_date: dt.date, dry_run: bool = False) -> RosterSummary:
+    """Reconcile the roster with the whole staff list as of `effective_date`.
+
+    `rows` are header → value dicts (`orgchart.importing.read_table`, or the admin's
+    Dataset); `rows[i]` is spreadsheet row `i + 2`. Raises `ImportRefused` listing every
+    problem, in which case nothing is written; with `dry_run` nothing is written either.
+    """
+    cleaned, present, problems = clean_rows(rows=rows, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS)
+    with transaction.atomic():
+        if not dry_run:
+            lock_orgchart_imports()
+        state = _Existing.load()
+        entries = _validate(cleaned=cleaned, present=present, state=state, problems=problems)
+        summary = RosterSummary(effective_date=effective_date, dry_run=dry_run)
+        plan = _Plan()
+        file_codes = {row.text(CODE).casefold() for row in cleaned if row.text(CODE)}
+        _reconcile_present(
+            entries=entries, state=state, on=effective_date, plan=plan, summary=summary, problems=problems
+        )
+        _reconcile_absent(
+            file_codes=file_codes, state=state, on=effective_date, plan=plan, summary=summary, problems=problems
+        )
+        if problems:
+            raise ImportRefused(sorted(problems, key=lambda p: (p.row is None, p.row or 0)))
+        if not dry_run:
+            _write(plan)
+    return summary
+
+
+class _Existing:
+    """Everything the reconciliation needs from the database, in four queries."""
+
+    def __init__(self, *, units, staff, open_memberships, history):
+        self.unit_by_code: dict[str, tuple[int, bool]] = {code: (pk, active) for pk, code, active in units}
+        self.unit_by_folded: dict[str, str] = {}
+        for code in self.unit_by_code:
+            self.unit_by_folded.setdefault(code.casefold(), code)
+        self.unit_code_by_id = {pk: code for pk, code, _active in units}
+        self.staff_by_code: dict[str, Staff] = {}
+        self.staff_by_email: dict[str, Staff] = {}
+        for person in staff:
+            self.staff_by_code.setdefault(person.code.casefold(), person)
+            if person.email:
+                self.staff_by_email[person.email.lower()] = person
+        self.open_by_staff: dict[int, Membership] = {m.staff_id: m for m in open_memberships}
+        self.history: dict[int, tuple[dt.date | None, dt.date | None]] = {
+            row["staff_id"]: (row["last_from"], row["last_to"]) for row in history
+        }
+
+    @classmethod
+    def load(cls) -> _Existing:
+        return cls(
+            units=list(Unit.objects.values_list("id", "code", "is_active")),
+            staff=list(Staff.objects.only("id", "code", "full_name", "email", "date_of_birth", "is_communications")),
+            open_memberships=list(
+                Membership.objects.filter(valid_to__isnull=True)
+                .only("id", "staff_id", "unit_id", "position", "category", "valid_from", "valid_to")
+                .order_by()
+            ),
+            history=list(
+                Membership.objects.order_by()
+                .values("staff_id")
+                .annotate(last_from=Max("valid_from"), last_to=Max("valid_to"))
+            ),
+        )
+
+    def unit(self, code: str) -> tuple[str, int, bool] | None:
+        exact = code if code in self.unit_by_code else self.unit_by_folded.get(code.casefold())
+        if exact is None:
+            return None
+        pk, active = self.unit_by_code[exact]
+        return exact, pk, active
+
+
+def _validate(
+    *, cleaned: Sequence[CleanRow], present: set[str], state: _Existing, problems: list[ImportProblem]
+) -> list[_Entry]:
+    today = timezone.localdate()
+    first_row_of_code: dict[str, int] = {}
+    first_row_of_email: dict[str, int] = {}
+    entries: list[_Entry] = []
+    file_codes = {row.text(CODE).casefold() for row in cleaned}
+    for row in cleaned:
+        row_problems: list[ImportProblem] = []
+
+        def refuse(column: str, message: str, _row=row, _problems=row_problems) -> None:
+            _problems.append(ImportProblem(row=_row.number, column=column, message=message))
+
+        code = row.text(CODE)
+        if not code:
+            refuse(CODE, "bắt buộc, không được để trống.")
+        elif not parse_code(code):
+            refuse(
+                CODE,
+                f'"{code}" không hợp lệ: chỉ gồm chữ cái không dấu, chữ số, dấu chấm, gạch ngang, gạch dưới '
+                "(tối đa 32 ký tự).",
+            )
+        elif code.casefold() in first_row_of_code:
+            refuse(CODE, f'mã "{code}" trùng với dòng {first_row_of_code[code.casefold()]}.')
+        else:
+            first_row_of_code[code.casefold()] = row.number
+
+        full_name = row.text(FULL_NAME)
+        if not full_name:
+            refuse(FULL_NAME, "bắt buộc, không được để trống.")
+        elif len(full_name) > _NAME_MAX:
+            refuse(FULL_NAME, f"dài {len(full_name)} ký tự, tối đa {_NAME_MAX}.")
+
+        email = None
+        if EMAIL in present:
+            email = row.text(EMAIL).lower()
+            if email:
+                try:
+                    validate_email(email)
+                    if len(email) > _EMAIL_MAX:
+                        raise ValidationError("too long")
+                except ValidationError:
+                    refuse(EMAIL, f'"{email}" không phải là địa chỉ email hợp lệ.')
+                else:
+                    holder = state.staff_by_email.get(email)
+                    if email in first_row_of_email:
+                        refuse(EMAIL, f'email "{email}" trùng với dòng {first_row_of_email[email]}.')
+                    elif (
+                        holder is not None
+                        and holder.code.casefold() != code.casefold()
+                        and holder.code.casefold() not in file_codes
+                    ):
+                        # People absent from the file keep their record, and so their email.
+                        refuse(EMAIL, f'email "{email}" đã là email của cán bộ {holder.code} ({holder.full_name}).')
+                    first_row_of_email.setdefault(email, row.number)
+
+        unit_code = row.text(UNIT)
+        unit = None
+        if not unit_code:
+            refuse(UNIT, "bắt buộc, không được để trống.")
+        else:
+            unit = state.unit(unit_code)
+            if unit is None:
+                refuse(UNIT, f'không có đơn vị nào mã "{unit_code}" — hãy nhập danh sách đơn vị trước.')
+            elif not unit[2]:
+                refuse(UNIT, f'đơn vị "{unit[0]}" đã ngừng hoạt động.')
+
+        position = None
+        if POSITION in present:
+            position = row.text(POSITION)
+            if len(position) > _POSITION_MAX:
+                refuse(POSITION, f"dài {len(position)} ký tự, tối đa {_POSITION_MAX}.")
+
+        category_text = row.text(CATEGORY)
+        category = _CATEGORY_BY_LABEL.get(category_text.casefold())
+        if not category_text:
+            refuse(CATEGORY, "bắt buộc, không được để trống.")
+        elif category is None:
+            refuse(CATEGORY, f'"{category_text}" không hợp lệ; chỉ nhận: {", ".join(CATEGORY_LABELS.values())}.')
+
+        is_communications = None
+        if COMMUNICATIONS in present:
+            flag = row.text(COMMUNICATIONS)
+            is_communications = _YES_NO.get(flag.casefold())
+            if is_communications is None:
+                refuse(COMMUNICATIONS, f'"{flag}" không hợp lệ; chỉ nhận "Có", "Không" hoặc để trống.')
+
+        date_of_birth = None
+        raw_birth = row.cells.get(BIRTH_DATE)
+        if BIRTH_DATE in present and raw_birth not in (None, ""):
+            try:
+                date_of_birth = parse_date_cell(raw_birth)
+            except ValueError as exc:
+                refuse(BIRTH_DATE, str(exc))
+            else:
+                if date_of_birth >= today:
+                    refuse(BIRTH_DATE, f"{format_date(date_of_birth)} chưa đến — ngày sinh phải ở trong quá khứ.")
+                elif date_of_birth.year < EARLIEST_BIRTH_YEAR:
+                    refuse(BIRTH_DATE, f"{format_date(date_of_birth)} trước năm {EARLIEST_BIRTH_YEAR}.")
+
+        if row_problems:
+            problems.extend(row_problems)
+            continue
+        entries.append(
+            _Entry(
+                row=row.number,
+                code=code,
+                full_name=full_name,
+                unit_id=unit[1],
+                unit_code=unit[0],
+                category=category,
+                email=email,
+                position=position,
+                is_communications=is_communications,
+                date_of_birth=date_of_birth,
+                has_birth_date=BIRTH_DATE in present,
+            )
+        )
+    return entries
+
+
+def _personal_changes(*, person: Staff, entry: _Entry) -> dict[str, tuple[object, object]]:
+    """Field → (old, new) for the staff member's own record."""
+    changes: dict[str, tuple[object, object]] = {}
+    if person.full_name != entry.full_name:
+        changes["full_name"] = (person.full_name, entry.full_name)
+    if entry.email is not None and person.email.lower() != entry.email:
+        changes["email"] = (person.email, entry.email)
+    if entry.has_birth_date and person.date_of_birth != entry.date_of_birth:
+        changes["date_of_birth"] = (person.date_of_birth, entry.date_of_birth)
+    if entry.is_communications is not None and person.is_communications != entry.is_communications:
+        changes["is_communications"] = (person.is_communications, entry.is_communications)
+    return changes
+
+
+_FIELD_LABELS = {
+    "full_name": "Họ và tên",
+    "email": "Email",
+    "date_of_birth": "Ngày sinh",
+    "is_communications": "Công tác truyền thông",
+    "position": "Chức vụ",
+    "category": "Đối tượng",
+}
+
+
+def _shown(name: str, value: object) -> str:
+    if value is None or value == "":
+        return "(trống)"
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, dt.date):
+        return format_date(value)
+    if name == "category":
+        return CATEGORY_LABELS.get(value, str(value))
+    return str(value)
+
+
+def _describe(changes: dict[str, tuple[object, object]]) -> str:
+    return "; ".join(
+        f"{_FIELD_LABELS[name]}: {_shown(name, old)} → {_shown(name, new)}" for name, (old, new) in changes.items()
+    )
+
+
+def _reconcile_present(
+    *,
+    entries: Sequence[_Entry],
+    state: _Existing,
+    on: dt.date,
+    plan: _Plan,
+    summary: RosterSummary,
+    problems: list[ImportProblem],
+) -> None:
+    day_before = on - dt.timedelta(days=1)
+    for entry in entries:
+        person = state.staff_by_code.get(entry.code.casefold())
+        if person is None:
+            person = Staff(
+                code=entry.code,
+                full_name=entry.full_name,
+                email=entry.email or "",
+                date_of_birth=entry.date_of_birth,
+                is_communications=bool(entry.is_communications),
+                **staff_index_fields(full_name=entry.full_name, code=entry.code, email=entry.email or ""),
+            )
+            plan.new_staff.append(person)
+            plan.new_staff_memberships.append((person, _membership(entry=entry, staff=None, on=on)))
+            summary.add(RosterChange(entry.row, entry.code, entry.full_name, ChangeKind.JOINED, _joined_detail(entry)))
+            continue
+
+        last_from, last_to = state.history.get(person.pk, (None, None))
+        if last_from is not None and on < last_from:
+            problems.append(
+                ImportProblem(
+                    row=entry.row,
+                    column=CODE,
+                    message=f"ngày hiệu lực {format_date(on)} sớm hơn thay đổi gần nhất đã ghi cho cán bộ "
+                    f"{person.code} (từ ngày {format_date(last_from)}) — hãy nhập các danh sách theo thứ tự thời gian.",
+                )
+            )
+            continue
+        current = state.open_by_staff.get(person.pk)
+        personal = _personal_changes(person=person, entry=entry)
+        position = entry.position if entry.position is not None else (current.position if current else "")
+
+        if current is None:
+            if last_to is not None and on <= last_to:
+                problems.append(
+                    ImportProblem(
+                        row=entry.row,
+                        column=CODE,
+                        message=f"cán bộ {person.code} đã được ghi nghỉ từ ngày "
+                        f"{format_date(last_to + dt.timedelta(days=1))}; "
+                        f"ngày hiệu lực {format_date(on)} phải sau ngày {format_date(last_to)}.",
+                    )
+                )
+                continue
+            plan.openings.append(_membership(entry=entry, staff=person, on=on, position=position))
+            detail = "Trở lại: " + _joined_detail(entry, position=position)
+            kind = ChangeKind.JOINED
+        else:
+            old_unit_code = state.unit_code_by_id[current.unit_id]
+            membership_changes: dict[str, tuple[object, object]] = {}
+            if current.position != position:
+                membership_changes["position"] = (current.position, position)
+            if current.category != entry.category:
+                membership_changes["category"] = (current.category, entry.category)
+            moved = current.unit_id != entry.unit_id
+            if moved or membership_changes:
+                if current.valid_from == on:
+                    # Already changed today: correct today's record rather than leave a zero-length one.
+                    current.unit_id, current.position, current.category = entry.unit_id, position, entry.category
+                    plan.rewrites.append(current)
+                else:
+                    current.valid_to = day_before
+                    plan.closings.append(current)
+                    plan.openings.append(_membership(entry=entry, staff=person, on=on, position=position))
+            if moved:
+                kind = ChangeKind.MOVED
+                detail = "; ".join(
+                    [f"{old_unit_code} → {entry.unit_code}"]
+                    + ([_describe(membership_changes)] if membership_changes else [])
+                )
+            elif membership_changes or personal:
+                kind = ChangeKind.UPDATED
+                detail = _describe({**membership_changes, **personal})
+            else:
+                kind, detail = ChangeKind.UNCHANGED, ""
+            if moved and personal:
+                detail = f"{detail}; {_describe(personal)}"
+
+        if personal:
+            for name, (_old, new) in personal.items():
+                setattr(person, name, new)
+            if "email" in personal and personal["email"][0]:
+                plan.email_releases.append(person)
+            for name, value in staff_index_fields(
+                full_name=person.full_name, code=person.code, email=person.email
+            ).items():
+                setattr(person, name, value)
+            plan.staff_updates[person.pk] = person
+        summary.add(RosterChange(entry.row, person.code, entry.full_name, kind, detail))
+
+
+def _joined_detail(entry: _Entry, *, position: str | None = None) -> str:
+    position = entry.position if position is None else position
+    return f"→ {entry.unit_code}" + (f", {position}" if position else "")
+
+
+def _membership(*, entry: _Entry, staff: Staff | None, on: dt.date, position: str | None = None) -> Membership:
+    return Membership(
+        staff=staff,
+        unit_id=entry.unit_id,
+        position=(entry.position or "") if position is None else position,
+        category=entry.category,
+        valid_from=on,
+    )
+
+
+def _reconcile_absent(
+    *,
+    file_codes: set[str],
+    state: _Existing,
+    on: dt.date,
+    plan: _Plan,
+    summary: RosterSummary,
+    problems: list[ImportProblem],
+) -> None:
+    day_before = on - dt.timedelta(days=1)
+    for folded, person in state.staff_by_code.items():
+        if folded in file_codes:
+            continue
+        current = state.open_by_staff.get(person.pk)
+        who = f"Cán bộ {person.code} ({person.full_name}) không có trong tệp"
+        if current is None:
+            _last_from, last_to = state.history.get(person.pk, (None, None))
+            if last_to is not None and on <= last_to:
+                problems.append(
+                    ImportProblem(
+                        row=None,
+                        column=None,
+                        message=f"{who} nhưng đã được ghi là còn công tác đến ngày {format_date(last_to)}; "
+                        f"ngày hiệu lực {format_date(on)} phải sau ngày đó.",
+                    )
+                )
+            continue
+        unit_code = state.unit_code_by_id[current.unit_id]
+        if current.valid_from >= on:
+            when = "từ chính ngày hiệu lực" if current.valid_from == on else "từ ngày"
+            problems.append(
+                ImportProblem(
+                    row=None,
+                    column=None,
+                    message=f"{who} nhưng đã được ghi vào đơn vị {unit_code} {when} {format_date(current.valid_from)}; "
+                    f"không thể ghi nghỉ từ ngày {format_date(on)}.",
+                )
+            )
+            continue
+        current.valid_to = day_before
+        plan.closings.append(current)
+        summary.add(
+            RosterChange(
+                None, person.code, person.full_name, ChangeKind.LEFT, f"{unit_code} → nghỉ từ {format_date(on)}"
+            )
+        )
+
+
+def _write(plan: _Plan) -> None:
+    # The email index is unique per row as rows are updated (PostgreSQL): release changed
+    # emails first so two people can swap theirs, or a newcomer take a leaver's old one.
+    if plan.email_releases:
+        released = [Staff(pk=person.pk, email="") for person in plan.email_releases]
+        Staff.objects.bulk_update(released, ["email"], batch_size=BATCH_SIZE)
+    if plan.staff_updates:
+        Staff.objects.bulk_update(
+            list(plan.staff_updates.values()),
+            ["full_name", "email", "date_of_birth", "is_communications", "sort_key", "search_text"],
+            batch_size=BATCH_SIZE,
+        )
+    if plan.new_staff:
+        Staff.objects.bulk_create(plan.new_staff, batch_size=BATCH_SIZE)
+        if any(person.pk is None for person in plan.new_staff):  # a backend that cannot return ids
+            ids = dict(Staff.objects.filter(code__in=[p.code for p in plan.new_staff]).values_list("code", "id"))
+            for person in plan.new_staff:
+                person.pk = ids[person.code]
+    for person, membership in plan.new_staff_memberships:
+        membership.staff = person
+        plan.openings.append(membership)
+    if plan.closings:
+        Membership.objects.bulk_update(plan.closings, ["valid_to"], batch_size=BATCH_SIZE)
+    if plan.rewrites:
+        Membership.objects.bulk_update(plan.rewrites, ["unit", "position", "category"], batch_size=BATCH_SIZE)
+    if plan.openings:
+        Membership.objects.bulk_create(plan.openings, batch_size=BATCH_SIZE)

@@ -1,0 +1,220 @@
+"""read_table: xlsx and csv into header → value dicts; every kind of unreadable file is refused."""
+
+import datetime as dt
+import io
+import zipfile
+
+import pytest
+from django.test import override_settings
+
+from orgchart.importing import ImportProblem, ImportRefused, clean_rows, parse_date_cell, read_file, read_table
+
+from .files import ROSTER_HEADER, csv_bytes, xlsx_bytes
+
+
+def refusal(content: bytes, filename: str) -> list[str]:
+    with pytest.raises(ImportRefused) as caught:
+        read_table(content=content, filename=filename)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def test_xlsx_rows_keep_spreadsheet_numbering_and_cell_types():
+    content = xlsx_bytes(
+        [
+            ["Mã cán bộ", "Họ và tên", "Ngày sinh", "Số"],
+            ["CB1", "Nguyễn Văn An", dt.datetime(1985, 9, 5), 12.0],
+            [None, None, None, None],
+            ["CB2", "Trần Thị Bình", "05/09/1990", 7],
+            [None, None, None, None],
+        ]
+    )
+    rows = read_table(content=content, filename="Danh sach.XLSX")
+    # rows[i] is spreadsheet row i + 2: the blank row 3 stays, trailing blanks go.
+    assert len(rows) == 3
+    assert rows[0] == {"Mã cán bộ": "CB1", "Họ và tên": "Nguyễn Văn An", "Ngày sinh": dt.datetime(1985, 9, 5), "Số": 12}
+    assert rows[1] == {"Mã cán bộ": None, "Họ và tên": None, "Ngày sinh": None, "Số": None}
+    assert rows[2]["Mã cán bộ"] == "CB2"
+
+
+def test_csv_with_bom_and_semicolons_is_read():
+    content = "\ufeff" + "Mã cán bộ;Họ và tên\r\nCB1;Nguyễn Văn An\r\nCB2;Lê Thị Hoa\r\n"
+    rows = read_table(content=content.encode("utf-8"), filename="roster.csv")
+    assert rows == [
+        {"Mã cán bộ": "CB1", "Họ và tên": "Nguyễn Văn An"},
+        {"Mã cán bộ": "CB2", "Họ và tên": "Lê Thị Hoa"},
+    ]
+
+
+def test_header_is_nfc_and_trimmed():
+    decomposed = "  Ma\u0303 ca\u0301n bo\u0323\u0302  "
+    rows = read_table(content=csv_bytes([[decomposed, "Email"], ["CB1", ""]]), filename="r.csv")
+    assert list(rows[0]) == ["Mã cán bộ", "Email"]
+
+
+def test_empty_file_is_refused():
+    assert refusal(b"", "roster.xlsx") == ["Tệp rỗng, không có dữ liệu."]
+
+
+def test_header_only_file_is_refused():
+    assert refusal(csv_bytes([ROSTER_HEADER]), "roster.csv") == ["Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào."]
+
+
+def test_missing_header_row_is_refused():
+    content = xlsx_bytes([[None, None], ["CB1", "Nguyễn Văn An"]])
+    assert refusal(content, "roster.xlsx") == ["Không có dòng tiêu đề: dòng 1 của tệp phải chứa tên các cột."]
+
+
+def test_duplicate_header_is_refused():
+    problems = refusal(csv_bytes([["Email", "email"], ["a@b.vn", "c@d.vn"]]), "r.csv")
+    assert problems == ['Dòng 1, cột "email": tên cột bị lặp (cột 1 và 2).']
+
+
+def test_pdf_renamed_xlsx_is_refused():
+    problems = refusal(b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n", "roster.xlsx")
+    assert problems == ["Tệp có đuôi .xlsx nhưng không phải là tệp Excel .xlsx hợp lệ (nội dung là tệp PDF)."]
+
+
+def test_csv_renamed_xlsx_is_refused():
+    problems = refusal(csv_bytes([ROSTER_HEADER, ["CB1"]]), "roster.xlsx")
+    assert problems == ["Tệp có đuôi .xlsx nhưng không phải là tệp Excel .xlsx hợp lệ."]
+
+
+def test_zip_that_is_not_a_workbook_is_refused():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<document/>")
+    problems = refusal(buffer.getvalue(), "roster.xlsx")
+    assert problems == [
+        "Tệp có đuôi .xlsx nhưng không phải là tệp Excel .xlsx hợp lệ (tệp nén không chứa bảng tính Excel)."
+    ]
+
+
+def test_truncated_xlsx_is_refused():
+    content = xlsx_bytes([ROSTER_HEADER, ["CB1"]])
+    problems = refusal(content[: len(content) // 2], "roster.xlsx")
+    assert len(problems) == 1
+    assert problems[0].startswith("Tệp có đuôi .xlsx nhưng không phải là tệp Excel .xlsx hợp lệ")
+
+
+def test_broken_workbook_inside_a_valid_zip_is_refused():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "this is not xml")
+    problems = refusal(buffer.getvalue(), "roster.xlsx")
+    assert len(problems) == 1
+    assert problems[0].startswith("Tệp có đuôi .xlsx nhưng không phải là tệp Excel .xlsx hợp lệ (không đọc được")
+
+
+@pytest.mark.parametrize("filename", ["roster.xls", "roster.xlsx"])
+def test_old_excel_ole_file_is_refused(filename):
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+    assert refusal(ole, filename) == [
+        "Tệp Excel 97-2003 (.xls) không được hỗ trợ — hãy mở bằng Excel và lưu lại thành .xlsx hoặc CSV (UTF-8)."
+    ]
+
+
+@pytest.mark.parametrize("filename", ["roster.pdf", "roster.txt", "roster"])
+def test_other_extensions_are_refused(filename):
+    problems = refusal(b"Ma can bo\nCB1\n", filename)
+    assert problems[0].startswith("Định dạng tệp")
+    assert problems[0].endswith("không được hỗ trợ — chỉ nhận .xlsx hoặc .csv (UTF-8).")
+
+
+def test_xlsx_renamed_csv_is_refused():
+    problems = refusal(xlsx_bytes([ROSTER_HEADER]), "roster.csv")
+    assert problems == ["Tệp có đuôi .csv nhưng không phải là văn bản CSV (có thể là tệp Excel — hãy đổi đuôi .xlsx)."]
+
+
+def test_non_utf8_csv_is_refused_with_the_line():
+    # Excel's "CSV (Comma delimited)" on a Vietnamese Windows writes windows-1258.
+    content = "Ma can bo,Ho va ten\nCB1,Lê Văn Tâm\n".encode("cp1258")
+    problems = refusal(content, "roster.csv")
+    assert problems == [
+        'Dòng 2: Tệp CSV không phải mã UTF-8 — hãy lưu lại bằng "CSV UTF-8 (Comma delimited)" trong Excel rồi nhập lại.'
+    ]
+
+
+@override_settings(LANTOA_IMPORT_MAX_BYTES=2048)
+def test_oversized_file_is_refused_before_reading():
+    content = csv_bytes([ROSTER_HEADER, *[[f"CB{n}", "Nguyễn Văn An"] for n in range(200)]])
+    assert len(content) > 2048
+    assert refusal(content, "roster.csv") == [f"Tệp quá lớn ({len(content) // 1024} KB); giới hạn là 2 KB."]
+
+
+@override_settings(LANTOA_IMPORT_MAX_BYTES=2048)
+def test_oversized_file_on_disk_is_refused(tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_bytes(b"x" * 5000)
+    with pytest.raises(ImportRefused) as caught:
+        read_file(path=path)
+    assert str(caught.value) == "Tệp quá lớn (4 KB); giới hạn là 2 KB."
+
+
+@override_settings(LANTOA_IMPORT_MAX_ROWS=3)
+def test_too_many_rows_is_refused():
+    content = xlsx_bytes([ROSTER_HEADER, *[[f"CB{n}"] for n in range(4)]])
+    assert refusal(content, "roster.xlsx") == ["Tệp có quá nhiều dòng; giới hạn là 3 dòng dữ liệu."]
+    # Exactly at the limit is fine.
+    assert len(read_table(content=xlsx_bytes([ROSTER_HEADER, *[[f"CB{n}"] for n in range(3)]]), filename="r.xlsx")) == 3
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ImportRefused) as caught:
+        read_file(path=tmp_path / "khong-co.xlsx")
+    assert str(caught.value).startswith("Không tìm thấy tệp")
+
+
+def test_problem_and_refusal_text():
+    assert str(ImportProblem(row=7, column="Ngày sinh", message="sai.")) == 'Dòng 7, cột "Ngày sinh": sai.'
+    assert str(ImportProblem(row=7, column=None, message="sai.")) == "Dòng 7: sai."
+    assert str(ImportProblem(row=None, column="Email", message="sai.")) == 'Cột "Email": sai.'
+    assert str(ImportProblem(row=None, column=None, message="Tệp rỗng.")) == "Tệp rỗng."
+    refused = ImportRefused([ImportProblem(2, "A", "x."), ImportProblem(3, "B", "y.")])
+    assert str(refused) == 'Dòng 2, cột "A": x.\nDòng 3, cột "B": y.'
+
+
+def test_clean_rows_matches_headers_and_flags_legacy_text():
+    rows = [
+        {" MÃ CÁN BỘ ": " CB1 ", "Họ và tên": "Nguyễn  Văn\u00a0An", "Ghi chú": "Hµ Néi"},
+        {" MÃ CÁN BỘ ": None, "Họ và tên": "  ", "Ghi chú": "bỏ qua"},
+        {" MÃ CÁN BỘ ": "CB2", "Họ và tên": "Traàn Vaên Bình", "Ghi chú": ""},
+    ]
+    cleaned, present, problems = clean_rows(rows=rows, required=["Mã cán bộ", "Họ và tên"], optional=["Email"])
+    assert present == {"Mã cán bộ", "Họ và tên"}
+    assert [(row.number, row.cells) for row in cleaned] == [
+        (2, {"Mã cán bộ": "CB1", "Họ và tên": "Nguyễn Văn An"}),
+        (4, {"Mã cán bộ": "CB2", "Họ và tên": "Traàn Vaên Bình"}),
+    ]
+    # The TCVN3 text sits in an ignored column; only the VNI name is a problem.
+    assert [str(p) for p in problems] == [
+        'Dòng 4, cột "Họ và tên": Văn bản mã VNI (font VNI-Times) — hãy chuyển sang Unicode trước khi nhập'
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("05/09/1985", dt.date(1985, 9, 5)),
+        ("5/9/1985", dt.date(1985, 9, 5)),
+        (dt.datetime(1985, 9, 5, 0, 0), dt.date(1985, 9, 5)),
+        (dt.date(1985, 9, 5), dt.date(1985, 9, 5)),
+    ],
+)
+def test_parse_date_cell(value, expected):
+    assert parse_date_cell(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("1985-09-05", '"1985-09-05" không đúng dạng ngày dd/mm/yyyy (ví dụ 05/09/1985).'),
+        ("31/02/1985", '"31/02/1985" không phải là ngày có thật.'),
+        (31048.0, '"31048" không đúng dạng ngày dd/mm/yyyy (ví dụ 05/09/1985).'),
+    ],
+)
+def test_parse_date_cell_refuses(value, message):
+    with pytest.raises(ValueError) as caught:
+        parse_date_cell(value)
+    assert str(caught.value) == message
