@@ -1,0 +1,484 @@
+"""The Office's admin: who gets in, the import pages (upload → preview → confirm), exports.
+
+The imports go through import-export's own views and our resources; the file reader, the
+services and the database are all real.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from orgchart.importing import read_table
+from orgchart.models import Membership, Staff, StaffCategory, Unit
+from orgchart.selectors import membership_list_in_unit_on
+from orgchart.services.roster import roster_import
+from orgchart.services.units import units_import
+from tests.factories import MembershipFactory, StaffFactory, UserFactory
+
+from .files import ROSTER_HEADER, UNITS_HEADER, csv_bytes, xlsx_bytes
+
+CHANGELISTS = ["orgchart_unit", "orgchart_staff", "orgchart_membership"]
+ON = dt.date(2026, 7, 1)
+
+
+def _url(name: str, *args) -> str:
+    return reverse(f"admin:{name}", args=args)
+
+
+@pytest.fixture
+def office_client(client, office_admin):
+    client.force_login(office_admin)
+    return client
+
+
+@pytest.fixture
+def staff_only_user(tree):
+    """`is_staff` and even Django model permissions, but not the Office."""
+    user = UserFactory(email="khong.phai.vp@stp.dongnai.gov.vn", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="orgchart"))
+    return user
+
+
+# --- who gets in ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", [*(f"{name}_changelist" for name in CHANGELISTS), "index"])
+@pytest.mark.parametrize("role", ["office_admin", "superuser"])
+def test_office_and_superuser_open_every_changelist(client, request, tree, role, page):
+    client.force_login(request.getfixturevalue(role))
+    MembershipFactory(unit=tree["vp"])  # something to list
+
+    response = client.get(_url(page))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "index",
+        *(f"{name}_changelist" for name in CHANGELISTS),
+        "orgchart_staff_import",
+        "orgchart_staff_export",
+        "orgchart_unit_import",
+    ],
+)
+def test_is_staff_alone_opens_nothing(client, staff_only_user, page):
+    client.force_login(staff_only_user)
+
+    response = client.get(_url(page))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+    # The admin's login page does not offer another sign-in to someone already signed in.
+    assert client.get(response["Location"]).status_code == 403
+
+
+def test_admin_login_hands_over_to_allauth(client, db):
+    response = client.get(_url("index"), follow=True)
+
+    assert response.redirect_chain[-1][0].startswith(reverse("account_login"))
+    assert "next=/admin/" in response.redirect_chain[-1][0]
+
+
+def test_staff_changelist_shows_the_current_unit_without_n_plus_one(office_client, tree):
+    def people(count: int) -> None:
+        for _ in range(count):
+            person = StaffFactory()
+            MembershipFactory(
+                staff=person, unit=tree["tgpl"], valid_from=dt.date(2024, 1, 1), valid_to=dt.date(2024, 12, 31)
+            )
+            MembershipFactory(
+                staff=person, unit=tree["vp"], position="Chuyên viên chính", valid_from=dt.date(2025, 1, 1)
+            )
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = office_client.get(_url("orgchart_staff_changelist"))
+        assert response.status_code == 200
+        return len(captured)
+
+    people(2)
+    few = queries()
+    people(40)
+    many = queries()
+
+    assert few == many
+    response = office_client.get(_url("orgchart_staff_changelist"))
+    assert "Văn phòng Sở (VP)" in response.content.decode()
+    assert "Chuyên viên chính" in response.content.decode()
+
+
+def test_staff_changelist_search_ignores_diacritics(office_client, tree):
+    MembershipFactory(staff=StaffFactory(full_name="Nguyễn Thị Ánh Tuyết", code="CB-TUYET"), unit=tree["vp"])
+    MembershipFactory(staff=StaffFactory(full_name="Lê Văn Hùng", code="CB-HUNG"), unit=tree["vp"])
+
+    response = office_client.get(_url("orgchart_staff_changelist"), {"q": "anh tuyet"})
+
+    assert response.context["cl"].result_count == 1
+    assert "CB-TUYET" in response.content.decode()
+
+
+# --- the roster import page -----------------------------------------------------------------
+
+
+def _roster_file(rows, *, kind: str = "xlsx") -> SimpleUploadedFile:
+    grid = [ROSTER_HEADER, *rows]
+    content = xlsx_bytes(grid) if kind == "xlsx" else csv_bytes(grid)
+    return SimpleUploadedFile(f"danh-sach.{kind}", content)
+
+
+def _row(code, name, unit, *, position="Chuyên viên", category="Công chức", email=None):
+    return [code, name, email or f"{code.lower()}@stp.dongnai.gov.vn", unit, position, category, "Không", "05/09/1985"]
+
+
+def _upload(client, upload, *, effective_date: dt.date = ON, url: str = "orgchart_staff_import"):
+    return client.post(_url(url), {"import_file": upload, "effective_date": effective_date.strftime("%d/%m/%Y")})
+
+
+def _confirm(client, preview, *, url: str = "orgchart_staff_process_import"):
+    confirm_form = preview.context["confirm_form"]
+    data = {name: confirm_form[name].value() for name in confirm_form.fields}
+    if "effective_date" in data:
+        data["effective_date"] = data["effective_date"].strftime("%d/%m/%Y")
+    return client.post(_url(url), data)
+
+
+def test_roster_import_preview_writes_nothing_then_confirm_writes(office_client, tree):
+    upload = _roster_file(
+        [
+            _row("CB001", "Nguyễn Văn An", "VP", position="Chánh Văn phòng", category="Lãnh đạo"),
+            _row("CB002", "Trần Thị Bình", "VP-TH"),
+            _row("CB003", "Lê Minh Châu", "TGPL", category="Viên chức"),
+        ]
+    )
+
+    preview = _upload(office_client, upload)
+
+    assert preview.status_code == 200
+    page = preview.content.decode()
+    assert preview.context["confirm_form"] is not None
+    for code, name in [("CB001", "Nguyễn Văn An"), ("CB002", "Trần Thị Bình"), ("CB003", "Lê Minh Châu")]:
+        assert code in page and name in page
+    assert "→ VP-TH" in page
+    assert "3 mới" in page and "chạy thử" in page
+    assert Staff.objects.count() == 0
+    assert Membership.objects.count() == 0
+
+    done = _confirm(office_client, preview)
+
+    assert done.status_code == 302
+    assert done["Location"] == _url("orgchart_staff_changelist")
+    assert Staff.objects.count() == 3
+    in_vp = membership_list_in_unit_on(unit=tree["vp"], on_date=ON)
+    assert sorted(m.staff.code for m in in_vp) == ["CB001", "CB002"]
+    assert set(Membership.objects.values_list("valid_from", flat=True)) == {ON}
+    leader = Membership.objects.get(staff__code="CB001")
+    assert (leader.position, leader.category) == ("Chánh Văn phòng", StaffCategory.LEADER)
+    assert Staff.objects.get(code="CB002").search_text  # index fields set by the service
+    log = LogEntry.objects.get()
+    assert "3 mới" in log.change_message
+    messages = [str(m) for m in done.wsgi_request._messages]
+    assert any("3 mới" in m for m in messages)
+
+
+def test_roster_reimport_preview_lists_movers_and_leavers(office_client, tree):
+    roster_import(
+        rows=[
+            dict(zip(ROSTER_HEADER, row, strict=True))
+            for row in [
+                _row("CB001", "Nguyễn Văn An", "VP"),
+                _row("CB002", "Trần Thị Bình", "VP"),
+                _row("CB003", "Lê Minh Châu", "TGPL"),
+            ]
+        ],
+        effective_date=dt.date(2026, 1, 1),
+    )
+    upload = _roster_file([_row("CB001", "Nguyễn Văn An", "TGPL"), _row("CB003", "Lê Minh Châu", "TGPL")], kind="csv")
+
+    preview = _upload(office_client, upload)
+
+    page = preview.content.decode()
+    assert "VP → TGPL" in page
+    assert "CB002" in page and "nghỉ từ 01/07/2026" in page
+    assert "1 chuyển đơn vị" in page and "1 nghỉ" in page
+    assert Membership.objects.filter(valid_to__isnull=False).count() == 0
+
+    _confirm(office_client, preview)
+
+    assert Membership.objects.get(staff__code="CB002").valid_to == ON - dt.timedelta(days=1)
+    assert Membership.objects.get(staff__code="CB001", valid_to__isnull=True).unit == tree["tgpl"]
+    assert Staff.objects.filter(code="CB002").exists()  # end-dated, never deleted
+
+
+def test_roster_import_with_bad_rows_shows_every_problem_in_vietnamese_and_writes_nothing(office_client, tree):
+    upload = _roster_file(
+        [
+            _row("CB001", "Nguyễn Văn An", "KHONG-CO"),
+            _row("CB002", "Trần Thị Bình", "VP", category="Cán bộ"),
+            _row("CB002", "Trần Thị Bình", "VP"),
+        ]
+    )
+
+    response = _upload(office_client, upload)
+
+    assert response.status_code == 200
+    assert response.context.get("confirm_form") is None
+    problems = response.context["result"].problems
+    page = response.content.decode()
+    assert 'Dòng 2, cột "Mã đơn vị": không có đơn vị nào mã "KHONG-CO"' in problems[0]
+    assert any(p.startswith('Dòng 3, cột "Đối tượng": "Cán bộ" không hợp lệ') for p in problems)
+    assert any(p.startswith('Dòng 4, cột "Mã cán bộ": mã "CB002" trùng với dòng 3') for p in problems)
+    for problem in problems:
+        assert problem.replace('"', "&quot;") in page
+    assert Staff.objects.count() == 0
+    assert Membership.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("danh-sach.xlsx", b"%PDF-1.4 not a workbook", "không phải là tệp Excel .xlsx hợp lệ (nội dung là tệp PDF)"),
+        ("danh-sach.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "Excel 97-2003 (.xls)"),
+        ("danh-sach.pdf", b"%PDF-1.4", 'Định dạng tệp ".pdf" không được hỗ trợ'),
+        ("danh-sach.csv", "Mã,Tên\nAn,Bình\n".encode("cp1252"), "không phải mã UTF-8"),
+        ("danh-sach.csv", "Mã cán bộ,Họ và tên\n".encode(), "chỉ có dòng tiêu đề"),
+    ],
+)
+def test_unreadable_files_are_refused_in_vietnamese(office_client, tree, name, content, expected):
+    response = _upload(office_client, SimpleUploadedFile(name, content))
+
+    assert response.status_code == 200
+    errors = " ".join(response.context["form"].errors["import_file"])
+    assert expected in errors
+    assert response.context.get("confirm_form") is None
+    assert Staff.objects.count() == 0
+
+
+def test_legacy_encoded_roster_is_refused(office_client, tree):
+    response = _upload(office_client, _roster_file([_row("CB001", "Lª ThÞ Thu", "VP")]))
+
+    assert any("TCVN3" in problem for problem in response.context["result"].problems)
+    assert Staff.objects.count() == 0
+
+
+def test_oversized_file_is_refused_before_reading(office_client, tree, settings):
+    settings.LANTOA_IMPORT_MAX_BYTES = 2048
+    upload = _roster_file([_row(f"CB{n:03d}", "Nguyễn Văn An", "VP") for n in range(200)], kind="csv")
+
+    response = _upload(office_client, upload)
+
+    assert "Tệp quá lớn" in " ".join(response.context["form"].errors["import_file"])
+    assert Staff.objects.count() == 0
+
+
+def test_confirm_reports_problems_when_the_data_changed_since_the_preview(office_client, tree):
+    preview = _upload(office_client, _roster_file([_row("CB001", "Nguyễn Văn An", "TGPL")]))
+    Unit.objects.filter(code="TGPL").update(is_active=False)  # closed between preview and confirm
+
+    response = _confirm(office_client, preview)
+
+    assert response.status_code == 200
+    assert any("đã ngừng hoạt động" in problem for problem in response.context["result"].problems)
+    assert Staff.objects.count() == 0
+
+
+# --- the units import page -------------------------------------------------------------------
+
+
+def test_units_import_preview_then_confirm(office_client, tree):
+    grid = [
+        UNITS_HEADER,
+        ["STP", "Sở Tư pháp tỉnh Đồng Nai", "", "Sở"],
+        ["PBGD", "Phòng Phổ biến, giáo dục pháp luật", "STP", "Phòng"],
+        ["TGPL", "Trung tâm Trợ giúp pháp lý nhà nước tỉnh Đồng Nai", "STP", "Đơn vị sự nghiệp"],
+    ]
+
+    preview = office_client.post(
+        _url("orgchart_unit_import"),
+        {"import_file": SimpleUploadedFile("don-vi.xlsx", xlsx_bytes(grid)), "format": "", "resource": ""},
+    )
+
+    page = preview.content.decode()
+    assert "PBGD" in page and "trong STP" in page
+    assert "Trung tâm Trợ giúp pháp lý nhà nước tỉnh Đồng Nai" in page
+    assert not Unit.objects.filter(code="PBGD").exists()
+
+    _confirm(office_client, preview, url="orgchart_unit_process_import")
+
+    pbgd = Unit.objects.get(code="PBGD")
+    assert pbgd.get_parent().code == "STP"
+    assert Unit.objects.get(code="TGPL").name.endswith("tỉnh Đồng Nai")
+
+
+# --- exports -----------------------------------------------------------------------------------
+
+DANGEROUS = ['=HYPERLINK("http://x")', "+84 912", "-1+1", "@SUM(A1)", "\tTab", "\rCR"]
+
+
+def _export(client, model: str, resource: str, fields: list[str], file_format: int) -> bytes:
+    data = {"format": str(file_format), "resource": "0"}
+    data.update({f"{resource}_{field}": "on" for field in fields})
+    response = client.post(_url(f"orgchart_{model}_export"), data)
+    assert response.status_code == 200, response.content[:500]
+    return response.content
+
+
+ROSTER_FIELDS = ["code", "full_name", "email", "unit", "position", "category", "is_communications", "date_of_birth"]
+
+
+@pytest.mark.parametrize("dangerous", DANGEROUS)
+def test_staff_export_escapes_formula_cells(office_client, tree, dangerous):
+    person = StaffFactory(code="CB-1", full_name=dangerous, date_of_birth=dt.date(1985, 9, 5))
+    MembershipFactory(staff=person, unit=tree["vp"], position=dangerous, category=StaffCategory.LEADER)
+
+    content = _export(office_client, "staff", "rosterresource", ROSTER_FIELDS, file_format=1)  # CSV
+
+    assert content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
+    assert rows[0] == ROSTER_HEADER
+    assert rows[1] == [
+        "CB-1",
+        "'" + dangerous,
+        person.email,
+        "VP",
+        "'" + dangerous,
+        "Lãnh đạo",
+        "Không",
+        "05/09/1985",
+    ]
+
+
+def test_xlsx_exports_escape_and_reimport_unchanged(office_client, tree):
+    people = [
+        ("CB001", "=1+2", "VP", "Chánh Văn phòng", StaffCategory.LEADER),
+        ("CB002", "Trần Thị Bình", "VP-TH", "-Chuyên viên", StaffCategory.CIVIL_SERVANT),
+        ("CB003", "Lê Minh Châu", "TGPL", "Trợ giúp viên pháp lý", StaffCategory.PUBLIC_EMPLOYEE),
+    ]
+    for code, name, unit, position, category in people:
+        MembershipFactory(
+            staff=StaffFactory(code=code, full_name=name, is_communications=code == "CB003"),
+            unit=Unit.objects.get(code=unit),
+            position=position,
+            category=category,
+        )
+    leaver = StaffFactory(code="CB009")
+    MembershipFactory(staff=leaver, unit=tree["vp"], valid_to=dt.date(2025, 6, 30))
+    Unit.objects.filter(code="VP-TH").update(name="@Tổ Tổng hợp")
+
+    staff_xlsx = _export(office_client, "staff", "rosterresource", ROSTER_FIELDS, file_format=0)
+    units_xlsx = _export(office_client, "unit", "unitresource", ["code", "name", "parent_code", "kind"], file_format=0)
+
+    sheet = load_workbook(io.BytesIO(staff_xlsx)).active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values[0] == ROSTER_HEADER
+    assert [row[0] for row in values[1:]] == ["CB001", "CB002", "CB003"]  # the leaver is not on the roster
+    assert values[1][1] == "'=1+2"
+    assert values[2][4] == "'-Chuyên viên"
+    assert values[3][3:7] == ["TGPL", "Trợ giúp viên pháp lý", "Viên chức", "Có"]
+    unit_rows = [[cell.value for cell in row] for row in load_workbook(io.BytesIO(units_xlsx)).active.iter_rows()]
+    assert unit_rows[0] == UNITS_HEADER
+    assert ["VP-TH", "'@Tổ Tổng hợp", "VP", "Tổ"] in unit_rows
+    assert ["STP", "Sở Tư pháp tỉnh Đồng Nai", None, "Sở"] in unit_rows
+
+    # What is exported re-imports as "nothing changes" (the escaped cells excepted).
+    Staff.objects.filter(code="CB001").update(full_name="'=1+2")
+    Membership.objects.filter(staff__code="CB002").update(position="'-Chuyên viên")
+    Unit.objects.filter(code="VP-TH").update(name="'@Tổ Tổng hợp")
+    roster = roster_import(rows=read_table(content=staff_xlsx, filename="x.xlsx"), effective_date=ON, dry_run=True)
+    units = units_import(rows=read_table(content=units_xlsx, filename="x.xlsx"), dry_run=True)
+    assert (roster.joined, roster.moved, roster.updated, roster.left, roster.unchanged) == (0, 0, 0, 0, 3)
+    assert (units.created, units.updated, units.moved, units.unchanged) == (0, 0, 0, 4)
+
+
+# --- editing a person --------------------------------------------------------------------------
+
+
+def _change_form_data(response) -> dict:
+    form = response.context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value in (None, False):
+            continue
+        data[name] = value.strftime("%d/%m/%Y") if isinstance(value, dt.date) else value
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data.update({formset.add_prefix(k): v for k, v in formset.management_form.initial.items()})
+        for sub in formset.forms:
+            for name in sub.fields:
+                value = sub[name].value()
+                if value is not None:
+                    data[sub.add_prefix(name)] = value
+    return data
+
+
+def test_editing_a_person_goes_through_the_service(office_client, tree):
+    person = StaffFactory(code="CB001", full_name="Nguyen Van An")
+    MembershipFactory(staff=person, unit=tree["vp"])
+    url = _url("orgchart_staff_change", person.pk)
+    page = office_client.get(url)
+    assert "Văn phòng Sở" in page.content.decode()  # the history inline
+
+    data = _change_form_data(page) | {"full_name": "  Nguyễn Văn Ân  "}
+    response = office_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    person.refresh_from_db()
+    assert person.full_name == "Nguyễn Văn Ân"
+    assert person.search_text.startswith("nguyen van an")
+    assert Membership.objects.filter(staff=person).count() == 1
+
+
+def test_a_legacy_encoded_name_is_refused_on_the_form(office_client, tree):
+    person = StaffFactory(code="CB001", full_name="Lê Thị Thu")
+    page = office_client.get(_url("orgchart_staff_change", person.pk))
+
+    response = office_client.post(
+        _url("orgchart_staff_change", person.pk), _change_form_data(page) | {"full_name": "Lª ThÞ Thu"}
+    )
+
+    assert response.status_code == 200
+    assert "full_name" in response.context["adminform"].form.errors
+    person.refresh_from_db()
+    assert person.full_name == "Lê Thị Thu"
+
+
+def test_staff_cannot_be_added_or_deleted_in_the_admin(office_client, tree):
+    person = StaffFactory()
+
+    assert office_client.get(_url("orgchart_staff_add")).status_code == 403
+    assert office_client.post(_url("orgchart_staff_delete", person.pk), {"post": "yes"}).status_code == 403
+    assert Staff.objects.filter(pk=person.pk).exists()
+
+
+def test_memberships_are_read_only(office_client, tree):
+    membership = MembershipFactory(unit=tree["vp"])
+
+    assert office_client.get(_url("orgchart_membership_change", membership.pk)).status_code == 200
+    assert office_client.post(_url("orgchart_membership_change", membership.pk), {"position": "X"}).status_code == 403
+    assert office_client.get(_url("orgchart_membership_add")).status_code == 403
+    membership.refresh_from_db()
+    assert membership.position == "Chuyên viên"
+
+
+def test_membership_changelist_filters_by_unit_and_has_a_date_hierarchy(office_client, tree):
+    MembershipFactory(unit=tree["vp"], valid_from=dt.date(2025, 3, 1))
+    MembershipFactory(unit=tree["tgpl"], valid_from=dt.date(2026, 3, 1))
+
+    by_unit = office_client.get(_url("orgchart_membership_changelist"), {"unit__id__exact": tree["tgpl"].pk})
+    by_year = office_client.get(_url("orgchart_membership_changelist"), {"valid_from__year": "2025"})
+
+    assert by_unit.context["cl"].result_count == 1
+    assert by_year.context["cl"].result_count == 1
