@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_site import OfficeOnlyAdminMixin
 from orgchart.models import Staff
 
 from .models import User
@@ -29,8 +30,12 @@ class UserEditForm(UserChangeForm):
         return self.cleaned_data["email"].strip().lower()
 
 
+# Who may grant these is a superuser's call: the Office manages accounts, not privileges.
+_SUPERUSER_ONLY_FIELDS = ("is_superuser", "is_staff", "groups", "user_permissions")
+
+
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(OfficeOnlyAdminMixin, DjangoUserAdmin):
     """Email accounts: no username, no first/last name; people's names live on the roster."""
 
     form = UserEditForm
@@ -69,6 +74,23 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if not request.user.is_superuser:
+            readonly = (*readonly, *_SUPERUSER_ONLY_FIELDS)
+        return readonly
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # The Office must not take over a superuser's account (e.g. by setting its password).
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
 
     def get_queryset(self, request):
         totp = Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
