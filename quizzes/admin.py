@@ -1,0 +1,75 @@
+"""Questions and their options in the admin; only a draft course version's questions can change."""
+
+from django.contrib import admin
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import CourseVersion, CourseVersionStatus
+from courses.services import option_delete, option_save, question_delete, question_save
+from quizzes.models import Option, Question
+
+
+def _editable(question: Question | None) -> bool:
+    return question is None or question.version.is_editable
+
+
+class OptionInline(admin.TabularInline):
+    model = Option
+    extra = 0
+    fields = ("position", "text", "is_correct")
+    ordering = ("position",)
+
+    def has_add_permission(self, request, obj=None):
+        return _editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return _editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return _editable(obj) and super().has_delete_permission(request, obj)
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ("short_text", "version", "position", "kind")
+    list_filter = ("kind", "version__status", "version__course")
+    search_fields = ("text", "version__course__slug")
+    list_select_related = ("version", "version__course")
+    fields = ("version", "position", "text", "kind", "explanation")
+    inlines = [OptionInline]
+
+    @admin.display(description=_("question"), ordering="text")
+    def short_text(self, obj):
+        return Truncator(obj.text).chars(90)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("version",) if obj else ()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "version":
+            # New questions can only go into a draft.
+            kwargs["queryset"] = CourseVersion.objects.filter(status=CourseVersionStatus.DRAFT).select_related("course")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        return _editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return _editable(obj) and super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        question_save(question=obj)
+
+    def delete_model(self, request, obj):
+        question_delete(question=obj)
+
+    def delete_queryset(self, request, queryset):
+        for question in queryset.filter(version__status=CourseVersionStatus.DRAFT):
+            question_delete(question=question)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for deleted in formset.deleted_objects:
+            option_delete(option=deleted)
+        for option in instances:
+            option_save(option=option)
