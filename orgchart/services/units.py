@@ -102,7 +102,8 @@ def units_import(*, rows: list[dict[str, object]], dry_run: bool = False) -> Uni
         entries = _validate(cleaned=cleaned, existing=existing, canonical=canonical, problems=problems)
         final_parent = {code: unit.parent_code for code, unit in existing.items()}
         final_parent.update({entry.code: entry.parent_code for entry in entries})
-        _check_roots(entries=entries, existing=existing, problems=problems)
+        has_root_row = any(not row.text(PARENT) for row in cleaned)
+        _check_roots(entries=entries, existing=existing, has_root_row=has_root_row, problems=problems)
         _check_cycles(entries=entries, final_parent=final_parent, problems=problems)
         if problems:
             raise ImportRefused(sorted(problems, key=lambda p: (p.row is None, p.row or 0)))
@@ -196,7 +197,9 @@ def _validate(
     return entries
 
 
-def _check_roots(*, entries: Sequence[_Entry], existing: dict[str, _Existing], problems: list[ImportProblem]) -> None:
+def _check_roots(
+    *, entries: Sequence[_Entry], existing: dict[str, _Existing], has_root_row: bool, problems: list[ImportProblem]
+) -> None:
     existing_root = next((unit.code for unit in existing.values() if unit.parent_code is None), None)
     file_roots = [entry for entry in entries if entry.parent_code is None]
     for entry in file_roots:
@@ -229,7 +232,7 @@ def _check_roots(*, entries: Sequence[_Entry], existing: dict[str, _Existing], p
                     message=f'"{entry.code}" là đơn vị gốc của sơ đồ tổ chức, không thể chuyển vào đơn vị khác.',
                 )
             )
-    if existing_root is None and not file_roots and entries:
+    if existing_root is None and not has_root_row:
         problems.append(
             ImportProblem(
                 row=None,
