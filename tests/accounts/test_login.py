@@ -112,3 +112,17 @@ def test_signup_is_closed(client):
     from accounts.models import User
 
     assert not User.objects.filter(email="new@stp.dongnai.gov.vn").exists()
+
+
+def test_rate_limit_settings_are_allauth_actions_with_valid_rates(settings):
+    """A misspelt action name would silently configure nothing (allauth ignores unknown keys)."""
+    from allauth.account import app_settings
+    from allauth.core.internal.ratelimit import parse_rate
+
+    configured = dict(settings.ACCOUNT_RATE_LIMITS)
+    settings.ACCOUNT_RATE_LIMITS = {}
+    known_actions = set(app_settings.RATE_LIMITS)
+    assert set(configured) <= known_actions
+    for rates in configured.values():
+        for rate in rates.split(","):
+            assert parse_rate(rate).amount > 0

@@ -172,7 +172,7 @@ def test_learner_may_deactivate_an_optional_totp(client, learner):
     assert client.get("/").status_code == 200
 
 
-def test_learner_without_staff_flag_cannot_open_the_admin(client, learner):
+def test_learner_cannot_open_the_admin(client, learner):
     client.force_login(learner)
     response = client.get("/admin/")
     assert response.status_code in (302, 403)
