@@ -422,7 +422,9 @@ def _reconcile_present(
                 )
                 continue
             plan.openings.append(_membership(entry=entry, staff=person, on=on, position=position))
-            detail = "Trở lại: " + _joined_detail(entry, position=position)
+            detail = _joined_detail(entry, position=position)
+            if last_to is not None:
+                detail = f"Trở lại (đã nghỉ từ {format_date(last_to + dt.timedelta(days=1))}): {detail}"
             kind = ChangeKind.JOINED
         else:
             old_unit_code = state.unit_code_by_id[current.unit_id]

@@ -187,3 +187,21 @@ class _Lines:
 
     def flush(self) -> None:
         pass
+
+
+def test_verbose_run_lists_each_change_before_the_summary(db, tmp_path):
+    call_command("import_units", write(tmp_path, "don-vi.csv", csv_bytes(grid_of(UNITS))), stdout=_Lines([]))
+    lines = []
+    call_command(
+        "import_roster",
+        write(tmp_path, "t1.csv", csv_bytes(grid_of(ROSTER[:2]))),
+        "--effective-date",
+        "2026-01-01",
+        verbosity=2,
+        stdout=_Lines(lines),
+    )
+    assert lines == [
+        "Dòng 2: CB001 Nguyễn Văn An — joined: → VP, Chánh Văn phòng",
+        "Dòng 3: CB002 Trần Thị Bình — joined: → VP, Chuyên viên",
+        "Danh sách cán bộ ngày 01/01/2026: 2 mới, 0 chuyển đơn vị, 0 thay đổi thông tin, 0 nghỉ, 0 không đổi.",
+    ]

@@ -286,6 +286,11 @@ def test_reconciliation_across_three_effective_dates(tree):
         effective_date=d3,
     )
     assert (third.joined, third.moved, third.updated, third.left, third.unchanged) == (1, 1, 0, 1, 3)
+    assert [(c.code, c.kind, c.detail) for c in third.changes if c.kind != "unchanged"] == [
+        ("C", "joined", "Trở lại (đã nghỉ từ 01/04/2026): → VP, Chuyên viên"),
+        ("F", "moved", "VP-TH → VP"),
+        ("E", "left", "VP → nghỉ từ 01/07/2026"),
+    ]
 
     day = dt.timedelta(days=1)
     assert codes_in(root, d1 - day) == set()
