@@ -1,0 +1,54 @@
+"""`make bench`: run the benchmarks and print their tables.
+
+    .venv/bin/python benchmarks/run.py                 # the roster import (PostgreSQL)
+    .venv/bin/python benchmarks/run.py roster_import clone_to_page
+    .venv/bin/python benchmarks/run.py all
+
+roster_import: 10,000-row roster import against django-import-export's defaults
+(DATABASE_URL, default postgres://postgres@127.0.0.1:5432/lantoa_bench); also written to
+benchmarks/results.md. clone_to_page: `git clone` → first page with `make run` (slow: it
+builds a fresh virtualenv), against a bare Django project.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def roster_import() -> None:
+    import roster_import as benchmark
+
+    print(benchmark.run())
+
+
+def clone_to_page() -> None:
+    import clone_to_page as benchmark
+
+    print("| figure | Lan Tỏa (s) | baseline (s) | ratio (ours ÷ baseline) |")
+    print("| --- | ---: | ---: | ---: |")
+    for label, ours, baseline in benchmark.measure():
+        print(f"| {label} | {ours:.1f} | {baseline:.1f} | {ours / baseline:.2f}× |")
+
+
+BENCHMARKS = {"roster_import": roster_import, "clone_to_page": clone_to_page}
+DEFAULT = ["roster_import"]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("names", nargs="*", choices=[*BENCHMARKS, "all", []], metavar="NAME")
+    names = parser.parse_args(argv).names or DEFAULT
+    if "all" in names:
+        names = list(BENCHMARKS)
+    for name in names:
+        BENCHMARKS[name]()
+        print()
+
+
+if __name__ == "__main__":
+    main()
