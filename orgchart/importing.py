@@ -267,19 +267,13 @@ def clean_rows(
     else can be checked without it.
     """
     wanted = {name.casefold(): name for name in (*required, *optional)}
-    mapping: dict[str, str] = {}
-    for row in rows[:1] if rows else ():
-        for header in row:
-            canonical = wanted.get(normalize_text(str(header)).casefold())
-            if canonical:
-                mapping[str(header)] = canonical
-    # Rows from tablib or hand-built dicts might differ; look at every key once.
-    for row in rows[1:]:
-        for header in row:
-            if header not in mapping:
-                canonical = wanted.get(normalize_text(str(header)).casefold())
-                if canonical:
-                    mapping[str(header)] = canonical
+    # Every row of a read_table result has the same keys; dicts built elsewhere might not.
+    headers = dict.fromkeys(str(header) for row in rows for header in row)
+    mapping = {
+        header: wanted[normalize_text(header).casefold()]
+        for header in headers
+        if normalize_text(header).casefold() in wanted
+    }
     present = set(mapping.values())
     missing = [name for name in required if name not in present]
     if not rows:

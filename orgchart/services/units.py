@@ -289,8 +289,7 @@ def _plan_change(*, entry: _Entry, existing: _Existing | None) -> UnitChange:
 
 def _write(*, ordered: Sequence[_Entry], existing: dict[str, _Existing]) -> None:
     """Parents before children, through treebeard's manager (it re-reads paths that moves rewrite)."""
-    nodes = {unit.pk: unit for unit in Unit.objects.filter(code__in=[entry.code for entry in ordered])}
-    by_code = {unit.code: unit for unit in nodes.values()}
+    by_code: dict[str, Unit] = {}
 
     def node(code: str) -> Unit:
         if code not in by_code:
