@@ -7,6 +7,7 @@ a draft; the permission hooks here only keep the forms from offering what would 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -77,6 +78,7 @@ class CourseAdmin(admin.ModelAdmin):
 class LessonInline(admin.StackedInline):
     model = Lesson
     extra = 0
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = ("position", "title", "body_html", "estimated_minutes", "attachment", "video_file", "video_url")
     ordering = ("position",)
 
