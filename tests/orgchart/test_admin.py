@@ -482,3 +482,62 @@ def test_membership_changelist_filters_by_unit_and_has_a_date_hierarchy(office_c
 
     assert by_unit.context["cl"].result_count == 1
     assert by_year.context["cl"].result_count == 1
+
+
+# --- the other pages ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "page", ["orgchart_unit_add", "orgchart_unit_import", "orgchart_unit_export", "orgchart_staff_export"]
+)
+def test_office_pages_render(office_client, tree, page):
+    assert office_client.get(_url(page)).status_code == 200
+
+
+def test_roster_import_page_asks_for_the_effective_date(office_client, tree):
+    response = office_client.get(_url("orgchart_staff_import"))
+
+    form = response.context["form"]
+    assert "effective_date" in form.fields
+    assert form["effective_date"].value() == dt.date.today() or form.initial == {}
+    assert 'name="effective_date"' in response.content.decode()
+
+
+def test_adding_a_unit_under_a_parent_through_the_tree_form(office_client, tree):
+    response = office_client.post(
+        _url("orgchart_unit_add"),
+        {
+            "code": "TGPL-LD",
+            "name": "Tổ Trợ giúp pháp lý lưu động",
+            "kind": "team",
+            "is_active": "on",
+            "treebeard_position": "first-child",
+            "treebeard_ref_node": str(tree["tgpl"].pk),
+        },
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Unit.objects.get(code="TGPL-LD").get_parent().code == "TGPL"
+
+
+def test_unit_changelist_lists_heads(office_client, tree):
+    head = StaffFactory(full_name="Phạm Minh Khác")
+    tree["root"].heads.add(head)
+
+    response = office_client.get(_url("orgchart_unit_changelist"))
+
+    assert "Phạm Minh Khác" in response.content.decode()
+
+
+def test_invitation_action_is_wired(office_client, tree, mailoutbox, django_capture_on_commit_callbacks):
+    person = StaffFactory(code="CB001", email="an.nguyen@stp.dongnai.gov.vn")
+    MembershipFactory(staff=person, unit=tree["vp"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = office_client.post(
+            _url("orgchart_staff_changelist"),
+            {"action": "invite_selected_staff", "_selected_action": [str(person.pk)]},
+        )
+
+    assert response.status_code == 302
+    assert [message.to for message in mailoutbox] == [["an.nguyen@stp.dongnai.gov.vn"]]
