@@ -57,6 +57,19 @@ _QUIZ_KEYS = {"pass_percent", "questions_per_attempt", "max_attempts", "time_lim
 _QUESTION_KEYS = {"text", "kind", "options", "explanation"}
 _OPTION_KEYS = {"text", "correct"}
 
+# json's reasons, in the words the Office reads; anything else is shown as json gives it.
+_JSON_REASONS = {
+    "Expecting value": "thiếu giá trị (hoặc tệp bị cắt cụt)",
+    "Expecting ',' delimiter": "thiếu dấu phẩy giữa hai phần tử",
+    "Expecting ':' delimiter": "thiếu dấu hai chấm sau tên trường",
+    "Expecting property name enclosed in double quotes": (
+        "tên trường phải đặt trong dấu nháy kép (và không có dấu phẩy thừa trước dấu đóng)"
+    ),
+    "Unterminated string starting at": "chuỗi văn bản chưa có dấu nháy kép đóng",
+    "Invalid control character at": "có ký tự điều khiển (xuống dòng, tab) nằm trong chuỗi văn bản",
+    "Extra data": "có dữ liệu thừa sau đối tượng JSON",
+}
+
 _KIND_NAMES = {
     QuestionKind.SINGLE: "một lựa chọn",
     QuestionKind.MULTIPLE: "nhiều lựa chọn",
@@ -252,7 +265,7 @@ def _decode(data: dict | bytes | str, reader: _Reader) -> object:
             ImportProblem(
                 row=exc.lineno,
                 column=None,
-                message=f"Tệp không phải JSON hợp lệ (cột {exc.colno}): {exc.msg}.",
+                message=f"Tệp không phải JSON hợp lệ (cột {exc.colno}): {_JSON_REASONS.get(exc.msg, exc.msg)}.",
             )
         )
         return _MISSING

@@ -212,7 +212,16 @@ def _delete(path):
 
 
 REFUSALS = [
-    pytest.param(lambda d: b'{"slug": "x",', "Dòng 1: Tệp không phải JSON hợp lệ (cột 14)", id="bad-json"),
+    pytest.param(
+        lambda d: b'{"slug": "x",\n "title": "y",}',
+        "Dòng 2: Tệp không phải JSON hợp lệ (cột 15): tên trường phải đặt trong dấu nháy kép",
+        id="bad-json-trailing-comma",
+    ),
+    pytest.param(
+        lambda d: b'{"slug": "x"\n "title": "y"}',
+        "Dòng 2: Tệp không phải JSON hợp lệ (cột 2): thiếu dấu phẩy giữa hai phần tử",
+        id="bad-json-missing-comma",
+    ),
     pytest.param(lambda d: b'{"slug": "\xe0 b"}', "Dòng 1: Tệp không phải văn bản mã UTF-8", id="not-utf8"),
     pytest.param(lambda d: b"   ", "Tệp rỗng, không có dữ liệu.", id="empty-file"),
     pytest.param(lambda d: b"[1, 2]", "Tệp phải chứa một đối tượng JSON {…} mô tả khóa học.", id="not-an-object"),
