@@ -219,7 +219,8 @@ class UnitResource(ServiceImportResource):
         return [change.row or "", change.code, change.name, change.detail]
 
     def filter_export(self, queryset: QuerySet[Unit], **kwargs) -> QuerySet[Unit]:
-        return unit_list_with_parent_code(queryset)
+        # The changelist prefetches heads, which the file does not have; without it the export streams.
+        return unit_list_with_parent_code(queryset.prefetch_related(None))
 
     def dehydrate_parent_code(self, unit: Unit) -> str:
         return getattr(unit, "parent_code", None) or ""
