@@ -15,12 +15,12 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.db import transaction
-from orgchart.services.roster import roster_import
-from orgchart.services.units import units_import
 
 from accounts.models import User
 from core.text import fold_diacritics
 from orgchart.models import Staff, Unit
+from orgchart.services.roster import roster_import
+from orgchart.services.units import units_import
 
 DEMO_EFFECTIVE_DATE = dt.date(2025, 7, 1)
 DEMO_PASSWORD = "LanToa@2026"  # noqa: S105 - printed on purpose: demo accounts only

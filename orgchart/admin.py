@@ -21,7 +21,6 @@ from treebeard.forms import movenodeform_factory
 
 from accounts.admin_actions import invite_selected_staff
 from core.admin_site import OfficeOnlyAdminMixin, is_office_user
-from core.text import fold_diacritics
 from orgchart.admin_forms import RosterConfirmImportForm, RosterImportForm, SpreadsheetImportForm, StaffAdminForm
 from orgchart.importing import ImportRefused
 from orgchart.models import Membership, Staff, StaffCategory, Unit
@@ -32,6 +31,7 @@ from orgchart.resources import (
     UnitResource,
     staff_list_with_current_membership,
 )
+from orgchart.selectors import staff_search_terms
 from orgchart.services.roster import CATEGORY_LABELS
 from orgchart.services.staff import staff_update
 from orgchart.services.units import KIND_LABELS
@@ -223,7 +223,7 @@ class StaffAdmin(OfficeOnlyAdminMixin, ServiceImportExportMixin, admin.ModelAdmi
         return staff_list_with_current_membership(super().get_queryset(request))
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet[Staff], search_term: str):
-        for term in fold_diacritics(search_term).split():
+        for term in staff_search_terms(search_term):
             queryset = queryset.filter(search_text__contains=term)
         return queryset, False
 

@@ -132,9 +132,14 @@ def access_unit(*, user: User, unit_code: str) -> Unit:
         raise Http404 from exc
 
 
-def _search_terms(query: str) -> list[str]:
-    """Fold the query exactly as `Staff.search_text` was folded, one term per word."""
-    return [term for term in fold_diacritics(query).split(" ") if term]
+def staff_search_terms(query: str) -> list[str]:
+    """Fold the query exactly as `Staff.search_text` was folded, one term per word.
+
+    `search_text` holds only the mailbox of an email, so "thuy@stp.dongnai.gov.vn"
+    searches for "thuy" and a bare "@domain" term is dropped.
+    """
+    terms = (term.partition("@")[0] for term in fold_diacritics(query).split(" "))
+    return [term for term in terms if term]
 
 
 def membership_list_current_visible(
@@ -155,7 +160,7 @@ def membership_list_current_visible(
         memberships = memberships.filter(_within_units(list(scope.unit_paths)))
     if unit is not None:
         memberships = memberships.filter(_within_units([unit.path]))
-    for term in _search_terms(query):
+    for term in staff_search_terms(query):
         memberships = memberships.filter(staff__search_text__contains=term)
     return memberships.select_related("staff", "unit").order_by("staff__sort_key", "staff__code")
 

@@ -7,8 +7,8 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from accounts.models import User
-from core.text import fold_diacritics, name_sort_key
 from orgchart.models import Membership, Staff, StaffCategory, Unit, UnitKind
+from orgchart.services.staff import staff_index_fields
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -46,8 +46,8 @@ class UnitFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, parent=None, **kwargs):
         if parent is None:
-            return model_class.add_root(**kwargs)
-        return parent.add_child(**kwargs)
+            return model_class.objects.add_root(create_kwargs=kwargs)
+        return model_class.objects.add_child(parent, create_kwargs=kwargs)
 
 
 class StaffFactory(factory.django.DjangoModelFactory):
@@ -57,8 +57,12 @@ class StaffFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"CB{n:05d}")
     full_name = factory.Sequence(lambda n: f"Nguyễn Văn Thử {n}")
     email = factory.Sequence(lambda n: f"staff{n}@stp.dongnai.gov.vn")
-    sort_key = factory.LazyAttribute(lambda o: name_sort_key(o.full_name))
-    search_text = factory.LazyAttribute(lambda o: fold_diacritics(f"{o.full_name} {o.code} {o.email}"))
+    sort_key = factory.LazyAttribute(
+        lambda o: staff_index_fields(full_name=o.full_name, code=o.code, email=o.email)["sort_key"]
+    )
+    search_text = factory.LazyAttribute(
+        lambda o: staff_index_fields(full_name=o.full_name, code=o.code, email=o.email)["search_text"]
+    )
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

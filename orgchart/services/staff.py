@@ -21,10 +21,15 @@ _EDITABLE = frozenset({"code", "full_name", "email", "date_of_birth", "is_commun
 
 
 def staff_index_fields(*, full_name: str, code: str, email: str) -> dict:
-    """The denormalised listing fields: Vietnamese sort key and accent-folded search text."""
+    """The denormalised listing fields: Vietnamese sort key and accent-folded search text.
+
+    Only the mailbox part of the email is searchable: the shared domain
+    ("@stp.dongnai.gov.vn") would make short queries such as "an" match everyone.
+    """
+    mailbox = email.partition("@")[0]
     return {
         "sort_key": name_sort_key(full_name),
-        "search_text": fold_diacritics(f"{full_name} {code} {email}")[:_SEARCH_TEXT_MAX],
+        "search_text": fold_diacritics(f"{full_name} {code} {mailbox}")[:_SEARCH_TEXT_MAX],
     }
 
 

@@ -61,6 +61,7 @@ def vp_people(tree, unit_head, learner, other_unit_head):
         ("DUC", {"Phạm Minh Đức"}),
         ("cb-duc", {"Phạm Minh Đức"}),
         ("pmduc@", {"Phạm Minh Đức"}),
+        ("pmduc@stp.dongnai.gov.vn", {"Phạm Minh Đức"}),
         ("dung", {"Hoàng Dũng"}),
         ("hoang", {"Hoàng Dũng"}),
         ("ánh", {"Trần Thị Ánh"}),
@@ -68,6 +69,7 @@ def vp_people(tree, unit_head, learner, other_unit_head):
         ("tran van", {"Trần Văn An"}),
         ("khac", set()),  # the other unit's head: out of scope
         ("zzz", set()),
+        ("dongnai", set()),  # the shared email domain matches nobody
     ],
 )
 def test_search_with_and_without_diacritics(client, unit_head, vp_people, query, expected):

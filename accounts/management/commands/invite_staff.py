@@ -55,7 +55,7 @@ class Command(BaseCommand):
         else:
             staff_ids = [
                 staff_id
-                for root in Unit.get_root_nodes()
+                for root in Unit.objects.get_root_nodes()
                 for staff_id in membership_list_in_unit_on(unit=root, on_date=today).values_list("staff_id", flat=True)
             ]
         try:

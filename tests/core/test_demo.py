@@ -1,0 +1,43 @@
+from django.core.management import call_command
+
+from accounts.models import User
+from orgchart.models import Membership, Staff, StaffCategory, Unit
+
+
+def _run_seed():
+    from io import StringIO
+
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_seed_demo_builds_the_department(db):
+    output = _run_seed()
+
+    assert Unit.objects.get(code="STP").is_root()
+    assert set(Unit.objects.values_list("code", flat=True)) >= {
+        "STP", "BGD", "VP", "XDKT", "PBGD", "HCBT", "TGPL", "CC1", "CC2", "DGTS",
+    }
+    assert 130 <= Staff.objects.count() <= 150
+    assert Membership.objects.filter(valid_to__isnull=True).count() == Staff.objects.count()
+    # Every unit has a head, and the Director heads the department.
+    assert not Unit.objects.filter(heads__isnull=True).exists()
+    assert Unit.objects.get(code="STP").heads.get().full_name == "Phạm Thị Bích Thủy"
+    # Divisions hold civil servants, public-service units public employees.
+    assert not Membership.objects.filter(unit__code="TGPL", category=StaffCategory.CIVIL_SERVANT).exists()
+    assert Membership.objects.filter(unit__code="XDKT", category=StaffCategory.CIVIL_SERVANT).exists()
+    assert Staff.objects.filter(is_communications=True).count() >= 9
+    # One account per role, printed.
+    assert User.objects.filter(is_office_admin=True).exists()
+    assert User.objects.filter(is_superuser=True).exists()
+    for user in User.objects.all():
+        assert user.email in output
+
+
+def test_seed_demo_is_idempotent(db):
+    _run_seed()
+    counts = (Unit.objects.count(), Staff.objects.count(), Membership.objects.count(), User.objects.count())
+    output = _run_seed()
+    assert (Unit.objects.count(), Staff.objects.count(), Membership.objects.count(), User.objects.count()) == counts
+    assert "0 mới" in output
