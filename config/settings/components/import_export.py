@@ -1,9 +1,8 @@
-"""django-import-export: only the formats the contracts name."""
+"""django-import-export: only the formats the contracts name (xlsx and UTF-8 csv)."""
 
-IMPORT_EXPORT_FORMATS = [
-    "import_export.formats.base_formats.XLSX",
-    "import_export.formats.base_formats.CSV",
-]
+from import_export.formats.base_formats import CSV, XLSX
+
+IMPORT_EXPORT_FORMATS = [XLSX, CSV]
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 # Formula injection is handled by core.spreadsheets.escape_cell (import-export only strips "=").
