@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -18,11 +19,13 @@ from django.db import transaction
 
 from accounts.models import User
 from core.text import fold_diacritics
+from courses.services.course_import import course_import
 from orgchart.models import Staff, Unit
 from orgchart.services.roster import roster_import
 from orgchart.services.units import units_import
 
 DEMO_EFFECTIVE_DATE = dt.date(2025, 7, 1)
+DEMO_COURSE_FILE = Path(__file__).resolve().parents[1] / "courses" / "content" / "nq57.json"
 DEMO_PASSWORD = "LanToa@2026"  # noqa: S105 - printed on purpose: demo accounts only
 EMAIL_DOMAIN = "stp.dongnai.gov.vn"
 
@@ -160,6 +163,7 @@ class DemoAccount:
 class DemoSummary:
     units: str
     roster: str
+    course: str
     accounts: list[DemoAccount] = field(default_factory=list)
 
 
@@ -276,6 +280,7 @@ def _ensure_two_factor(user: User) -> str:
 def demo_seed() -> DemoSummary:
     units_summary = units_import(rows=demo_unit_rows())
     roster_summary = roster_import(rows=demo_roster_rows(), effective_date=DEMO_EFFECTIVE_DATE)
+    course_summary = course_import(data=DEMO_COURSE_FILE.read_bytes())
 
     # The first person of each unit leads it; the Director also heads the whole department.
     staff_by_code = {s.code: s for s in Staff.objects.select_related("user")}
@@ -322,4 +327,6 @@ def demo_seed() -> DemoSummary:
             "Quản trị (superuser)", admin_email, "Quản trị hệ thống", "—", f"two-factor: recovery codes {codes}"
         )
     )
-    return DemoSummary(units=str(units_summary), roster=str(roster_summary), accounts=accounts)
+    return DemoSummary(
+        units=str(units_summary), roster=str(roster_summary), course=course_summary.message, accounts=accounts
+    )

@@ -41,3 +41,15 @@ def test_seed_demo_is_idempotent(db):
     output = _run_seed()
     assert (Unit.objects.count(), Staff.objects.count(), Membership.objects.count(), User.objects.count()) == counts
     assert "0 mới" in output
+
+
+def test_seed_demo_loads_the_resolution_57_course(db):
+    from courses.models import Course
+    from courses.selectors import course_version_get_current
+
+    _run_seed()
+    _run_seed()
+    version = course_version_get_current(course=Course.objects.get(slug="nq57"))
+    assert version.number == 1  # the second run found nothing new
+    assert version.lessons.count() == 4
+    assert version.questions.count() >= 12

@@ -14,6 +14,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"Đơn vị: {summary.units}")
         self.stdout.write(f"Cán bộ: {summary.roster}")
+        self.stdout.write(f"Khóa học: {summary.course}")
         self.stdout.write(f"Tài khoản demo (mật khẩu chung: {DEMO_PASSWORD}):")
         for account in summary.accounts:
             line = f"  - {account.role}: {account.email} — {account.full_name} ({account.unit})"
