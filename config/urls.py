@@ -10,6 +10,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("orgchart.urls")),
+    path("courses/", include("courses.urls")),
+    path("quiz/", include("quizzes.urls")),
 ]
 
 if settings.DEBUG:

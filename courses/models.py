@@ -148,3 +148,212 @@ class Lesson(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.title}"
+
+
+class Assignment(models.Model):
+    """A rule, not a list: the course is given to everyone who matches the audience, now and later.
+
+    The audience is the union of its unit rules (a unit, with or without its sub-units,
+    narrowed by `categories` and `communications_only`) and its named people. Who is in
+    it on a date is answered from the effective-dated memberships
+    (`courses.selectors.audience_memberships_on`); `Enrolment` rows record who has been
+    given the course, for "my courses" and reminders, and are never deleted.
+    """
+
+    slug = models.SlugField(_("code"), max_length=SLUG_MAX_LENGTH, unique=True)
+    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH, blank=True)
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("course"))
+    starts_on = models.DateField(_("start date"))
+    due_on = models.DateField(_("due date"))
+    # StaffCategory values; empty means every category.
+    categories = models.JSONField(_("staff categories"), default=list, blank=True)
+    communications_only = models.BooleanField(_("communications staff only"), default=False)
+    created_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["-starts_on", "slug"]
+        constraints = [
+            models.CheckConstraint(condition=Q(due_on__gte=models.F("starts_on")), name="assignment_due_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.slug
+
+
+class AssignmentUnit(models.Model):
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="audience_units")
+    unit = models.ForeignKey("orgchart.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    include_descendants = models.BooleanField(_("with its sub-units"), default=True)
+
+    class Meta:
+        verbose_name = _("audience unit")
+        verbose_name_plural = _("audience units")
+        constraints = [models.UniqueConstraint(fields=["assignment", "unit"], name="assignment_unit_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}{'+' if self.include_descendants else ''}"
+
+
+class AssignmentPerson(models.Model):
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="audience_people")
+    staff = models.ForeignKey("orgchart.Staff", on_delete=models.PROTECT, related_name="+", verbose_name=_("person"))
+
+    class Meta:
+        verbose_name = _("named person")
+        verbose_name_plural = _("named people")
+        constraints = [models.UniqueConstraint(fields=["assignment", "staff"], name="assignment_person_unique")]
+
+    def __str__(self) -> str:
+        return str(self.staff_id)
+
+
+class Enrolment(models.Model):
+    """Staff member X was given assignment A on `enrolled_on`; kept when they leave the audience."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="enrolments")
+    staff = models.ForeignKey("orgchart.Staff", on_delete=models.PROTECT, related_name="enrolments")
+    enrolled_on = models.DateField(_("enrolled on"))
+    # Set when the person moves out of the audience (or leaves); cleared if they come back.
+    left_audience_on = models.DateField(_("left the audience on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [models.UniqueConstraint(fields=["assignment", "staff"], name="enrolment_unique")]
+        indexes = [models.Index(fields=["staff", "assignment"], name="enrolment_staff_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.staff_id} ← {self.assignment_id}"
+
+
+class LessonProgress(models.Model):
+    """The first time a person opened a lesson (reading is recorded once)."""
+
+    staff = models.ForeignKey("orgchart.Staff", on_delete=models.CASCADE, related_name="lesson_progress")
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="progress")
+    first_opened_at = models.DateTimeField(_("first opened at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lesson progress")
+        verbose_name_plural = _("lesson progress")
+        constraints = [models.UniqueConstraint(fields=["staff", "lesson"], name="lesson_progress_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.staff_id} read {self.lesson_id}"
+
+
+class InPersonSession(models.Model):
+    """An in-person briefing (hội nghị quán triệt); those present complete the course on `held_on`."""
+
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("course"))
+    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
+    held_on = models.DateField(_("date"))
+    recorded_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("in-person session")
+        verbose_name_plural = _("in-person sessions")
+        constraints = [
+            models.UniqueConstraint(fields=["course", "held_on", "title"], name="in_person_session_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.held_on:%d/%m/%Y})"
+
+
+class Attendance(models.Model):
+    session = models.ForeignKey(InPersonSession, on_delete=models.PROTECT, related_name="attendances")
+    staff = models.ForeignKey("orgchart.Staff", on_delete=models.PROTECT, related_name="attendances")
+    present = models.BooleanField(_("present"))
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [models.UniqueConstraint(fields=["session", "staff"], name="attendance_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.staff_id} {'present' if self.present else 'absent'} @ {self.session_id}"
+
+
+class CompletionEvidence(models.TextChoices):
+    QUIZ = "quiz", _("Quiz passed")
+    IN_PERSON = "in_person", _("In-person session")
+    EXTERNAL = "external", _("Accepted external completion")
+
+
+class Completion(models.Model):
+    """Staff member X completed course C on a date, with its evidence.
+
+    It belongs to the person: moving units never touches it. A person may hold several
+    (say, a briefing attended and later the quiz passed); coverage as of D asks whether
+    any of them is dated on or before D.
+    """
+
+    staff = models.ForeignKey("orgchart.Staff", on_delete=models.PROTECT, related_name="completions")
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="completions")
+    version = models.ForeignKey(
+        CourseVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="completions"
+    )
+    completed_on = models.DateField(_("completed on"))
+    evidence = models.CharField(_("evidence"), max_length=16, choices=CompletionEvidence.choices)
+    attempt = models.OneToOneField(
+        "quizzes.Attempt", on_delete=models.PROTECT, null=True, blank=True, related_name="completion"
+    )
+    attendance = models.OneToOneField(
+        Attendance, on_delete=models.PROTECT, null=True, blank=True, related_name="completion"
+    )
+    external_reference = models.CharField(_("external reference"), max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("completion")
+        verbose_name_plural = _("completions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff", "course"],
+                condition=Q(evidence=CompletionEvidence.QUIZ),
+                name="completion_one_quiz_per_person_course",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(evidence=CompletionEvidence.QUIZ, attempt__isnull=False)
+                    | Q(evidence=CompletionEvidence.IN_PERSON, attendance__isnull=False)
+                    | (Q(evidence=CompletionEvidence.EXTERNAL) & ~Q(external_reference=""))
+                ),
+                name="completion_has_its_evidence",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["course", "completed_on"], name="completion_course_date_idx"),
+            models.Index(fields=["staff", "course"], name="completion_staff_course_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff_id} ✓ {self.course_id} {self.completed_on}"

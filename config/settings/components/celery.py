@@ -1,6 +1,7 @@
 """Celery: eager on the embedded default, a real broker when CELERY_BROKER_URL is set."""
 
 import environ
+from celery.schedules import crontab
 
 env = environ.Env()
 
@@ -15,3 +16,20 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# Periodic tasks. django-celery-beat's DatabaseScheduler copies these into its tables,
+# where the Office can change the times from the admin.
+CELERY_BEAT_SCHEDULE = {
+    "close-abandoned-quiz-attempts": {
+        "task": "quizzes.tasks.attempt_close_expired_all",
+        "schedule": 60.0,
+    },
+    "send-due-reminders": {
+        "task": "courses.tasks.reminders_send_due",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "send-weekly-head-digests": {
+        "task": "courses.tasks.digests_send_weekly",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=30),
+    },
+}

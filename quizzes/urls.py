@@ -1,0 +1,5 @@
+
+app_name = "quizzes"
+urlpatterns: list = [
+    # Quiz pages (start, answer, submit, review) arrive with issue 3.
+]
