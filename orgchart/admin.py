@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from treebeard.admin import TreeAdmin
@@ -256,7 +257,7 @@ class StaffAdmin(OfficeOnlyAdminMixin, ServiceImportExportMixin, admin.ModelAdmi
             return "—"
         return f"{staff.current_unit_name} ({staff.current_unit_code})"
 
-    @admin.display(description=_("position"), ordering="current_position")
+    @admin.display(description=pgettext_lazy("job", "position"), ordering="current_position")
     def current_position(self, staff: Staff) -> str:
         return staff.current_position or "—"
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node
 
 
@@ -79,7 +80,8 @@ class Membership(models.Model):
 
     staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="memberships")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="memberships")
-    position = models.CharField(_("position"), max_length=150, blank=True)
+    # "position" alone is also a lesson's or question's place in a list (thứ tự), not a job.
+    position = models.CharField(pgettext_lazy("job", "position"), max_length=150, blank=True)
     category = models.CharField(_("category"), max_length=32, choices=StaffCategory.choices)
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
