@@ -15,7 +15,11 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PIP) install --quiet -r requirements-dev.txt
 	touch $@
 
-setup: $(VENV)/.installed
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: the browser accessibility tests will be skipped"; fi
+
+setup: $(VENV)/.installed node_modules/.installed
 
 migrate: setup
 	$(PY) manage.py migrate --noinput

@@ -8,9 +8,27 @@ import datetime as dt
 
 import pytest
 
+from config.celery import app as celery_app
+
 from orgchart.models import StaffCategory, UnitKind
 
 from .factories import MembershipFactory, StaffFactory, UnitFactory, UserFactory, give_totp
+
+
+@pytest.fixture(autouse=True)
+def eager_celery(request):
+    """Tasks run in-process, except in tests marked `worker`, which talk to a real worker.
+
+    CI runs the suite a second time with CELERY_BROKER_URL set (PostgreSQL + Redis);
+    only the worker tests should then leave the process.
+    """
+    if request.node.get_closest_marker("worker"):
+        yield
+        return
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
 
 
 @pytest.fixture
