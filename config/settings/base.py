@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "courses",
     "quizzes",
     "certificates",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -120,6 +121,8 @@ LANTOA_IMPORT_MAX_BYTES = env.int("LANTOA_IMPORT_MAX_BYTES", default=5 * 1024 * 
 LANTOA_IMPORT_MAX_ROWS = env.int("LANTOA_IMPORT_MAX_ROWS", default=200_000)
 # Who the department is, for documents and emails.
 LANTOA_AGENCY_NAME = "Sở Tư pháp tỉnh Đồng Nai"
+# Learners get a reminder this many days before a due date (courses.services.reminders).
+LANTOA_REMINDER_DAYS_BEFORE = env.int("LANTOA_REMINDER_DAYS_BEFORE", default=3)
 
 from .components.allauth import *  # noqa: E402,F403
 from .components.celery import *  # noqa: E402,F403
