@@ -119,6 +119,8 @@ LOGIN_REDIRECT_URL = "home"
 # Imports refuse files larger than this before reading them.
 LANTOA_IMPORT_MAX_BYTES = env.int("LANTOA_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 LANTOA_IMPORT_MAX_ROWS = env.int("LANTOA_IMPORT_MAX_ROWS", default=200_000)
+# A quiz answer or submit this many seconds after the deadline still counts (network latency).
+LANTOA_QUIZ_GRACE_SECONDS = env.int("LANTOA_QUIZ_GRACE_SECONDS", default=30)
 # Who the department is, for documents and emails.
 LANTOA_AGENCY_NAME = "Sở Tư pháp tỉnh Đồng Nai"
 # Learners get a reminder this many days before a due date (courses.services.reminders).
