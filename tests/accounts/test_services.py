@@ -5,6 +5,7 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import User
 from accounts.services import account_invite, account_invite_many
@@ -15,6 +16,14 @@ from .conftest import link_in_last_email, set_password_through_link, sign_in
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "mat-khau-rieng-cua-toi-2026"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests read the services' English source messages; with no language
+    activated Django would use the default, Vietnamese (tests/core/test_i18n.py)."""
+    with translation.override("en"):
+        yield
 
 
 def _state():

@@ -125,6 +125,7 @@ def test_publishing_an_incomplete_draft_shows_why(admin_client, published):
         follow=True,
     )
 
-    assert "Each attempt draws 2 questions but the bank holds only 1." in response.text
+    # The admin speaks the default language, Vietnamese.
+    assert "Mỗi lượt làm bài lấy 2 câu hỏi nhưng ngân hàng câu hỏi chỉ có 1 câu." in response.text
     draft.refresh_from_db()
     assert draft.status == CourseVersionStatus.DRAFT

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 import courses.sanitize
 from courses.models import Course, CourseVersion, CourseVersionStatus, Lesson
@@ -27,6 +28,14 @@ pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 MP4 = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests read the services' English source messages; with no language
+    activated Django would use the default, Vietnamese (tests/core/test_i18n.py)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
