@@ -1,5 +1,10 @@
+from django.urls import path
+
+from . import views
 
 app_name = "courses"
-urlpatterns: list = [
-    # Learner pages (my courses, course, lessons) arrive with issue 3.
+urlpatterns = [
+    path("", views.my_courses, name="my_courses"),
+    path("<slug:slug>/", views.course_detail, name="course"),
+    path("<slug:slug>/lessons/<int:position>/", views.lesson_detail, name="lesson"),
 ]

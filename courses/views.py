@@ -1,0 +1,46 @@
+"""Learner pages: my courses, a course, its lessons."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from courses import selectors_learning as learning
+from courses.services.progress import lesson_open
+
+
+@login_required
+@require_GET
+def my_courses(request: HttpRequest) -> HttpResponse:
+    staff = learning.staff_for_user(user=request.user)
+    today = timezone.localdate()
+    rows = learning.enrolment_list_for_staff(staff=staff, on_date=today) if staff is not None else []
+    return render(request, "courses/my_courses.html", {"rows": rows, "has_staff": staff is not None, "today": today})
+
+
+@login_required
+@require_GET
+def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    access = learning.access_course(user=request.user, slug=slug)
+    page = learning.course_page_get(access=access)
+    return render(
+        request,
+        "courses/course_detail.html",
+        {"page": page, "version": access.version, "quiz_url": _quiz_url(version_id=access.version.pk)},
+    )
+
+
+def _quiz_url(*, version_id: int) -> str:
+    return f"/quiz/version/{version_id}/"
+
+
+@login_required
+@require_GET
+def lesson_detail(request: HttpRequest, slug: str, position: int) -> HttpResponse:
+    access = learning.access_course(user=request.user, slug=slug)
+    page = learning.lesson_page_get(access=access, position=position)
+    # Opening the page is reading it: a GET that writes, but only its first time counts.
+    if access.records_progress:
+        lesson_open(staff=access.staff, lesson=page.lesson)
+    return render(request, "courses/lesson_detail.html", {"page": page, "version": access.version})

@@ -1,0 +1,53 @@
+"""Reading a lesson: recorded the first time, never twice."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from courses.models import LessonProgress
+from courses.services.progress import lesson_open
+from tests.factories import StaffFactory
+from tests.notifications.builders import publish_course
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def version(db):
+    return publish_course(lessons=2)
+
+
+def test_first_opening_is_recorded_with_its_time(version):
+    staff = StaffFactory()
+    lesson = version.lessons.get(position=1)
+    moment = dt.datetime(2026, 3, 10, 8, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    with time_machine.travel(moment, tick=False):
+        progress, created = lesson_open(staff=staff, lesson=lesson)
+
+    assert created
+    assert (progress.staff, progress.lesson, progress.first_opened_at) == (staff, lesson, moment)
+
+
+def test_opening_again_changes_nothing(version):
+    staff = StaffFactory()
+    lesson = version.lessons.get(position=1)
+    with time_machine.travel(dt.datetime(2026, 3, 10, 8, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=False):
+        first, _ = lesson_open(staff=staff, lesson=lesson)
+    with time_machine.travel(dt.datetime(2026, 3, 11, 8, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=False):
+        again, created = lesson_open(staff=staff, lesson=lesson)
+
+    assert not created
+    assert again.pk == first.pk and again.first_opened_at == first.first_opened_at
+    assert LessonProgress.objects.count() == 1
+
+
+def test_each_person_and_each_lesson_has_its_own_record(version):
+    first_person, second_person = StaffFactory(), StaffFactory()
+    for lesson in version.lessons.all():
+        lesson_open(staff=first_person, lesson=lesson)
+    lesson_open(staff=second_person, lesson=version.lessons.get(position=2))
+
+    assert LessonProgress.objects.filter(staff=first_person).count() == 2
+    assert list(LessonProgress.objects.filter(staff=second_person).values_list("lesson__position", flat=True)) == [2]
