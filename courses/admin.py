@@ -223,3 +223,4 @@ class CourseVersionAdmin(admin.ModelAdmin):
                 % {"count": published},
                 messages.SUCCESS,
             )
+from courses import admin_assignments  # noqa: E402, F401 - registers the assignment, enrolment, session and completion admins

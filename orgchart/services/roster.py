@@ -156,6 +156,10 @@ def roster_import(*, rows: list[dict[str, object]], effective_date: dt.date, dry
             raise ImportRefused(sorted(problems, key=lambda p: (p.row is None, p.row or 0)))
         if not dry_run:
             _write(plan)
+            # Assignments are rules: joiners get their courses, movers keep their history (rule 2).
+            from courses.services.assignments import enrolment_sync
+
+            enrolment_sync(on_date=effective_date)
     return summary
 
 

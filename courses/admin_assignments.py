@@ -1,0 +1,319 @@
+"""The Office's admin for assignments, enrolments, in-person sessions and completions.
+
+An assignment is created here with its audience (unit rules and named people, as
+inlines) through `assignment_create`, which enrols everyone in the audience at once;
+afterwards its rules are read-only (the dates and title can still change). Enrolments,
+sessions and completions are records, written by the services (the roster import's
+enrolment sync, `import_attendance`, grading): the admin only shows them.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from core.admin_site import OfficeOnlyAdminMixin, is_office_user
+from courses.models import (
+    Assignment,
+    AssignmentPerson,
+    AssignmentUnit,
+    Attendance,
+    Completion,
+    Enrolment,
+    InPersonSession,
+)
+from courses.services.assignments import assignment_create, assignment_create_problems, category_label
+from orgchart.importing import format_date
+from orgchart.models import StaffCategory
+
+UNITS_PREFIX = "audience_units"
+PEOPLE_PREFIX = "audience_people"
+
+
+def _posted_rows(data, *, prefix: str, field: str) -> list[str]:
+    """The non-deleted, filled rows of an inline formset in the POST data."""
+    try:
+        total = int(data.get(f"{prefix}-TOTAL_FORMS", 0))
+    except (TypeError, ValueError):
+        return []
+    return [
+        data[f"{prefix}-{index}-{field}"]
+        for index in range(total)
+        if data.get(f"{prefix}-{index}-{field}") and not data.get(f"{prefix}-{index}-DELETE")
+    ]
+
+
+class AssignmentForm(forms.ModelForm):
+    categories = forms.MultipleChoiceField(
+        label=_("staff categories"),
+        choices=StaffCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked = every category. Named people are included whatever their category."),
+    )
+
+    class Meta:
+        model = Assignment
+        fields = ("slug", "title", "course", "starts_on", "due_on", "categories", "communications_only")
+
+    def clean(self):
+        data = super().clean()
+        adding = self.instance.pk is None
+        problems = assignment_create_problems(
+            slug=data.get("slug", "") if adding else "",
+            course=data.get("course") if adding else None,
+            units=[],
+            categories=data.get("categories") or [],
+            people=[],
+            starts_on=data.get("starts_on"),
+            due_on=data.get("due_on"),
+            title=data.get("title", ""),
+        )
+        # The audience lives in the inlines, checked by their formset; an existing slug is the instance's own.
+        problems.pop("units", None)
+        problems.pop("people", None)
+        if not adding:
+            problems.pop("slug", None)
+        for name, messages in problems.items():
+            for message in messages:
+                self.add_error(name if name in self.fields else None, message)
+        return data
+
+    def validate_constraints(self, exclude=None):
+        # due ≥ start is worded by `assignment_create_problems` above, not by the database constraint.
+        return None
+
+
+class AudienceUnitFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if self.instance.pk is not None:
+            return
+        units = _posted_rows(self.data, prefix=self.prefix, field="unit")
+        people = _posted_rows(self.data, prefix=PEOPLE_PREFIX, field="staff")
+        if not units and not people:
+            raise ValidationError(_("Give the course to at least one unit or one named person."))
+
+
+class _AddOnlyInline:
+    """The audience is set when the assignment is created; afterwards it is shown, not edited.
+
+    Permissions follow the role (as `OfficeOnlyAdminMixin`), not Django's per-model table.
+    """
+
+    extra = 1
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return is_office_user(request.user)
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return obj is None and is_office_user(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return obj is None and is_office_user(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return obj is None and is_office_user(request.user)
+
+    def get_extra(self, request: HttpRequest, obj=None, **kwargs) -> int:
+        return 1 if obj is None else 0
+
+
+class AssignmentUnitInline(_AddOnlyInline, admin.TabularInline):
+    model = AssignmentUnit
+    formset = AudienceUnitFormSet
+    fields = ("unit", "include_descendants")
+    autocomplete_fields = ("unit",)
+
+
+class AssignmentPersonInline(_AddOnlyInline, admin.TabularInline):
+    model = AssignmentPerson
+    fields = ("staff",)
+    autocomplete_fields = ("staff",)
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
+    form = AssignmentForm
+    inlines = [AssignmentUnitInline, AssignmentPersonInline]
+    list_display = ("slug", "title", "course", "starts_on", "due_on", "audience_label", "enrolled_count")
+    list_filter = ("course",)
+    search_fields = ("slug", "title")
+    list_select_related = ("course",)
+    date_hierarchy = "due_on"
+
+    def get_queryset(self, request: HttpRequest):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(enrolled_total=Count("enrolments", filter=Q(enrolments__left_audience_on__isnull=True)))
+        )
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        if obj is None:
+            return ()
+        return ("slug", "course", "categories_label", "communications_only", "created_by", "created_at")
+
+    def get_fields(self, request: HttpRequest, obj=None):
+        if obj is None:
+            return AssignmentForm.Meta.fields
+        return (
+            "slug",
+            "title",
+            "course",
+            "starts_on",
+            "due_on",
+            "categories_label",
+            "communications_only",
+            "created_by",
+            "created_at",
+        )
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        # Enrolments and reports point at it: an assignment is history once made.
+        return False
+
+    @admin.display(description=_("staff categories"))
+    def categories_label(self, obj: Assignment) -> str:
+        return ", ".join(category_label(category) for category in obj.categories) or _("Every category")
+
+    @admin.display(description=_("audience"))
+    def audience_label(self, obj: Assignment) -> str:
+        parts = [category_label(category) for category in obj.categories]
+        if obj.communications_only:
+            parts.append(str(_("communications staff")))
+        return ", ".join(parts) or str(_("Every category"))
+
+    @admin.display(description=_("enrolled"), ordering="enrolled_total")
+    def enrolled_count(self, obj: Assignment) -> int:
+        return obj.enrolled_total
+
+    def save_model(self, request: HttpRequest, obj: Assignment, form, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+        # A new assignment is created with its audience in save_related, through the service.
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        if change:
+            super().save_related(request, form, formsets, change)
+            return
+        units, people = [], []
+        for formset in formsets:
+            for inline_form in formset.forms:
+                data = inline_form.cleaned_data
+                if not data or data.get("DELETE"):
+                    continue
+                if formset.prefix == UNITS_PREFIX and data.get("unit"):
+                    units.append((data["unit"], data.get("include_descendants", True)))
+                elif formset.prefix == PEOPLE_PREFIX and data.get("staff"):
+                    people.append(data["staff"])
+        data = form.cleaned_data
+        assignment = assignment_create(
+            slug=data["slug"],
+            course=data["course"],
+            units=units,
+            categories=data.get("categories") or [],
+            communications_only=data.get("communications_only", False),
+            people=people,
+            starts_on=data["starts_on"],
+            due_on=data["due_on"],
+            title=data.get("title", ""),
+            created_by=request.user,
+        )
+        # The admin logs and redirects with the instance it built from the form: make it the saved one.
+        instance = form.instance
+        for name in ("id", "slug", "title", "categories", "created_by_id", "created_at"):
+            setattr(instance, name, getattr(assignment, name))
+        instance._state.adding = False
+        instance._state.db = assignment._state.db
+        for formset in formsets:
+            related = assignment.audience_units if formset.prefix == UNITS_PREFIX else assignment.audience_people
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = list(related.all()), [], []
+
+
+# --- records ------------------------------------------------------------------------------
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
+    """Who was given which assignment, and when they left its audience (written by the enrolment sync)."""
+
+    read_only = True
+    list_display = ("staff", "assignment", "enrolled_on", "left_audience_on")
+    list_filter = ("assignment", ("left_audience_on", admin.EmptyFieldListFilter))
+    list_select_related = ("staff", "assignment")
+    search_fields = ("staff__code", "staff__full_name", "assignment__slug")
+    ordering = ("assignment", "staff__sort_key")
+    date_hierarchy = "enrolled_on"
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    fields = ("staff", "present")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).select_related("staff").order_by("staff__sort_key")
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return is_office_user(request.user)
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(InPersonSession)
+class InPersonSessionAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
+    """Briefings recorded with `import_attendance`; shown with their attendance sheet."""
+
+    read_only = True
+    inlines = [AttendanceInline]
+    list_display = ("title", "course", "held_on_label", "present_count", "absent_count", "recorded_by")
+    list_filter = ("course",)
+    search_fields = ("title",)
+    date_hierarchy = "held_on"
+    list_select_related = ("course", "recorded_by")
+
+    def get_queryset(self, request: HttpRequest):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                present_total=Count("attendances", filter=Q(attendances__present=True)),
+                absent_total=Count("attendances", filter=Q(attendances__present=False)),
+            )
+        )
+
+    @admin.display(description=_("date"), ordering="held_on")
+    def held_on_label(self, obj: InPersonSession) -> str:
+        return format_date(obj.held_on)
+
+    @admin.display(description=_("present"), ordering="present_total")
+    def present_count(self, obj: InPersonSession) -> int:
+        return obj.present_total
+
+    @admin.display(description=_("absent"), ordering="absent_total")
+    def absent_count(self, obj: InPersonSession) -> int:
+        return obj.absent_total
+
+
+@admin.register(Completion)
+class CompletionAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
+    """Completions belong to the person (rule 3); recorded by grading, attendance imports and the Office."""
+
+    read_only = True
+    list_display = ("staff", "course", "completed_on", "evidence", "version")
+    list_filter = ("evidence", "course", "completed_on")
+    list_select_related = ("staff", "course", "version")
+    search_fields = ("staff__code", "staff__full_name")
+    date_hierarchy = "completed_on"
+    ordering = ("-completed_on", "staff__code")

@@ -1,0 +1,261 @@
+"""Assignments are rules, not lists (DESIGN.md rule 2): creating one, and keeping enrolments in step.
+
+`assignment_create` saves the rule and enrols everyone in its audience today
+(retroactive). `enrolment_sync` is what makes the rule hold later: the roster import
+calls it after every change, so a joiner gets the course at once, a person who moves
+out keeps their enrolment and completions (only `left_audience_on` is set), and a
+person who comes back is simply back. It is set-based: a fixed number of queries per
+assignment, whatever the roster size.
+
+Problems are worded in Vietnamese: the `create_assignment` command shows them as they
+are (the contract), and the admin shows them on its form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import DateField, DateTimeField, IntegerField, QuerySet, Value
+from django.utils import timezone
+
+from accounts.models import User
+from core.text import detect_legacy_encoding, normalize_text
+from courses.models import (
+    SLUG_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    Assignment,
+    AssignmentPerson,
+    AssignmentUnit,
+    Course,
+    CourseVersion,
+    CourseVersionStatus,
+    Enrolment,
+)
+from courses.selectors_audience import UnitRule, audience_staff_ids_on, audience_unit_rules
+from orgchart.importing import format_date
+from orgchart.models import Staff, StaffCategory, Unit
+from orgchart.services.roster import CATEGORY_LABELS
+
+SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+
+
+def category_label(category: str) -> str:
+    return CATEGORY_LABELS.get(category, category)
+
+
+def _category_choices_text() -> str:
+    return ", ".join(CATEGORY_LABELS[category] for category in StaffCategory)
+
+
+def assignment_create_problems(
+    *,
+    slug: str,
+    course: Course | None,
+    units: list[tuple[Unit, bool]],
+    categories: list[str],
+    people: list[Staff],
+    starts_on: dt.date | None,
+    due_on: dt.date | None,
+    title: str = "",
+) -> dict[str, list[str]]:
+    """Every reason the assignment cannot be created (field → messages); empty when it can.
+
+    `course`, `starts_on` and `due_on` may be None when the caller could not read them
+    (it reports that itself); the checks that need them are then skipped.
+    """
+    problems: dict[str, list[str]] = {}
+
+    def refuse(name: str, message: str) -> None:
+        problems.setdefault(name, []).append(message)
+
+    slug = normalize_text(slug).lower()
+    if not slug:
+        refuse("slug", "Mã giao khóa học là bắt buộc.")
+    elif len(slug) > SLUG_MAX_LENGTH or not SLUG_PATTERN.fullmatch(slug):
+        refuse(
+            "slug",
+            f'Mã giao khóa học "{slug}" không hợp lệ: chỉ gồm chữ thường không dấu, chữ số, gạch ngang, gạch dưới '
+            f"(tối đa {SLUG_MAX_LENGTH} ký tự), ví dụ nq57-2025.",
+        )
+    elif Assignment.objects.filter(slug__iexact=slug).exists():
+        refuse("slug", f'Mã giao khóa học "{slug}" đã được dùng cho một lần giao khác.')
+
+    title = normalize_text(title)
+    if len(title) > TITLE_MAX_LENGTH:
+        refuse("title", f"Tiêu đề dài {len(title)} ký tự, tối đa {TITLE_MAX_LENGTH}.")
+    elif detect_legacy_encoding(title):
+        refuse("title", "Tiêu đề dùng bảng mã cũ (TCVN3/VNI) — hãy chuyển sang Unicode.")
+
+    if (
+        course is not None
+        and not CourseVersion.objects.filter(course=course, status=CourseVersionStatus.PUBLISHED).exists()
+    ):
+        refuse("course", f'Khóa học "{course.slug}" chưa có phiên bản nào được xuất bản.')
+
+    if starts_on is not None and due_on is not None and due_on < starts_on:
+        refuse(
+            "due_on",
+            f"Hạn hoàn thành {format_date(due_on)} sớm hơn ngày bắt đầu {format_date(starts_on)}.",
+        )
+
+    if not units and not people:
+        refuse("units", "Cần ít nhất một đơn vị hoặc một người được giao.")
+    seen_units: set[int] = set()
+    for unit, _include_descendants in units:
+        if unit.pk in seen_units:
+            refuse("units", f"Đơn vị {unit.code} được chọn hai lần.")
+        seen_units.add(unit.pk)
+        if not unit.is_active:
+            refuse("units", f"Đơn vị {unit.code} đã ngừng hoạt động.")
+    seen_people: set[int] = set()
+    for person in people:
+        if person.pk in seen_people:
+            refuse("people", f"Cán bộ {person.code} được chọn hai lần.")
+        seen_people.add(person.pk)
+
+    valid = set(StaffCategory.values)
+    for category in categories:
+        if category not in valid:
+            refuse("categories", f'Đối tượng "{category}" không hợp lệ; chỉ nhận: {_category_choices_text()}.')
+    return problems
+
+
+@transaction.atomic
+def assignment_create(
+    *,
+    slug: str,
+    course: Course,
+    units: list[tuple[Unit, bool]],
+    categories: list[str],
+    communications_only: bool,
+    people: list[Staff],
+    starts_on: dt.date,
+    due_on: dt.date,
+    title: str = "",
+    created_by: User | None = None,
+) -> Assignment:
+    """Save the rule and enrol everyone in its audience today (retroactive).
+
+    The slug is stored in lower case. `units` are (unit, with its sub-units) pairs; `categories` are `StaffCategory`
+    values (empty = every category). Raises `ValidationError` (field → Vietnamese
+    messages) listing every problem, in which case nothing is written.
+    """
+    problems = assignment_create_problems(
+        slug=slug,
+        course=course,
+        units=units,
+        categories=categories,
+        people=people,
+        starts_on=starts_on,
+        due_on=due_on,
+        title=title,
+    )
+    if problems:
+        raise ValidationError(problems)
+    ordered_categories = [category for category in StaffCategory.values if category in set(categories)]
+    assignment = Assignment.objects.create(
+        slug=normalize_text(slug).lower(),
+        title=normalize_text(title),
+        course=course,
+        starts_on=starts_on,
+        due_on=due_on,
+        categories=ordered_categories,
+        communications_only=communications_only,
+        created_by=created_by,
+    )
+    AssignmentUnit.objects.bulk_create(
+        [
+            AssignmentUnit(assignment=assignment, unit=unit, include_descendants=include_descendants)
+            for unit, include_descendants in units
+        ]
+    )
+    AssignmentPerson.objects.bulk_create([AssignmentPerson(assignment=assignment, staff=person) for person in people])
+    enrolment_sync(assignment=assignment)
+    return assignment
+
+
+@dataclass
+class EnrolmentSyncSummary:
+    """What a sync did, over every assignment it looked at."""
+
+    on_date: dt.date
+    assignments: int = 0
+    enrolled: int = 0
+    left: int = 0
+    returned: int = 0
+    enrolled_by_assignment: dict[int, int] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return (
+            f"Đồng bộ người được giao ngày {format_date(self.on_date)}: {self.assignments} lần giao, "
+            f"{self.enrolled} người mới, {self.left} người ra khỏi đối tượng, {self.returned} người trở lại."
+        )
+
+
+def enrolment_sync(*, assignment: Assignment | None = None, on_date: dt.date | None = None) -> EnrolmentSyncSummary:
+    """Bring enrolments in line with the audiences on `on_date` (today by default).
+
+    For `assignment`, or for every assignment when None: people in the audience who
+    have no enrolment are enrolled on `on_date`; enrolled people no longer in it get
+    `left_audience_on = on_date` (their enrolment and completions stay); people who come
+    back have it cleared. One query for the assignments' rules, then at most five per
+    assignment (the missing people, the new rows, the leavers, the returners), whatever
+    the number of people. Safe to run twice: the second run finds nothing to do.
+    """
+    on_date = on_date or timezone.localdate()
+    summary = EnrolmentSyncSummary(on_date=on_date)
+    with transaction.atomic():
+        assignments = [assignment] if assignment is not None else list(Assignment.objects.order_by("pk"))
+        if not assignments:
+            return summary
+        rules_by_assignment = audience_unit_rules(assignment_ids=[a.pk for a in assignments])
+        for current in assignments:
+            enrolled, left, returned = _sync_one(
+                assignment=current, rules=rules_by_assignment.get(current.pk, []), on_date=on_date
+            )
+            summary.assignments += 1
+            summary.enrolled += enrolled
+            summary.left += left
+            summary.returned += returned
+            summary.enrolled_by_assignment[current.pk] = enrolled
+    return summary
+
+
+def _sync_one(*, assignment: Assignment, rules: list[UnitRule], on_date: dt.date) -> tuple[int, int, int]:
+    audience = audience_staff_ids_on(assignment=assignment, on_date=on_date, rules=rules)
+    enrolments = Enrolment.objects.filter(assignment=assignment)
+    missing = audience.exclude(staff_id__in=enrolments.values("staff_id"))
+    enrolled = _insert_enrolments(assignment=assignment, staff_ids=missing, on_date=on_date)
+    left = (
+        enrolments.filter(left_audience_on__isnull=True).exclude(staff_id__in=audience).update(left_audience_on=on_date)
+    )
+    returned = enrolments.filter(left_audience_on__isnull=False, staff_id__in=audience).update(left_audience_on=None)
+    return enrolled, left, returned
+
+
+def _insert_enrolments(*, assignment: Assignment, staff_ids: QuerySet[int], on_date: dt.date) -> int:
+    """INSERT … SELECT: one statement whatever the number of people (bulk_create would batch).
+
+    ON CONFLICT DO NOTHING (PostgreSQL, SQLite ≥ 3.24): a sync running at the same moment
+    may have enrolled some of them already.
+    """
+    rows = staff_ids.annotate(
+        _assignment=Value(assignment.pk, output_field=IntegerField()),
+        _enrolled_on=Value(on_date, output_field=DateField()),
+        _created_at=Value(timezone.now(), output_field=DateTimeField()),
+    ).values_list("_assignment", "staff_id", "_enrolled_on", "_created_at")
+    select_sql, params = rows.query.sql_with_params()
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        quote(Enrolment._meta.get_field(name).column) for name in ("assignment", "staff", "enrolled_on", "created_at")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(Enrolment._meta.db_table)} ({columns}) {select_sql} ON CONFLICT DO NOTHING",  # noqa: S608 - identifiers from the model, values as parameters
+            params,
+        )
+        return max(cursor.rowcount, 0)
