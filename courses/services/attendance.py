@@ -139,7 +139,7 @@ def attendance_import(
         if InPersonSession.objects.filter(course=course, held_on=held_on, title__iexact=title).exists():
             refuse(
                 f'Buổi "{title}" ngày {format_date(held_on)} của khóa học "{course.slug}" đã được nhập trước đó; '
-                "không nhập lại — hãy sửa trong trang quản trị nếu cần."
+                "không nhập lại cùng một buổi (nếu là buổi khác, hãy đặt tên khác)."
             )
         if problems:
             raise ImportRefused(sorted(problems, key=lambda p: (p.row is not None, p.row or 0)))
