@@ -165,6 +165,7 @@ class DemoSummary:
     roster: str
     course: str
     accounts: list[DemoAccount] = field(default_factory=list)
+    learning: str = ""
 
 
 def _email_for(full_name: str, taken: set[str]) -> str:
@@ -327,6 +328,59 @@ def demo_seed() -> DemoSummary:
             "Quản trị (superuser)", admin_email, "Quản trị hệ thống", "—", f"two-factor: recovery codes {codes}"
         )
     )
+    learning = _demo_learning(created_by=office)
     return DemoSummary(
-        units=str(units_summary), roster=str(roster_summary), course=course_summary.message, accounts=accounts
+        units=str(units_summary),
+        roster=str(roster_summary),
+        course=course_summary.message,
+        accounts=accounts,
+        learning=learning,
     )
+
+
+DEMO_ASSIGNMENT = "nq57-2025"
+DEMO_SESSION_DATE = dt.date(2025, 9, 10)
+DEMO_SESSION_TITLE = "Hội nghị quán triệt Nghị quyết 57-NQ/TW"
+DEMO_SESSION_UNIT = "PBGD"
+DEMO_SESSION_ABSENT = 2  # the last people of the unit's list missed the briefing
+
+
+def _demo_learning(*, created_by: User) -> str:
+    """The Resolution 57 assignment to the whole department and one briefing in PBGD (each made once)."""
+    from courses.models import Assignment, Course, InPersonSession
+    from courses.services.assignments import assignment_create
+    from courses.services.attendance import attendance_import
+
+    course = Course.objects.get(slug="nq57")
+    assignment = Assignment.objects.filter(slug=DEMO_ASSIGNMENT).first()
+    if assignment is None:
+        assignment = assignment_create(
+            slug=DEMO_ASSIGNMENT,
+            course=course,
+            units=[(Unit.objects.get(code="STP"), True)],
+            categories=[],
+            communications_only=False,
+            people=[],
+            starts_on=dt.date(2025, 8, 15),
+            due_on=dt.date(2025, 12, 15),
+            title="Quán triệt Nghị quyết 57-NQ/TW năm 2025",
+            created_by=created_by,
+        )
+    enrolled = assignment.enrolments.filter(left_audience_on__isnull=True).count()
+    text = f'"{assignment.slug}" cho {enrolled} người, hạn {assignment.due_on:%d/%m/%Y}'
+    if not InPersonSession.objects.filter(course=course, held_on=DEMO_SESSION_DATE, title=DEMO_SESSION_TITLE).exists():
+        unit_rows = [row for row in demo_roster_rows() if row["Mã đơn vị"] == DEMO_SESSION_UNIT]
+        sheet = [
+            {
+                "Mã cán bộ": row["Mã cán bộ"],
+                "Họ và tên": row["Họ và tên"],
+                "Có mặt": "Không" if index >= len(unit_rows) - DEMO_SESSION_ABSENT else "Có",
+            }
+            for index, row in enumerate(unit_rows)
+        ]
+        attendance_import(
+            rows=sheet, course=course, held_on=DEMO_SESSION_DATE, title=DEMO_SESSION_TITLE, recorded_by=created_by
+        )
+    session = InPersonSession.objects.get(course=course, held_on=DEMO_SESSION_DATE, title=DEMO_SESSION_TITLE)
+    present = session.attendances.filter(present=True).count()
+    return f'{text}; buổi "{session.title}" ngày {session.held_on:%d/%m/%Y}: {present} người có mặt.'

@@ -53,3 +53,46 @@ def test_seed_demo_loads_the_resolution_57_course(db):
     assert version.number == 1  # the second run found nothing new
     assert version.lessons.count() == 4
     assert version.questions.count() >= 12
+
+
+def test_seed_demo_assigns_resolution_57_to_the_department_and_records_a_briefing(db):
+    import datetime as dt
+
+    from courses.models import Assignment, Completion, CompletionEvidence, Enrolment, InPersonSession
+
+    output = _run_seed()
+    assignment = Assignment.objects.get(slug="nq57-2025")
+    assert (assignment.course.slug, assignment.starts_on, assignment.due_on) == (
+        "nq57",
+        dt.date(2025, 8, 15),
+        dt.date(2025, 12, 15),
+    )
+    assert list(assignment.audience_units.values_list("unit__code", "include_descendants")) == [("STP", True)]
+    assert Enrolment.objects.filter(assignment=assignment).count() == Staff.objects.count()
+    session = InPersonSession.objects.get()
+    assert (session.held_on, session.title) == (dt.date(2025, 9, 10), "Hội nghị quán triệt Nghị quyết 57-NQ/TW")
+    in_unit = Membership.objects.filter(unit__code="PBGD", valid_to__isnull=True).count()
+    assert session.attendances.count() == in_unit
+    present = session.attendances.filter(present=True)
+    assert 0 < present.count() < in_unit
+    assert set(Completion.objects.values_list("staff_id", "evidence", "completed_on")) == {
+        (staff_id, CompletionEvidence.IN_PERSON, dt.date(2025, 9, 10))
+        for staff_id in present.values_list("staff_id", flat=True)
+    }
+    assert f'Giao khóa học: "nq57-2025" cho {Staff.objects.count()} người, hạn 15/12/2025' in output
+
+
+def test_seed_demo_learning_step_is_idempotent(db):
+    from courses.models import Assignment, Attendance, Completion, Enrolment, InPersonSession
+
+    def counts():
+        return tuple(
+            model.objects.count() for model in (Assignment, Enrolment, InPersonSession, Attendance, Completion)
+        )
+
+    first_output = _run_seed()
+    before = counts()
+    second_output = _run_seed()
+    assert counts() == before
+    line = next(line for line in first_output.splitlines() if line.startswith("Giao khóa học:"))
+    assert line in second_output
