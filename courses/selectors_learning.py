@@ -1,4 +1,4 @@
-"""What a learner reads: "my courses", a course page, a lesson page.
+"""Reads about learning: "my courses", a course page, a lesson page, and who is due a reminder.
 
 Every list here is one query whatever the number of enrolments, lessons or completions:
 the per-enrolment figures are correlated subqueries, not queries per row.
@@ -10,7 +10,17 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, IntegerField, OuterRef, Q, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -24,8 +34,8 @@ from courses.models import (
     Lesson,
     LessonProgress,
 )
-from orgchart.models import Staff
-from orgchart.selectors import scope_for
+from orgchart.models import Membership, Staff
+from orgchart.selectors import _active_on, _within_units, scope_for
 from quizzes.models import Attempt
 
 
@@ -304,4 +314,48 @@ def lesson_page_get(*, access: CourseAccess, position: int) -> LessonPage:
         total=len(outline),
         previous=LessonNeighbour(*outline[index - 1]) if index > 0 else None,
         next=LessonNeighbour(*outline[index + 1]) if index + 1 < len(outline) else None,
+    )
+
+
+# --- reminders ---------------------------------------------------------------------------------------
+
+
+def _current_title() -> Subquery:
+    return Subquery(
+        CourseVersion.objects.filter(
+            course_id=OuterRef("assignment__course_id"), status=CourseVersionStatus.PUBLISHED
+        ).values("title")[:1]
+    )
+
+
+def enrolment_list_to_remind(*, on_date: dt.date) -> QuerySet[Enrolment]:
+    """Enrolments still in the audience on `on_date`, started, and not completed by any means."""
+    return Enrolment.objects.filter(
+        Q(left_audience_on__isnull=True) | Q(left_audience_on__gt=on_date),
+        enrolled_on__lte=on_date,
+        assignment__starts_on__lte=on_date,
+    ).exclude(
+        Exists(Completion.objects.filter(staff_id=OuterRef("staff_id"), course_id=OuterRef("assignment__course_id")))
+    )
+
+
+def enrolment_list_overdue_in_units(*, unit_paths: list[str], on_date: dt.date) -> QuerySet[Enrolment]:
+    """Overdue, unfinished enrolments of the people whose unit on `on_date` is inside `unit_paths`.
+
+    A person counts in the unit they belong to on that date, like the coverage figures:
+    someone who moved to another unit is that unit head's, not their former head's.
+    """
+    unit_on_date = Membership.objects.filter(_active_on(on_date), staff_id=OuterRef("staff_id")).order_by("-valid_from")
+    return (
+        enrolment_list_to_remind(on_date=on_date)
+        .filter(assignment__due_on__lt=on_date)
+        .annotate(
+            unit_path=Subquery(unit_on_date.values("unit__path")[:1]),
+            unit_name=Subquery(unit_on_date.values("unit__name")[:1]),
+            course_title=_current_title(),
+        )
+        # The scoping helper's prefix match, on the annotated path ("unit_" + "path__startswith").
+        .filter(_within_units(unit_paths, prefix="unit_"))
+        .select_related("staff", "assignment__course")
+        .order_by("unit_path", "staff__sort_key", "staff__code", "assignment__due_on")
     )
