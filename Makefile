@@ -42,7 +42,7 @@ bench: setup
 
 # Regenerate and compile the translations (needs GNU gettext's msgfmt).
 messages: setup
-	$(PY) manage.py makemessages -l vi -l en --ignore=.venv --ignore=staticfiles
+	$(PY) manage.py makemessages -l vi -l en --ignore=.venv --ignore=staticfiles --ignore=node_modules
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:
