@@ -1,0 +1,166 @@
+"""Learner quiz pages: start, the attempt (autosave with htmx, a plain form without JS), result, review.
+
+Every attempt URL goes through `access_attempt`, which 404s for anyone but the attempt's
+own person. Nothing on these pages carries the answer key before the attempt is closed:
+the templates get `selectors.ItemView`s, which do not have it.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from quizzes import selectors, services
+from quizzes.forms import answer_field_name, parse_choices
+from quizzes.models import Attempt, AttemptStatus
+
+
+def _result_url(attempt: Attempt) -> str:
+    return reverse("quizzes:result", args=[attempt.pk])
+
+
+def _close_if_time_is_up(attempt: Attempt) -> Attempt:
+    if attempt.status == AttemptStatus.IN_PROGRESS and selectors.attempt_is_past_grace(attempt=attempt):
+        return services.attempt_close_expired(attempt_id=attempt.pk)
+    return attempt
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def quiz_start(request: HttpRequest, version_id: int) -> HttpResponse:
+    staff, version = selectors.access_quiz_version(user=request.user, version_id=version_id)
+    status = selectors.quiz_status(staff=staff, version=version)
+    return render(request, "quizzes/start.html", {"version": version, "status": status})
+
+
+@login_required
+@require_POST
+def attempt_begin(request: HttpRequest, version_id: int) -> HttpResponse:
+    staff, version = selectors.access_quiz_version(user=request.user, version_id=version_id)
+    try:
+        attempt = services.attempt_start(staff=staff, version=version)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("quizzes:start", version_id=version.pk)
+    return redirect("quizzes:attempt", attempt_id=attempt.pk)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def attempt_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """All questions on one page. POST is the no-JS path: save the answers given, and submit if asked."""
+    attempt = selectors.access_attempt(user=request.user, attempt_id=attempt_id)
+    attempt = _close_if_time_is_up(attempt)
+    if attempt.status != AttemptStatus.IN_PROGRESS:
+        return redirect(_result_url(attempt))
+    errors: dict[int, str] = {}
+    if request.method == "POST":
+        items = selectors.attempt_item_views(attempt=attempt)
+        try:
+            errors = _save_posted_answers(request, attempt=attempt, items=items)
+        except services.AttemptClosed:
+            return redirect(_result_url(attempt))
+        if not errors:
+            if request.POST.get("action") == "submit":
+                services.attempt_submit(attempt_id=attempt.pk, staff=attempt.staff)
+                return redirect(_result_url(attempt))
+            messages.success(request, _("Your answers are saved."))
+            return redirect("quizzes:attempt", attempt_id=attempt.pk)
+    items = selectors.attempt_item_views(attempt=attempt)
+    remaining = max(0, int((attempt.deadline_at - timezone.now()).total_seconds()))
+    context = {
+        "attempt": attempt,
+        "version": attempt.version,
+        "items": items,
+        "questions": [(item, errors.get(item.item_id, "")) for item in items],
+        "remaining_seconds": remaining,
+        "remaining_minutes": (remaining + 59) // 60,
+        "answered_count": sum(item.answered for item in items),
+    }
+    return render(request, "quizzes/attempt.html", context, status=400 if errors else 200)
+
+
+def _save_posted_answers(request: HttpRequest, *, attempt: Attempt, items: list[selectors.ItemView]) -> dict[int, str]:
+    """Save every question whose posted answer differs from the stored one; problems by item id."""
+    errors: dict[int, str] = {}
+    for item in items:
+        name = answer_field_name(item.item_id)
+        if name not in request.POST and not item.multiple:
+            continue
+        try:
+            choices = parse_choices(request.POST.getlist(name))
+            stored = [choice.number for choice in item.choices if choice.selected]
+            if choices == stored:
+                continue
+            services.attempt_answer_save_choices(attempt=attempt, item_id=item.item_id, choices=choices)
+        except services.AttemptClosed:
+            raise
+        except ValidationError as error:
+            errors[item.item_id] = " ".join(error.messages)
+    return errors
+
+
+@login_required
+@require_POST
+def answer_save(request: HttpRequest, attempt_id: int, item_id: int) -> HttpResponse:
+    """The autosave endpoint (htmx): saves one question and answers with a tiny status partial."""
+    attempt = selectors.access_attempt(user=request.user, attempt_id=attempt_id)
+    error = ""
+    saved_at = None
+    try:
+        choices = parse_choices(request.POST.getlist(answer_field_name(item_id)))
+        item = services.attempt_answer_save_choices(attempt=attempt, item_id=item_id, choices=choices)
+        saved_at = item.answered_at
+    except services.AttemptClosed:
+        if request.htmx:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = _result_url(attempt)
+            return response
+        return redirect(_result_url(attempt))
+    except ValidationError as error_:
+        error = " ".join(error_.messages)
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect("quizzes:attempt", attempt_id=attempt.pk)
+    return render(
+        request,
+        "quizzes/_save_status.html",
+        {"item_id": item_id, "error": error, "saved": not error, "saved_at": saved_at},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = selectors.access_attempt(user=request.user, attempt_id=attempt_id)
+    attempt = _close_if_time_is_up(attempt)
+    if attempt.status == AttemptStatus.IN_PROGRESS:
+        return redirect("quizzes:attempt", attempt_id=attempt.pk)
+    version = attempt.version
+    completion = selectors.attempt_completion(attempt=attempt)
+    unread = 0
+    if attempt.passed and completion is None and version.requires_all_lessons:
+        unread = selectors.lesson_count_unread(staff=attempt.staff, version=version)
+    status = selectors.quiz_status(staff=attempt.staff, version=version)
+    context = {"attempt": attempt, "version": version, "completion": completion, "unread": unread, "status": status}
+    return render(request, "quizzes/result.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def attempt_review(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = selectors.access_attempt(user=request.user, attempt_id=attempt_id)
+    attempt = _close_if_time_is_up(attempt)
+    if attempt.status == AttemptStatus.IN_PROGRESS:
+        return redirect("quizzes:attempt", attempt_id=attempt.pk)
+    review = selectors.attempt_review(attempt=attempt)
+    return render(request, "quizzes/review.html", {"attempt": attempt, "version": attempt.version, "review": review})
