@@ -73,3 +73,7 @@ def course_version_content_hash(*, version: CourseVersion) -> str:
     }
     encoded = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
     return hashlib.sha256(encoded).hexdigest()
+
+
+# The audience of an assignment on a date lives in its own module; re-exported here for callers of the docs.
+from courses.selectors_audience import audience_memberships_on, audience_staff_ids_on  # noqa: E402, F401

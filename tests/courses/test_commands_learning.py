@@ -209,3 +209,8 @@ def test_import_attendance_refuses_an_xls_file(setup, tmp_path):
     path = tmp_path / "cu.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64)
     assert "Excel 97-2003" in refused(*attendance_args(path))
+
+
+def test_create_assignment_takes_several_categories_after_one_flag(setup):
+    run(*ASSIGN, "--unit", "STP", "--category", "Công chức", "Người lao động", "--due", "2025-09-30")
+    assert set(Enrolment.objects.values_list("staff__code", flat=True)) == {"CB002", "CB004"}

@@ -49,7 +49,8 @@ class Command(BaseCommand):
         parser.add_argument("--no-descendants", action="store_true", help="the unit(s) only, without sub-units")
         parser.add_argument(
             "--category",
-            action="append",
+            action="extend",
+            nargs="+",
             default=[],
             help="a roster 'Đối tượng' value (Lãnh đạo, Công chức, Viên chức, Người lao động); may repeat; "
             "none = every category",
