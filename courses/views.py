@@ -24,15 +24,7 @@ def my_courses(request: HttpRequest) -> HttpResponse:
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
     access = learning.access_course(user=request.user, slug=slug)
     page = learning.course_page_get(access=access)
-    return render(
-        request,
-        "courses/course_detail.html",
-        {"page": page, "version": access.version, "quiz_url": _quiz_url(version_id=access.version.pk)},
-    )
-
-
-def _quiz_url(*, version_id: int) -> str:
-    return f"/quiz/version/{version_id}/"
+    return render(request, "courses/course_detail.html", {"page": page, "version": access.version})
 
 
 @login_required

@@ -218,7 +218,7 @@ def test_course_page_lists_lessons_with_read_markers_and_the_quiz(client, enroll
     assert items == ["1", "2", "3"]
     assert html.count("Not read yet") == 2 and html.count("✓ </span>Read") == 1
     assert "1 of 3 lessons read" in html
-    assert f'href="/quiz/version/{version.pk}/"' in html
+    assert f'href="{reverse("quizzes:start", kwargs={"version_id": version.pk})}"' in html
     assert "31/03/2026" in html
     assert "Not started" not in html and "In progress" in html
 

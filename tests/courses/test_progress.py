@@ -6,10 +6,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from courses.models import LessonProgress
+from courses.models import Completion, LessonProgress
 from courses.services.progress import lesson_open
 from tests.factories import StaffFactory
-from tests.notifications.builders import publish_course
+from tests.notifications.builders import passed_attempt, publish_course
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +51,30 @@ def test_each_person_and_each_lesson_has_its_own_record(version):
 
     assert LessonProgress.objects.filter(staff=first_person).count() == 2
     assert list(LessonProgress.objects.filter(staff=second_person).values_list("lesson__position", flat=True)) == [2]
+
+
+def test_the_last_lesson_opened_completes_a_course_whose_quiz_was_passed_first(version):
+    """A course that asks for every lesson: passing the quiz first, the completion comes with the last lesson."""
+    version.__class__.objects.filter(pk=version.pk).update(requires_all_lessons=True)
+    version.refresh_from_db()
+    staff = StaffFactory()
+    passed_attempt(staff=staff, version=version)
+    first, last = version.lessons.order_by("position")
+
+    lesson_open(staff=staff, lesson=first)
+    assert not Completion.objects.exists()
+
+    with time_machine.travel(dt.datetime(2026, 3, 12, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=False):
+        lesson_open(staff=staff, lesson=last)
+        lesson_open(staff=staff, lesson=last)
+
+    completion = Completion.objects.get()
+    assert (completion.staff, completion.course, completion.evidence) == (staff, version.course, "quiz")
+    assert completion.completed_on == dt.date(2026, 3, 12)
+
+
+def test_reading_without_a_passed_quiz_completes_nothing(version):
+    staff = StaffFactory()
+    for lesson in version.lessons.all():
+        lesson_open(staff=staff, lesson=lesson)
+    assert not Completion.objects.exists()
