@@ -1,12 +1,20 @@
-"""Questions and their options in the admin; only a draft course version's questions can change."""
+"""Questions and their options in the admin; only a draft course version's questions can change.
+
+The Import button reads a question spreadsheet into a draft version (`quizzes.resources`,
+through `quizzes.services.question_import`), with import-export's upload → preview → confirm.
+"""
 
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import CourseVersion, CourseVersionStatus
 from courses.services import option_delete, option_save, question_delete, question_save
+from orgchart.admin import ServiceImportExportMixin
+from quizzes.forms import QuestionConfirmImportForm, QuestionImportForm
 from quizzes.models import Option, Question
+from quizzes.resources import QuestionResource
 
 
 def _editable(question: Question | None) -> bool:
@@ -30,13 +38,30 @@ class OptionInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(ServiceImportExportMixin, admin.ModelAdmin):
     list_display = ("short_text", "version", "position", "kind")
     list_filter = ("kind", "version__status", "version__course")
     search_fields = ("text", "version__course__slug")
     list_select_related = ("version", "version__course")
     fields = ("version", "position", "text", "kind", "explanation")
     inlines = [OptionInline]
+    resource_classes = [QuestionResource]
+    import_form_class = QuestionImportForm
+    confirm_form_class = QuestionConfirmImportForm
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        # Import only: nothing needs the bank as a spreadsheet (course files carry it whole).
+        return False
+
+    def get_import_resource_kwargs(self, request: HttpRequest, form=None, **kwargs) -> dict:
+        cleaned = getattr(form, "cleaned_data", None) or {}
+        return {"version": cleaned["version"]} if cleaned.get("version") else {}
+
+    def get_confirm_form_initial(self, request: HttpRequest, import_form) -> dict:
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["version"] = import_form.cleaned_data["version"].pk
+        return initial
 
     @admin.display(description=_("question"), ordering="text")
     def short_text(self, obj):
