@@ -209,6 +209,7 @@ class ReviewItem:
     kind: str
     choices: list[ReviewChoice]
     is_correct: bool
+    answered: bool
     answered_in_time: bool
     explanation: str
 
@@ -259,6 +260,7 @@ def attempt_review(*, attempt: Attempt) -> list[ReviewItem]:
                     for index, option_id in enumerate(item.option_order)
                 ],
                 is_correct=bool(item.is_correct),
+                answered=item.answered_at is not None,
                 answered_in_time=in_time,
                 explanation=item.question.explanation,
             )
