@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin_site import OfficeOnlyAdminMixin
 from courses.models import Course, CourseVersion, CourseVersionStatus, Lesson
 from courses.selectors import course_version_get_draft
 from courses.services import (
@@ -35,7 +36,7 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-class CourseVersionInline(admin.TabularInline):
+class CourseVersionInline(OfficeOnlyAdminMixin, admin.TabularInline):
     model = CourseVersion
     fields = ("number", "title", "status", "published_at")
     readonly_fields = fields
@@ -54,7 +55,7 @@ class CourseVersionInline(admin.TabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("slug", "version_count", "created_at")
     search_fields = ("slug", "versions__title")
     readonly_fields = ("created_at",)
@@ -75,7 +76,7 @@ class CourseAdmin(admin.ModelAdmin):
         return False
 
 
-class LessonInline(admin.StackedInline):
+class LessonInline(OfficeOnlyAdminMixin, admin.StackedInline):
     model = Lesson
     extra = 0
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -92,7 +93,7 @@ class LessonInline(admin.StackedInline):
         return _editable(obj) and super().has_delete_permission(request, obj)
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(OfficeOnlyAdminMixin, admin.TabularInline):
     """Questions of the version; their options are edited on each question's own page."""
 
     model = Question
@@ -135,7 +136,7 @@ class CourseVersionForm(forms.ModelForm):
 
 
 @admin.register(CourseVersion)
-class CourseVersionAdmin(admin.ModelAdmin):
+class CourseVersionAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
     form = CourseVersionForm
     list_display = ("course", "number", "title", "status", "published_at", "lesson_count", "question_count")
     list_filter = ("status", "course")
@@ -223,4 +224,7 @@ class CourseVersionAdmin(admin.ModelAdmin):
                 % {"count": published},
                 messages.SUCCESS,
             )
-from courses import admin_assignments  # noqa: E402, F401 - registers the assignment, enrolment, session and completion admins
+
+
+# The learning admins (assignments, enrolments, sessions, completions) live in their own module.
+from courses import admin_assignments  # noqa: E402, F401

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_site import OfficeOnlyAdminMixin
 from courses.models import CourseVersion, CourseVersionStatus
 from courses.services import option_delete, option_save, question_delete, question_save
 from orgchart.admin import ServiceImportExportMixin
@@ -21,7 +22,7 @@ def _editable(question: Question | None) -> bool:
     return question is None or question.version.is_editable
 
 
-class OptionInline(admin.TabularInline):
+class OptionInline(OfficeOnlyAdminMixin, admin.TabularInline):
     model = Option
     extra = 0
     fields = ("position", "text", "is_correct")
@@ -38,7 +39,7 @@ class OptionInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(ServiceImportExportMixin, admin.ModelAdmin):
+class QuestionAdmin(ServiceImportExportMixin, OfficeOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("short_text", "version", "position", "kind")
     list_filter = ("kind", "version__status", "version__course")
     search_fields = ("text", "version__course__slug")

@@ -9,7 +9,6 @@ import datetime as dt
 import pytest
 
 from config.celery import app as celery_app
-
 from orgchart.models import StaffCategory, UnitKind
 
 from .factories import MembershipFactory, StaffFactory, UnitFactory, UserFactory, give_totp
