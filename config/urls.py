@@ -12,6 +12,10 @@ urlpatterns = [
     path("", include("orgchart.urls")),
     path("courses/", include("courses.urls")),
     path("quiz/", include("quizzes.urls")),
+    path("reports/", include("reports.urls")),
+    path("nominations/", include("nominations.urls")),
+    # Public, no sign-in: certificate verification (/verify/<code>/) and published indicators.
+    path("", include("certificates.urls")),
 ]
 
 if settings.DEBUG:

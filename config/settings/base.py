@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "courses",
     "quizzes",
     "certificates",
+    "reports",
+    "nominations",
     "notifications",
 ]
 
