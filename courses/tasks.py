@@ -1,4 +1,4 @@
-"""Periodic reminder tasks (scheduled in config/settings/components/celery.py).
+"""Periodic learning tasks (scheduled in config/settings/components/celery.py).
 
 Each takes a date (ISO string, today in the project's time zone by default), calls one
 service and returns its counts. Running one twice sends nothing twice: the services claim
@@ -12,6 +12,7 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from courses.services import reminders
+from courses.services.assignments import enrolment_sync
 
 _RETRY = {
     "autoretry_for": (OperationalError, InterfaceError),
@@ -32,3 +33,14 @@ def reminders_send_due(on_date: str | None = None) -> dict[str, int]:
 @shared_task(name="courses.tasks.digests_send_weekly", **_RETRY)
 def digests_send_weekly(on_date: str | None = None) -> dict[str, int]:
     return reminders.digests_send_weekly(on_date=_date(on_date)).as_dict()
+
+
+@shared_task(name="courses.tasks.enrolment_sync_all", **_RETRY)
+def enrolment_sync_all(on_date: str | None = None) -> dict[str, int]:
+    """Give every assignment to whoever is in its audience today.
+
+    Roster imports already sync on their effective date; this catches what they cannot:
+    imports dated in the future that become current, and units moved in the tree.
+    """
+    summary = enrolment_sync(on_date=_date(on_date))
+    return {"enrolled": summary.enrolled, "left": summary.left, "returned": summary.returned}

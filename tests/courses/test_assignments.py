@@ -366,3 +366,20 @@ def test_the_admin_add_page_renders_and_a_change_keeps_the_audience(tree, roster
     assignment.refresh_from_db()
     assert (assignment.title, assignment.due_on) == ("Hạn mới", dt.date(2025, 12, 31))
     assert list(assignment.audience_units.values_list("unit__code", flat=True)) == ["VP"]
+
+
+
+def test_daily_enrolment_sync_task_enrols_a_joiner_whose_start_date_has_come(tree, roster, course):
+    """A membership that starts in the future enrols nobody until the day comes; the daily task does."""
+    from courses.tasks import enrolment_sync_all
+
+    assignment = create(course, units=[(tree["root"], True)])
+    joiner = StaffFactory(code="CB-LATE", full_name="Võ Thị Muộn")
+    MembershipFactory(staff=joiner, unit=tree["vp"], valid_from=dt.date(2030, 1, 1))
+
+    enrolment_sync_all(on_date="2029-12-31")
+    assert "CB-LATE" not in enrolments(assignment)
+
+    enrolment_sync_all(on_date="2030-01-01")
+    enrolment_sync_all(on_date="2030-01-01")  # safe to run twice
+    assert enrolments(assignment)["CB-LATE"] == (dt.date(2030, 1, 1), None)

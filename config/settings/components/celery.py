@@ -24,6 +24,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "quizzes.tasks.attempt_close_expired_all",
         "schedule": 60.0,
     },
+    "sync-enrolments": {
+        "task": "courses.tasks.enrolment_sync_all",
+        "schedule": crontab(hour=6, minute=30),
+    },
     "send-due-reminders": {
         "task": "courses.tasks.reminders_send_due",
         "schedule": crontab(hour=7, minute=0),
