@@ -14,6 +14,7 @@ urlpatterns = [
     path("quiz/", include("quizzes.urls")),
     path("reports/", include("reports.urls")),
     path("nominations/", include("nominations.urls")),
+    path("api/v1/", include("reports.api_urls")),  # token-authenticated JSON API (reports/api.py)
     # Public, no sign-in: certificate verification (/verify/<code>/) and published indicators.
     path("", include("certificates.urls")),
 ]

@@ -1,2 +1,12 @@
+from django.urls import path
+
+from . import views
+
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    path(
+        "coverage/<slug:slug>/export.<str:export_format>",
+        views.coverage_export,
+        name="coverage_export",
+    ),
+]

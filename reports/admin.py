@@ -1,0 +1,117 @@
+"""The Office's admin for exemptions, API tokens and snapshots.
+
+Exemptions are recorded through `exemption_create` (every rule checked, nothing written
+on a problem) and edited with the same checks. Tokens are made with the
+`api_token_create` command (the token is printed once); here the Office sees them and
+revokes them. Snapshots are made with `snapshot_create` and are read-only: the admin
+shows them and checks their hash.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from core.admin_site import OfficeOnlyAdminMixin
+from reports.models import ApiToken, CoverageSnapshot, Exemption
+from reports.selectors import snapshot_verify
+from reports.services import api_token_revoke, exemption_create, exemption_problems
+
+
+class ExemptionForm(forms.ModelForm):
+    class Meta:
+        model = Exemption
+        fields = ("staff", "assignment", "valid_from", "valid_to", "reason", "approver_name", "approver")
+
+    def clean(self):
+        data = super().clean()
+        problems = exemption_problems(
+            staff=data.get("staff"),
+            assignment=data.get("assignment"),
+            valid_from=data.get("valid_from"),
+            valid_to=data.get("valid_to"),
+            reason=data.get("reason") or "",
+            approver_name=data.get("approver_name") or "",
+            exclude_pk=self.instance.pk,
+        )
+        for name, field_problems in problems.items():
+            # A field Django already refused (empty, not a date) keeps its own message only.
+            if name in self.errors:
+                continue
+            for problem in field_problems:
+                self.add_error(name, ValidationError(problem))
+        return data
+
+
+@admin.register(Exemption)
+class ExemptionAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
+    form = ExemptionForm
+    list_display = ("staff", "assignment", "valid_from", "valid_to", "approver_name", "recorded_by", "created_at")
+    list_filter = ("assignment",)
+    search_fields = ("staff__code", "staff__full_name", "reason", "approver_name")
+    autocomplete_fields = ("staff", "assignment")
+    raw_id_fields = ("approver",)
+    date_hierarchy = "valid_from"
+    list_select_related = ("staff", "assignment", "recorded_by")
+
+    def save_model(self, request: HttpRequest, obj: Exemption, form: ExemptionForm, change: bool) -> None:
+        if change:
+            # Same checks as a new one, already run by the form (excluding this exemption itself).
+            obj.save()
+            return
+        created = exemption_create(
+            staff=obj.staff,
+            assignment=obj.assignment,
+            valid_from=obj.valid_from,
+            valid_to=obj.valid_to,
+            reason=obj.reason,
+            approver_name=obj.approver_name,
+            approver=obj.approver,
+            recorded_by=request.user,
+        )
+        obj.pk = created.pk
+        obj.created_at = created.created_at
+        obj.recorded_by = created.recorded_by
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "prefix", "created_by", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("name", "prefix", "created_by", "created_at", "last_used_at", "revoked_at")
+    actions = ["revoke"]
+
+    def has_add_permission(self, request: HttpRequest, *args) -> bool:
+        # The token is made by `manage.py api_token_create NAME`, which prints it once.
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("Revoke the selected tokens"), permissions=["view"])
+    def revoke(self, request: HttpRequest, queryset) -> None:
+        tokens = list(queryset.filter(revoked_at__isnull=True))
+        for token in tokens:
+            api_token_revoke(token=token)
+        self.message_user(
+            request,
+            ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", len(tokens)) % {"count": len(tokens)},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(CoverageSnapshot)
+class CoverageSnapshotAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
+    read_only = True
+    list_display = ("assignment", "as_of", "sha256", "created_by", "created_at")
+    list_filter = ("assignment",)
+    readonly_fields = ("assignment", "as_of", "sha256", "created_by", "created_at", "hash_check")
+    exclude = ("content",)
+    list_select_related = ("assignment", "created_by")
+
+    @admin.display(description=_("hash check"))
+    def hash_check(self, snapshot: CoverageSnapshot) -> str:
+        return _("content matches its SHA-256") if snapshot_verify(snapshot=snapshot) else _("CONTENT ALTERED")

@@ -1,0 +1,27 @@
+"""`api_token_create NAME`: a bearer token for the JSON API, printed once (only its SHA-256 is stored)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from reports.services import api_token_create
+
+
+class Command(BaseCommand):
+    help = "Create a token for the /api/v1/ JSON API (e.g. for the provincial monitoring system); shown only once."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("name", help="who uses the token, e.g. 'He thong giam sat tinh'")
+
+    def handle(self, *args, name: str, **options) -> None:
+        try:
+            token, raw = api_token_create(name=name)
+        except ValidationError as error:
+            lines = "\n".join(f"- {m}" for messages in error.message_dict.values() for m in messages)
+            raise CommandError(f"Không tạo được mã truy cập:\n{lines}") from error
+        self.stdout.write(raw)
+        self.stderr.write(
+            f'Mã truy cập "{token.name}" đã tạo; hãy lưu lại ngay, mã chỉ hiển thị một lần. '
+            "Dùng: Authorization: Bearer <mã>"
+        )
