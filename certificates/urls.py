@@ -1,2 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "certificates"
-urlpatterns: list = []
+urlpatterns = [
+    path("verify/<str:code>/", views.verify, name="verify"),
+    path("certificates/<str:code>/pdf/", views.download, name="download"),
+]

@@ -43,7 +43,7 @@ def completion_record(
             raise ValueError("An external completion needs a reference.")
         lookup = {"staff": staff, "course": course, "evidence": evidence, "external_reference": external_reference}
     with transaction.atomic():
-        return Completion.objects.get_or_create(
+        completion, created = Completion.objects.get_or_create(
             **lookup,
             defaults={
                 "staff": staff,
@@ -57,3 +57,14 @@ def completion_record(
                 "recorded_by": recorded_by,
             },
         )
+    if created:
+        _completion_recorded(completion)
+    return completion, created
+
+
+def _completion_recorded(completion: Completion) -> None:
+    """What a new completion sets off, after the caller's transaction commits: its certificate, if the course
+    issues one on completion (certificates depends on courses, hence the import here)."""
+    from certificates.services import certificate_schedule_for_completion
+
+    certificate_schedule_for_completion(completion=completion)

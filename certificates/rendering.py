@@ -1,0 +1,93 @@
+"""A certificate's page: the context its template sees, the template rendered, the PDF.
+
+Everything printed comes from the `Certificate` row (facts copied at issue) plus the
+holder's date of birth, so rendering twice gives the same bytes (`core.pdf` fixes the
+PDF dates to the issue date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import segno
+from django.conf import settings
+from django.template import Context, Engine, Template
+from django.urls import reverse
+
+from core.pdf import html_to_pdf
+
+from .models import Certificate, CertificateTemplate
+
+# Office templates get the builtins plus {% static %}; no app template dirs, so no includes of other pages.
+_ENGINE = Engine(builtins=["django.templatetags.static"], autoescape=True, debug=False)
+_COMPILED: dict[tuple[int, str], Template] = {}
+
+
+def date_line(*, place: str, on_date: dt.date) -> str:
+    """ "Đồng Nai, ngày 05 tháng 6 năm 2026": two-digit days, and a leading zero for January and February."""
+    month = f"{on_date.month:02d}" if on_date.month <= 2 else str(on_date.month)
+    return f"{place}, ngày {on_date.day:02d} tháng {month} năm {on_date.year}"
+
+
+def format_percent(value: Decimal) -> str:
+    """90.00 → "90%", 86.67 → "86,67%" (Vietnamese decimal comma)."""
+    text = f"{Decimal(value).quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") + "%"
+
+
+def verify_url(*, code: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("certificates:verify", kwargs={"code": code})
+
+
+def qr_data_uri(*, url: str) -> str:
+    """The verification QR as a PNG data URI (PNG so tests can decode the image embedded in the PDF)."""
+    return segno.make(url, error="m", micro=False).png_data_uri(scale=4, border=4)
+
+
+def certificate_context(*, certificate: Certificate, register_details: dict[str, str]) -> dict:
+    staff = certificate.staff
+    url = verify_url(code=certificate.code)
+    return {
+        "agency": {"parent": register_details["parent_agency"], "name": register_details["agency"]},
+        "certifier": register_details["certifier"],
+        "holder": {
+            "name": certificate.holder_name,
+            "date_of_birth": staff.date_of_birth.strftime("%d/%m/%Y") if staff.date_of_birth else "",
+            "position": certificate.position,
+            "unit": certificate.unit_name,
+        },
+        "course_title": certificate.course_title,
+        "form": certificate.form,
+        "result": certificate.result,
+        "place_date": date_line(place=register_details["place"], on_date=certificate.issued_on),
+        "signer_title": certificate.signer_title,
+        "signer_name": certificate.signer_name,
+        "serial": certificate.serial,
+        "code": certificate.code,
+        "verify_url": url,
+        "qr_data_uri": qr_data_uri(url=url),
+    }
+
+
+def compile_template(template: CertificateTemplate) -> Template:
+    """The compiled Django template for this template's HTML (cached by its text)."""
+    key = (template.pk or 0, template.html)
+    compiled = _COMPILED.get(key)
+    if compiled is None:
+        if len(_COMPILED) > 64:
+            _COMPILED.clear()
+        compiled = _COMPILED[key] = _ENGINE.from_string(template.html)
+    return compiled
+
+
+def certificate_pdf_bytes(*, certificate: Certificate, template: CertificateTemplate, register_details: dict) -> bytes:
+    body = compile_template(template).render(
+        Context(certificate_context(certificate=certificate, register_details=register_details))
+    )
+    return html_to_pdf(
+        body_html=body,
+        css=template.css,
+        document_date=certificate.issued_on,
+        title=f"Giấy chứng nhận {certificate.serial}",
+    )

@@ -1,0 +1,101 @@
+"""Reads of the certificate register."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from courses.models import Assignment, Completion
+from orgchart.models import Membership, Unit
+from orgchart.selectors import _active_on
+
+from .defaults import DEFAULT_TEMPLATE_NAME, REGISTER_DEFAULTS, default_template_css, default_template_html
+from .models import Certificate, CertificateStatus, CertificateTemplate, CourseCertificateSetting, RegisterSettings
+
+
+def register_settings_get() -> RegisterSettings:
+    """The register's details (one row, created with the department's defaults on first use)."""
+    settings_row = RegisterSettings.objects.order_by("pk").first()
+    if settings_row is None:
+        settings_row, _created = RegisterSettings.objects.get_or_create(pk=1, defaults=REGISTER_DEFAULTS)
+    return settings_row
+
+
+def certificate_template_default() -> CertificateTemplate:
+    template = CertificateTemplate.objects.filter(is_default=True).first()
+    if template is None:
+        template, _created = CertificateTemplate.objects.get_or_create(
+            name=DEFAULT_TEMPLATE_NAME,
+            defaults={"html": default_template_html(), "css": default_template_css(), "is_default": True},
+        )
+    return template
+
+
+def certificate_template_for_course(*, course_id: int) -> CertificateTemplate:
+    setting = CourseCertificateSetting.objects.select_related("template").filter(course_id=course_id).first()
+    if setting is not None and setting.template is not None:
+        return setting.template
+    return certificate_template_default()
+
+
+def course_issues_on_completion(*, course_id: int) -> bool:
+    return CourseCertificateSetting.objects.filter(course_id=course_id, issue_on_completion=True).exists()
+
+
+def certificate_get_by_code(*, code: str) -> Certificate | None:
+    """The certificate with this verification code, or None (also for malformed codes)."""
+    return Certificate.objects.filter(code=code).first()
+
+
+def certificate_valid_for(*, staff_id: int, course_id: int) -> Certificate | None:
+    return Certificate.objects.filter(staff_id=staff_id, course_id=course_id, status=CertificateStatus.VALID).first()
+
+
+def membership_on(*, staff_id: int, on_date: dt.date) -> Membership | None:
+    """The person's membership on a date, else their latest one before it, else their first one after."""
+    memberships = Membership.objects.filter(staff_id=staff_id).select_related("unit")
+    return (
+        memberships.filter(_active_on(on_date)).order_by("-valid_from", "-pk").first()
+        or memberships.filter(valid_from__lte=on_date).order_by("-valid_from", "-pk").first()
+        or memberships.order_by("valid_from", "pk").first()
+    )
+
+
+def completion_list_awaiting_certificate(*, assignment: Assignment, unit: Unit | None = None) -> list[Completion]:
+    """Completions to certify for an assignment: one per enrolled person of its course who has no valid certificate.
+
+    A person's earliest completion of the course is the one certified. With `unit`, only
+    people who were in that unit or its sub-units on that completion's date (the unit the
+    certificate names). Three queries whatever the size.
+    """
+    certified = Certificate.objects.filter(
+        staff_id=OuterRef("staff_id"), course_id=OuterRef("course_id"), status=CertificateStatus.VALID
+    )
+    candidates = (
+        Completion.objects.filter(course_id=assignment.course_id, staff__enrolments__assignment=assignment)
+        .filter(~Exists(certified))
+        .order_by("staff_id", "completed_on", "pk")
+        .values_list("pk", "staff_id")
+    )
+    earliest: dict[int, int] = {}
+    for completion_id, staff_id in candidates:
+        earliest.setdefault(staff_id, completion_id)
+    completions = Completion.objects.filter(pk__in=list(earliest.values())).select_related("staff", "course")
+    if unit is not None:
+        in_unit_then = Membership.objects.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=OuterRef("completed_on")),
+            staff_id=OuterRef("staff_id"),
+            unit__path__startswith=unit.path,
+            valid_from__lte=OuterRef("completed_on"),
+        )
+        completions = completions.filter(Exists(in_unit_then))
+    return list(completions.order_by("staff__sort_key", "staff__code"))
+
+
+def certificate_list_for_register(*, year: int | None = None) -> QuerySet[Certificate]:
+    """The register book in serial order (rows for the xlsx export; iterate, do not load the PDFs)."""
+    certificates = Certificate.objects.select_related("staff", "replaces").order_by("year", "number")
+    if year is not None:
+        certificates = certificates.filter(year=year)
+    return certificates

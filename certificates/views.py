@@ -1,0 +1,62 @@
+"""Public verification of a certificate, and the PDF for its holder or the Office."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from core.admin_site import is_office_user
+
+from . import ratelimit, selectors, services
+
+# Codes are base32 (A–Z, 2–7); anything else cannot exist and gets the same 404 as an unknown code.
+_CODE = re.compile(r"^[A-Z2-7]{16,64}$")
+
+
+def _certificate_or_404(code: str):
+    code = code.strip().upper()
+    certificate = selectors.certificate_get_by_code(code=code) if _CODE.match(code) else None
+    if certificate is None:
+        raise Http404
+    return certificate
+
+
+@require_GET
+def verify(request: HttpRequest, code: str) -> HttpResponse:
+    """Anyone with the QR code: holder, unit, course, issue date, serial and status. Nothing else personal."""
+    if not ratelimit.consume(request, action="verify"):
+        response = render(
+            request,
+            "certificates/too_many_requests.html",
+            {"message": _("Too many verification requests from your address. Please wait a minute and try again.")},
+            status=429,
+        )
+        response["Retry-After"] = "60"
+        return response
+    certificate = _certificate_or_404(code)
+    response = render(request, "certificates/verify.html", {"certificate": certificate})
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def download(request: HttpRequest, code: str) -> HttpResponse:
+    """The stored PDF, for its holder and the Office; anyone else gets 404."""
+    certificate = _certificate_or_404(code)
+    holder_user_id = certificate.staff.user_id
+    if not (is_office_user(request.user) or (holder_user_id is not None and holder_user_id == request.user.pk)):
+        raise Http404
+    certificate = services.certificate_pdf_ensure(certificate=certificate)
+    return FileResponse(
+        certificate.pdf.open("rb"),
+        as_attachment=True,
+        filename=services.serial_file_name(certificate.serial),
+        content_type="application/pdf",
+    )
