@@ -1,0 +1,112 @@
+"""coverage_report: json (stdout and file), xlsx (units + people, escaped cells), pdf hook, every problem listed."""
+
+import datetime as dt
+import importlib.util
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import translation
+from openpyxl import load_workbook
+
+from orgchart.models import Staff
+from reports.selectors import coverage_as_of
+from reports.services import exemption_create
+
+pytestmark = pytest.mark.django_db
+
+SEMIANNUAL_EXISTS = importlib.util.find_spec("reports.semiannual") is not None
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+def test_json_to_stdout_is_the_contract(scenario, capsys):
+    call_command("coverage_report", "--assignment", "nq57-2025", "--as-of", "2025-03-15", "--format", "json")
+    data = json.loads(capsys.readouterr().out)
+    assert data == coverage_as_of(assignment=scenario.assignment, as_of=dt.date(2025, 3, 15)).as_dict()
+    assert data["total"] == {"staff": 6, "informed": 4, "exempt": 0, "percent": 66.67}
+
+
+def test_json_to_a_file_with_a_unit(scenario, tmp_path, capsys):
+    output = tmp_path / "bao-cao.json"
+    call_command(
+        "coverage_report",
+        *("--assignment", "nq57-2025", "--as-of", "2025-09-01", "--format", "json"),
+        *("--output", str(output), "--unit", "PB"),
+    )
+    data = json.loads(output.read_text(encoding="utf-8"))
+    assert data["total"] == {"staff": 3, "informed": 2, "exempt": 0, "percent": 66.67}
+    assert [u["code"] for u in data["units"]] == ["PB"]
+    summary = capsys.readouterr().out
+    assert "2/3" in summary and "66,67%" in summary and str(output) in summary
+
+
+def test_xlsx_has_units_and_every_person_with_cells_escaped(scenario, tmp_path):
+    # A reason that a spreadsheet would run as a formula.
+    exemption_create(
+        staff=Staff.objects.get(code="B1"),
+        assignment=scenario.assignment,
+        valid_from=dt.date(2025, 9, 1),
+        valid_to=dt.date(2025, 9, 30),
+        reason='=HYPERLINK("http://evil.example","bấm vào")',
+        approver_name="Giám đốc Sở",
+    )
+    output = tmp_path / "bao-cao.xlsx"
+    call_command(
+        "coverage_report",
+        *("--assignment", "nq57-2025", "--as-of", "2025-09-01", "--format", "xlsx", "--output", str(output)),
+    )
+    workbook = load_workbook(output)
+    assert workbook.sheetnames == ["Units", "People"]
+    units = list(workbook["Units"].values)
+    assert units[0][:2] == ("Unit code", "Unit")
+    # 01/09/2025 with B1 now exempt: STP audience 6, exempt 1, staff 5, informed 3 (A1, A3, B3) → 60.0.
+    assert units[1][0] == "STP" and units[1][4:] == (5, 3, 2, 1, 60.0)
+    assert units[-1][0] == "Total" and units[-1][4:] == (5, 3, 2, 1, 60.0)
+    people = list(workbook["People"].values)
+    assert people[0][0] == "Staff code"
+    by_code = {row[0]: row for row in people[1:]}
+    assert set(by_code) == {"A1", "A3", "B1", "B3", "C1", "C2"}
+    assert by_code["B1"][6] == "Exempt"
+    assert by_code["B1"][9] == '\'=HYPERLINK("http://evil.example","bấm vào")'
+    assert by_code["A1"][6] == "Informed" and by_code["A1"][7] == dt.datetime(2025, 2, 10)
+    assert by_code["C1"][6] == "Not informed" and by_code["C1"][13] == 50.0
+
+
+@pytest.mark.skipif(SEMIANNUAL_EXISTS, reason="the semiannual renderer exists: its own tests cover --format pdf")
+def test_pdf_is_not_available_until_its_renderer_exists(scenario, tmp_path):
+    output = tmp_path / "bao-cao.pdf"
+    with pytest.raises(CommandError, match="not available yet"):
+        call_command(
+            "coverage_report",
+            *("--assignment", "nq57-2025", "--as-of", "2025-06-15", "--format", "pdf", "--output", str(output)),
+        )
+    assert not output.exists()
+
+
+def test_every_problem_is_listed_and_nothing_written(db, tmp_path):
+    output = tmp_path / "x.json"
+    with pytest.raises(CommandError) as caught:
+        call_command(
+            "coverage_report",
+            *("--assignment", "khong-co", "--as-of", "2025-13-01", "--format", "docx", "--output", str(output)),
+            *("--unit", "KHONG"),
+        )
+    message = str(caught.value)
+    assert "(4 lỗi" in message
+    assert '"khong-co"' in message and "2025-13-01" in message and '"docx"' in message and '"KHONG"' in message
+    assert not output.exists()
+
+
+def test_missing_output_directory_is_a_problem(scenario, tmp_path):
+    with pytest.raises(CommandError, match="không tồn tại"):
+        call_command(
+            "coverage_report",
+            *("--assignment", "nq57-2025", "--as-of", "2025-06-15", "--format", "xlsx"),
+            *("--output", str(tmp_path / "khong" / "x.xlsx")),
+        )
