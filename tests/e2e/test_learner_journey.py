@@ -92,7 +92,9 @@ def test_learner_reads_every_lesson_passes_the_quiz_and_completes_the_course(pho
 
     lesson_navigation.get_by_role("link", name=re.compile(re.escape(vi("Back to the course and its quiz")))).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(version.title)
-    expect(page.get_by_role("main")).to_contain_text(vi("Read"))
+    read_all = vi("%(read)s of %(total)s lessons read") % {"read": len(lessons), "total": len(lessons)}
+    expect(page.get_by_role("main")).to_contain_text(read_all)
+    expect(page.get_by_text(vi("Not read yet"), exact=True)).to_have_count(0)
     phone.step("course-all-read")
 
     page.get_by_role("link", name=vi("Take the quiz")).click()
