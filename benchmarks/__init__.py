@@ -1,0 +1,1 @@
+"""Benchmarks (make bench). A package so that `config.settings.bench` can name `benchmarks.urls`."""
