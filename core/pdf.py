@@ -79,7 +79,15 @@ def _font_faces_css() -> str:
 
 
 class ForbiddenResource(FatalURLFetchingError):
-    """A document asked for something other than the project's static files; rendering stops."""
+    """A document asked for something other than the project's static files; rendering stops.
+
+    WeasyPrint lets only this BaseException through its fetching code; `PdfRenderer.render`
+    turns it into `PdfResourceRefused` for callers.
+    """
+
+
+class PdfResourceRefused(ValueError):
+    """The document (an Office template, say) refers to a file or URL that is not one of the project's static files."""
 
 
 class StaticOnlyURLFetcher(URLFetcher):
@@ -155,16 +163,19 @@ class PdfRenderer:
             f'<meta name="dcterms.created" content="{stamp}">'
             f'<meta name="dcterms.modified" content="{stamp}">'
         )
+        try:
+            stylesheet = self.stylesheet(css)
+        except ForbiddenResource as refused:
+            raise PdfResourceRefused(str(refused)) from None
         document = HTML(
             string=f"<!doctype html><html lang=vi><head>{head}</head><body>{body_html}</body></html>",
             base_url=static_base_url(),
             url_fetcher=self.url_fetcher,
         )
-        return document.write_pdf(
-            stylesheets=[self.fonts, self.stylesheet(css)],
-            font_config=self.font_config,
-            uncompressed_pdf=False,
-        )
+        try:
+            return document.write_pdf(stylesheets=[self.fonts, stylesheet], font_config=self.font_config)
+        except ForbiddenResource as refused:
+            raise PdfResourceRefused(str(refused)) from None
 
 
 _local = threading.local()
