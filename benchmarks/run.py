@@ -6,7 +6,8 @@
 
 roster_import: 10,000-row roster import against django-import-export's defaults
 (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/lantoa_bench); also written to
-benchmarks/results.md. clone_to_page: `git clone` → first page with `make run` (slow: it
+benchmarks/results.md. certificates_render: 200 certificate PDFs, WeasyPrint's default path against ours
+(also written to benchmarks/results.md). clone_to_page: `git clone` → first page with `make run` (slow: it
 builds a fresh virtualenv), against a bare Django project.
 """
 
@@ -26,6 +27,12 @@ def roster_import() -> None:
     print(benchmark.run())
 
 
+def certificates_render() -> None:
+    import certificates_render as benchmark
+
+    print(benchmark.run(count=200, results=True))
+
+
 def clone_to_page() -> None:
     import clone_to_page as benchmark
 
@@ -35,7 +42,11 @@ def clone_to_page() -> None:
         print(f"| {label} | {ours:.1f} | {baseline:.1f} | {ours / baseline:.2f}× |")
 
 
-BENCHMARKS = {"roster_import": roster_import, "clone_to_page": clone_to_page}
+BENCHMARKS = {
+    "roster_import": roster_import,
+    "certificates_render": certificates_render,
+    "clone_to_page": clone_to_page,
+}
 DEFAULT = ["roster_import"]
 
 

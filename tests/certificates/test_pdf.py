@@ -99,7 +99,7 @@ def test_qr_decodes_from_the_printed_page(certificate, tmp_path):
     """The whole page rasterised as a printer would see it, then zbar on the picture."""
     pdf_path = tmp_path / "gcn.pdf"
     pdf_path.write_bytes(_stored(certificate))
-    subprocess.run(["pdftoppm", "-r", "150", "-png", "-singlefile", pdf_path, tmp_path / "page"], check=True)
+    subprocess.run(["pdftoppm", "-r", "300", "-png", "-singlefile", pdf_path, tmp_path / "page"], check=True)
     symbols = decode(Image.open(tmp_path / "page.png"))
     assert [symbol.data.decode() for symbol in symbols] == [f"https://lantoa.example.gov.vn/verify/{certificate.code}/"]
 
