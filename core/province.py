@@ -223,15 +223,16 @@ GIVEN_FEMALE: list[tuple[str, float]] = [
 
 # --- Units ------------------------------------------------------------------------------
 ROOT_NAME = "Sở Tư pháp tỉnh Đồng Nai"
+# Divisions and public-service units alternate first, so even a small tree has both.
 SECOND_LEVEL: list[tuple[str, str]] = [
-    ("Ban Giám đốc Sở", UnitKind.DIVISION),
     ("Văn phòng Sở", UnitKind.DIVISION),
-    ("Phòng Xây dựng, kiểm tra và theo dõi thi hành pháp luật", UnitKind.DIVISION),
-    ("Phòng Phổ biến, giáo dục pháp luật", UnitKind.DIVISION),
-    ("Phòng Hành chính và Bổ trợ tư pháp", UnitKind.DIVISION),
     ("Trung tâm Trợ giúp pháp lý nhà nước tỉnh Đồng Nai", UnitKind.PUBLIC_SERVICE_UNIT),
+    ("Phòng Phổ biến, giáo dục pháp luật", UnitKind.DIVISION),
     ("Phòng Công chứng số 1", UnitKind.PUBLIC_SERVICE_UNIT),
+    ("Ban Giám đốc Sở", UnitKind.DIVISION),
+    ("Phòng Xây dựng, kiểm tra và theo dõi thi hành pháp luật", UnitKind.DIVISION),
     ("Phòng Công chứng số 2", UnitKind.PUBLIC_SERVICE_UNIT),
+    ("Phòng Hành chính và Bổ trợ tư pháp", UnitKind.DIVISION),
     ("Trung tâm Dịch vụ đấu giá tài sản", UnitKind.PUBLIC_SERVICE_UNIT),
 ]
 PLACES = [
@@ -1518,8 +1519,8 @@ def _simulate(rng: Random, *, plan: _Plan, planned: list[_Assignment], progress:
             if day is not None and remaining >= 1:
                 fails = rng.choices((0, 1, 2), weights=(70, 22, 8))[0]
                 fails = min(fails, remaining - 1)
-                for attempt_number in range(fails):
-                    fail_day = max(enrolled_on, day - (fails - attempt_number) * rng.randint(0, 3))
+                fail_days = sorted(max(enrolled_on, day - rng.randint(0, 6)) for _ in range(fails))
+                for attempt_number, fail_day in enumerate(fail_days):
                     outcome.attempts.append(
                         (
                             person,

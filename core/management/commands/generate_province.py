@@ -1,5 +1,4 @@
 import datetime as dt
-import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -11,7 +10,7 @@ class StderrProgress:
     """One progress line per phase on stderr, redrawn at most a few times a second."""
 
     def __init__(self, stream) -> None:
-        self.stream = stream
+        self.stream = stream  # the command's OutputWrapper: `ending=""` keeps the line open
         self.phase = None
         self.drawn_at = 0.0
 
@@ -21,17 +20,19 @@ class StderrProgress:
         if phase == self.phase and not finished and now - self.drawn_at < 0.2:
             return
         if phase != self.phase and self.phase is not None:
-            self.stream.write("\n")
+            self.stream.write("\n", ending="")
         self.phase = phase
         self.drawn_at = now
         share = done / total if total else 1.0
         filled = int(share * 30)
-        self.stream.write(f"\r{phase:<22} [{'#' * filled}{'.' * (30 - filled)}] {share:6.1%} {done:>10,}/{total:,}")
+        self.stream.write(
+            f"\r{phase:<22} [{'#' * filled}{'.' * (30 - filled)}] {share:6.1%} {done:>10,}/{total:,}", ending=""
+        )
         self.stream.flush()
 
     def close(self) -> None:
         if self.phase is not None:
-            self.stream.write("\n")
+            self.stream.write("\n", ending="")
             self.stream.flush()
 
 
@@ -65,7 +66,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="no progress line on stderr")
 
     def handle(self, *args, **options):
-        progress = None if options["no_progress"] else StderrProgress(sys.stderr)
+        progress = None if options["no_progress"] else StderrProgress(self.stderr)
         try:
             summary = province_generate(
                 staff=options["staff"],
