@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from courses.models import Assignment, Completion, CompletionEvidence, CourseVersionStatus, Lesson, LessonProgress
-from courses.selectors_audience import UnitRule, audience_memberships_on, audience_unit_rules
+from courses.selectors_audience import UnitRule, audience_filter, audience_unit_rules
 from orgchart.models import Membership, Unit
 from orgchart.selectors import access_unit, scope_for
 from quizzes.models import Attempt
@@ -129,22 +129,38 @@ class CoverageReport:
 # --- the aggregate -------------------------------------------------------------------------------
 
 
-def _exempt_on(*, assignment_id: int, as_of: dt.date, staff_ref: str = "staff_id") -> Exists:
-    return Exists(
-        Exemption.objects.filter(
-            staff_id=OuterRef(staff_ref), assignment_id=assignment_id, valid_from__lte=as_of, valid_to__gte=as_of
-        )
+def _exempt_on(*, assignment_id: int, as_of: dt.date) -> Q:
+    """Membership rows whose person has an exemption from the assignment covering `as_of`.
+
+    An uncorrelated `staff_id IN (…)`: PostgreSQL hashes the (small) set once, and its cost
+    estimate stays low — a correlated EXISTS inside the aggregate's FILTER is estimated
+    per row, which at province scale pushes the plan over `jit_above_cost` and spends most
+    of a second compiling it.
+    """
+    return Q(
+        staff_id__in=Exemption.objects.filter(
+            assignment_id=assignment_id, valid_from__lte=as_of, valid_to__gte=as_of
+        ).values("staff_id")
     )
 
 
-def _completed_by(*, course_id: int, as_of: dt.date, staff_ref: str = "staff_id") -> Exists:
-    return Exists(Completion.objects.filter(staff_id=OuterRef(staff_ref), course_id=course_id, completed_on__lte=as_of))
+def _completed_by(*, course_id: int, as_of: dt.date) -> Q:
+    """Membership rows whose person has a completion of the course dated on or before `as_of` (any evidence)."""
+    return Q(staff_id__in=Completion.objects.filter(course_id=course_id, completed_on__lte=as_of).values("staff_id"))
 
 
 def _audience_on(
     *, assignment: Assignment, as_of: dt.date, rules: list[UnitRule], root_unit: Unit | None
 ) -> models.QuerySet[Membership]:
-    memberships = audience_memberships_on(assignment=assignment, on_date=as_of, rules=rules)
+    """The audience's memberships open on `as_of`: one row per person.
+
+    A person's memberships never overlap (the roster import, the only writer of
+    memberships, end-dates the open one the day before the next starts), and every rule
+    of the audience is matched through that same row, so no de-duplication is needed —
+    `audience_memberships_on` de-duplicates with a GROUP BY over the whole audience,
+    which costs more than the report itself at province scale.
+    """
+    memberships = Membership.objects.filter(audience_filter(assignment=assignment, rules=rules, on_date=as_of))
     if root_unit is not None:
         memberships = memberships.filter(unit__path__startswith=root_unit.path)
     return memberships

@@ -204,3 +204,26 @@ def test_a_learner_who_heads_nothing_gets_404(learner, department_assignment):
         coverage_for_user(user=learner, assignment=department_assignment, as_of=ON)
     with pytest.raises(Http404):
         coverage_people_for_user(user=learner, assignment=department_assignment, as_of=ON)
+
+
+def test_a_person_matched_by_several_rules_counts_once(tree):
+    """In VP's subtree by a unit rule, in VP-TH by another, and named too: one person, once, in VP-TH."""
+    person = StaffFactory(code="NHIEU-LUAT")
+    MembershipFactory(staff=person, unit=tree["vp_team"], valid_from=dt.date(2026, 1, 1))
+    assignment = _assignment(tree["vp"], people=[person])
+    AssignmentUnit.objects.create(assignment=assignment, unit=tree["vp_team"], include_descendants=True)
+    report = coverage_as_of(assignment=assignment, as_of=ON)
+    assert (report.unit("VP-TH").figures.staff, report.unit("VP").figures.staff, report.total.staff) == (1, 1, 1)
+    assert [p.code for p in coverage_people(assignment=assignment, as_of=ON)] == ["NHIEU-LUAT"]
+
+
+def test_a_move_on_d_counts_in_the_new_unit_only(tree):
+    """The roster import ends the old membership the day before the move: on the move's day, the new unit."""
+    person = StaffFactory(code="CHUYEN")
+    MembershipFactory(staff=person, unit=tree["vp"], valid_from=dt.date(2026, 1, 1), valid_to=dt.date(2026, 6, 14))
+    MembershipFactory(staff=person, unit=tree["tgpl"], valid_from=dt.date(2026, 6, 15))
+    assignment = _assignment(tree["root"])
+    on_move = coverage_as_of(assignment=assignment, as_of=ON)
+    assert (on_move.unit("VP").figures.staff, on_move.unit("TGPL").figures.staff) == (0, 1)
+    day_before = coverage_as_of(assignment=assignment, as_of=ON - dt.timedelta(days=1))
+    assert (day_before.unit("VP").figures.staff, day_before.unit("TGPL").figures.staff) == (1, 0)
