@@ -19,13 +19,20 @@ from django.utils.translation import ngettext
 from core.admin_site import OfficeOnlyAdminMixin
 from reports.models import ApiToken, CoverageSnapshot, Exemption
 from reports.selectors import snapshot_verify
-from reports.services import api_token_revoke, exemption_create, exemption_problems
+from reports.services import api_token_revoke, exemption_create, exemption_problems, exemption_update
 
 
 class ExemptionForm(forms.ModelForm):
     class Meta:
         model = Exemption
         fields = ("staff", "assignment", "valid_from", "valid_to", "reason", "approver_name", "approver")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            # Who and what an exemption is about is fixed; a wrong one is deleted and recorded again.
+            for name in ("staff", "assignment"):
+                self.fields[name].disabled = True
 
     def clean(self):
         data = super().clean()
@@ -60,8 +67,14 @@ class ExemptionAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Exemption, form: ExemptionForm, change: bool) -> None:
         if change:
-            # Same checks as a new one, already run by the form (excluding this exemption itself).
-            obj.save()
+            exemption_update(
+                exemption=obj,
+                valid_from=obj.valid_from,
+                valid_to=obj.valid_to,
+                reason=obj.reason,
+                approver_name=obj.approver_name,
+                approver=obj.approver,
+            )
             return
         created = exemption_create(
             staff=obj.staff,

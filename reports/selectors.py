@@ -323,9 +323,9 @@ class PersonCoverage:
     def evidence_label(self) -> str:
         return CompletionEvidence(self.evidence).label if self.evidence else ""
 
-    @property
-    def is_overdue(self) -> bool:
-        return self.status == CoverageStatus.NOT_INFORMED
+    def is_overdue_on(self, day: dt.date) -> bool:
+        """Not informed and past the due date (for the drill-down's "overdue" mark)."""
+        return self.status == CoverageStatus.NOT_INFORMED and self.due_on < day
 
 
 def _end_of_day(day: dt.date) -> dt.datetime:

@@ -138,6 +138,37 @@ def exemption_create(
     )
 
 
+@transaction.atomic
+def exemption_update(
+    *,
+    exemption: Exemption,
+    valid_from: dt.date,
+    valid_to: dt.date,
+    reason: str,
+    approver_name: str,
+    approver: User | None = None,
+) -> Exemption:
+    """Change an exemption's dates, reason or approver, with the same checks as `exemption_create`."""
+    problems = exemption_problems(
+        staff=exemption.staff,
+        assignment=exemption.assignment,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        reason=reason,
+        approver_name=approver_name,
+        exclude_pk=exemption.pk,
+    )
+    if problems:
+        raise ValidationError(problems)
+    exemption.valid_from = valid_from
+    exemption.valid_to = valid_to
+    exemption.reason = normalize_text(reason)
+    exemption.approver_name = normalize_text(approver_name)
+    exemption.approver = approver
+    exemption.save(update_fields=["valid_from", "valid_to", "reason", "approver_name", "approver"])
+    return exemption
+
+
 # --- API tokens --------------------------------------------------------------------------------------------
 
 

@@ -140,3 +140,29 @@ def test_unit_heads_do_not_get_into_the_admin(client, unit_head, page):
     client.force_login(unit_head)
     response = client.get(reverse(f"admin:{page}"))
     assert response.status_code in (302, 403)
+
+
+def test_office_changes_an_exemption_with_the_same_checks(client, scenario):
+    from ..factories import give_totp
+
+    give_totp(scenario.office)
+    client.force_login(scenario.office)
+    exemption = Exemption.objects.get(staff__code="C1")
+    url = reverse("admin:reports_exemption_change", args=[exemption.pk])
+    data = {
+        "staff": exemption.staff_id,
+        "assignment": exemption.assignment_id,
+        "valid_from": "2025-05-15",
+        "valid_to": "2025-09-15",
+        "reason": "  Nghỉ thai sản (gia hạn)  ",
+        "approver_name": "Nguyễn Văn Giám, Giám đốc Sở",
+        "approver": "",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    exemption.refresh_from_db()
+    assert (exemption.valid_to, exemption.reason) == (dt.date(2025, 9, 15), "Nghỉ thai sản (gia hạn)")
+    refused = client.post(url, {**data, "valid_to": "2025-05-01"})
+    assert refused.status_code == 200
+    exemption.refresh_from_db()
+    assert exemption.valid_to == dt.date(2025, 9, 15)
