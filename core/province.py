@@ -26,8 +26,9 @@ How it stays fast and repeatable:
   some ten million rows); only the attempts of the first `ITEM_SAMPLE_STAFF` staff get
   their drawn questions and answers, so the review pages have something to show.
 
-Exemptions (`reports.models.Exemption`) and nominations are planned by
-`province_exemption_plan`; they are written only once those models exist.
+Exemptions (`reports.models.Exemption`): about one enrolment in two hundred, long leave
+or secondment inside the assignment's window. Nominations are not generated yet: the
+`nominations` app has no model.
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ from courses.models import (
 from orgchart.models import Membership, Staff, StaffCategory, Unit, UnitKind
 from orgchart.services.staff import staff_index_fields
 from quizzes.models import Attempt, AttemptItem, AttemptStatus, Option, Question, QuestionKind
+from reports.models import Exemption
 
 DEFAULT_START = dt.date(2024, 7, 1)
 EMAIL_DOMAIN = "stp.dongnai.gov.vn"
@@ -353,6 +355,7 @@ COURSE_TOPICS: list[tuple[str, str]] = [
     ("ban-hanh-vbqppl", "Luật Ban hành văn bản quy phạm pháp luật năm 2025"),
 ]
 EXEMPTION_REASONS = ["Nghỉ thai sản", "Biệt phái", "Nghỉ ốm dài ngày", "Đi học dài hạn", "Nghỉ không lương"]
+EXEMPTION_SHARE = 0.005
 
 # Assignment audiences, cycled: root, root without contract workers, leaders only,
 # communications staff only, one or two second-level subtrees.
@@ -391,6 +394,7 @@ class ProvinceSummary:
             ("sessions", "buổi quán triệt"),
             ("attendances", "lượt điểm danh"),
             ("completions", "lượt hoàn thành"),
+            ("exemptions", "miễn trừ"),
         ]
         parts = ", ".join(f"{self.counts.get(key, 0):,} {label}".replace(",", ".") for key, label in labels)
         return f"Đã sinh dữ liệu cấp tỉnh (seed {self.seed}) trong {self.seconds:.1f} giây: {parts}."
@@ -572,7 +576,7 @@ def _plan_people(rng: Random, *, staff: int, units: _Units, start: int, end: int
     first_position = [""] * staff
     for unit in staffed:
         people = members_of.get(unit, [])
-        leaders = max(1, round(len(people) * 0.075)) if people else 0
+        leaders = max(1, round(len(people) * 0.06)) if people else 0
         for rank, person in enumerate(people):
             if rank < leaders:
                 category = LEADER
@@ -851,6 +855,7 @@ def _generated_models() -> list[type[models.Model]]:
         Attempt,
         AttemptItem,
         Completion,
+        Exemption,
     ]
     found = list(own)
     changed = True
@@ -1399,6 +1404,41 @@ def _generate(
         big=True,
         total=len(outcome.completions),
     )
+    # Approved by the director: the head of "Ban Giám đốc Sở" when the tree has it.
+    board = next((u for u, name in enumerate(unit_plan.names) if name == "Ban Giám đốc Sở"), None)
+    director = f"{plan.staff_names[heads[board]]}, Giám đốc Sở" if board in heads else "Giám đốc Sở Tư pháp"
+    counts["exemptions"] = writer.write(
+        Exemption,
+        [
+            "id",
+            "staff",
+            "assignment",
+            "valid_from",
+            "valid_to",
+            "reason",
+            "approver_name",
+            "approver",
+            "recorded_by",
+            "created_at",
+        ],
+        (
+            (
+                n + 1,
+                person + 1,
+                index + 1,
+                date(begins),
+                date(ends),
+                reason,
+                director,
+                None,
+                None,
+                _at(begins, 8 * 60, tz),
+            )
+            for n, (index, person, begins, ends, reason) in enumerate(outcome.exemptions)
+        ),
+        phase="Miễn trừ",
+        total=len(outcome.exemptions),
+    )
     writer.reset_sequences()
 
 
@@ -1412,6 +1452,8 @@ class _Outcome:
     attempts: list[tuple[int, int, int, int, int, int, int]] = field(default_factory=list)
     # (person, course, day, evidence, attempt id | attendance id | external reference)
     completions: list[tuple[int, int, int, str, object]] = field(default_factory=list)
+    # (assignment index, person, valid_from, valid_to, reason)
+    exemptions: list[tuple[int, int, int, int, str]] = field(default_factory=list)
 
 
 def _simulate(rng: Random, *, plan: _Plan, planned: list[_Assignment], progress: Progress | None) -> _Outcome:
@@ -1455,6 +1497,11 @@ def _simulate(rng: Random, *, plan: _Plan, planned: list[_Assignment], progress:
             left = last_end + 1 if last_end is not None and last_end + 1 <= end else None
             rows.append((person, first, left))
         outcome.enrolments.append(rows)
+        for person, enrolled_on, _left in rows:
+            if rng.random() < EXEMPTION_SHARE:
+                begins = enrolled_on + rng.randrange(max(1, a.due_on - enrolled_on + 1))
+                reason = rng.choice(EXEMPTION_REASONS)
+                outcome.exemptions.append((a.index, person, begins, begins + rng.randint(30, 180), reason))
 
         # In-person briefings for a few second-level units of the scope (not for the small audiences).
         sessions: list[tuple[int, int, int]] = []  # (session index, branch, day)
@@ -1588,44 +1635,3 @@ def _attempt_items(rng: Random, *, outcome: _Outcome, bank: list, tz: dt.tzinfo)
                 (len(rows) + 1, n + 1, question_id, position, order, selected, answered_at, position - 1 in right)
             )
     return rows
-
-
-# --- Exemptions (written once reports.models.Exemption exists) ------------------------------------
-@dataclass(frozen=True)
-class PlannedExemption:
-    staff_code: str
-    assignment_slug: str
-    starts_on: dt.date
-    ends_on: dt.date
-    reason: str
-
-
-def province_exemption_plan(*, seed: int, share: float = 0.005) -> list[PlannedExemption]:
-    """Exemptions for a share of the enrolments already in the database, chosen from `seed`.
-
-    Long leave, secondment and the like: each starts inside the assignment's window and
-    lasts one to six months. Deterministic for the same data and seed (rows read in id order).
-    """
-    rng = Random(f"exemptions-{seed}")
-    planned = []
-    rows = (
-        Enrolment.objects.order_by("pk")
-        .values_list("staff__code", "assignment__slug", "assignment__starts_on", "assignment__due_on", "enrolled_on")
-        .iterator(chunk_size=20_000)
-    )
-    for staff_code, slug, starts_on, due_on, enrolled_on in rows:
-        if rng.random() >= share:
-            continue
-        first = max(starts_on, enrolled_on)
-        span = max(0, (due_on - first).days)
-        begins = first + dt.timedelta(days=rng.randint(0, span))
-        planned.append(
-            PlannedExemption(
-                staff_code=staff_code,
-                assignment_slug=slug,
-                starts_on=begins,
-                ends_on=begins + dt.timedelta(days=rng.randint(30, 180)),
-                reason=rng.choice(EXEMPTION_REASONS),
-            )
-        )
-    return planned

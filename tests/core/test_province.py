@@ -9,12 +9,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from core.province import DEFAULT_START, ProvinceRefused, _generated_models, province_generate
 from courses.models import Assignment, Attendance, Completion, CompletionEvidence, Enrolment
 from courses.selectors_audience import audience_staff_ids_on
 from orgchart.models import Membership, Staff, StaffCategory, Unit
 from quizzes.models import Attempt, AttemptItem
+from reports.models import Exemption
+from reports.services import exemption_problems
 
 SIZES = {"staff": 400, "units": 40, "depth": 4, "assignments": 8, "courses": 5}
 END = dt.date(2026, 6, 30)
@@ -168,6 +171,26 @@ def test_completions_are_consistent_with_attempts_and_attendance():
 
 
 @pytest.mark.django_db
+def test_exemptions_are_ones_the_office_could_record():
+    _generate(staff=1500)
+    exemptions = list(Exemption.objects.select_related("staff", "assignment"))
+    assert exemptions
+    for exemption in exemptions:
+        enrolment = Enrolment.objects.get(staff=exemption.staff, assignment=exemption.assignment)
+        assert enrolment.enrolled_on <= exemption.valid_from <= max(exemption.assignment.due_on, enrolment.enrolled_on)
+        problems = exemption_problems(
+            staff=exemption.staff,
+            assignment=exemption.assignment,
+            valid_from=exemption.valid_from,
+            valid_to=exemption.valid_to,
+            reason=exemption.reason,
+            approver_name=exemption.approver_name,
+            exclude_pk=exemption.pk,
+        )
+        assert problems == {}
+
+
+@pytest.mark.django_db
 def test_refuses_a_database_that_is_not_empty_without_reset():
     call_command("generate_province", "--no-progress", "--seed", "1", *_as_options(SIZES), stdout=io.StringIO())
     before = _digest()
@@ -178,6 +201,30 @@ def test_refuses_a_database_that_is_not_empty_without_reset():
     call_command("generate_province", "--no-progress", "--reset", "--seed", "1", *_as_options(SIZES), stdout=out)
     assert _digest() == before
     assert out.getvalue().startswith("Đã sinh dữ liệu cấp tỉnh (seed 1)")
+
+
+def _schema_of_generated_tables() -> list[tuple]:
+    tables = [model._meta.db_table for model in _generated_models()]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid::regclass::text = ANY(%s) "
+            "UNION ALL SELECT tablename, indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) "
+            "ORDER BY 1, 2, 3",
+            [tables, tables],
+        )
+        return cursor.fetchall()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_postgres_bulk_load_restores_every_index_and_foreign_key():
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY and the index/foreign-key juggling are PostgreSQL only")
+    before = _schema_of_generated_tables()
+    assert any("FOREIGN KEY" in definition for _table, _name, definition in before)
+    _generate()
+    assert _schema_of_generated_tables() == before
 
 
 @pytest.mark.django_db
@@ -195,7 +242,7 @@ def test_progress_line_on_stderr_unless_disabled():
     text = err.getvalue()
     assert text.startswith("\rĐơn vị")
     last = text.rstrip("\n").split("\n")[-1].split("\r")[-1]
-    assert last.startswith("Hoàn thành") and "100.0%" in last
+    assert last.startswith("Miễn trừ") and "100.0%" in last
     quiet = io.StringIO()
     call_command(
         "generate_province",
