@@ -12,14 +12,18 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
+    F,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -209,16 +213,19 @@ def access_course(*, user: User, slug: str) -> CourseAccess:
     version = CourseVersion.objects.select_related("course").filter(_published(""), course__slug=slug).first()
     if version is None:
         raise Http404
-    staff = staff_for_user(user=user)
-    due_dates = (
-        list(
-            Enrolment.objects.filter(staff=staff, assignment__course_id=version.course_id)
-            .order_by(_flag(Q(left_audience_on__isnull=True)).desc(), "assignment__due_on")
-            .values_list("assignment__due_on", flat=True)
-        )
-        if staff is not None
-        else []
+    # The person and their due date for this course in one query (the earliest of the assignments
+    # they are still in, else of those they left).
+    due_on = (
+        Enrolment.objects.filter(staff_id=OuterRef("pk"), assignment__course_id=version.course_id)
+        .order_by(_flag(Q(left_audience_on__isnull=True)).desc(), "assignment__due_on")
+        .values("assignment__due_on")[:1]
     )
+    staff = (
+        Staff.objects.filter(user=user).annotate(course_due_on=Subquery(due_on)).first()
+        if user.is_authenticated
+        else None
+    )
+    due_dates = [staff.course_due_on] if staff is not None and staff.course_due_on is not None else []
     if due_dates:
         return CourseAccess(version=version, staff=staff, is_preview=False, due_on=due_dates[0])
     if scope_for(user=user).everything:
@@ -300,20 +307,35 @@ class LessonPage:
 
 
 def lesson_page_get(*, access: CourseAccess, position: int) -> LessonPage:
-    """The lesson at `position` of the current version and its neighbours (two queries); 404 if there is none."""
-    outline = list(Lesson.objects.filter(version=access.version).order_by("position").values_list("position", "title"))
-    positions = [item[0] for item in outline]
+    """The lesson at `position` of the current version and its neighbours (one query); 404 if there is none.
+
+    Every lesson of the version comes in one query, the body (the heavy column) only for the one asked for.
+    """
+    lessons = list(
+        Lesson.objects.filter(version=access.version)
+        .defer("body_html")
+        .annotate(
+            current_body=Case(
+                When(position=position, then=F("body_html")), default=Value(""), output_field=models.TextField()
+            )
+        )
+        .order_by("position")
+    )
+    positions = [lesson.position for lesson in lessons]
     if position not in positions:
         raise Http404
     index = positions.index(position)
-    lesson = Lesson.objects.get(version=access.version, position=position)
+    lesson = lessons[index]
+    lesson.body_html = lesson.current_body
     lesson.version = access.version
     return LessonPage(
         access=access,
         lesson=lesson,
-        total=len(outline),
-        previous=LessonNeighbour(*outline[index - 1]) if index > 0 else None,
-        next=LessonNeighbour(*outline[index + 1]) if index + 1 < len(outline) else None,
+        total=len(lessons),
+        previous=LessonNeighbour(lessons[index - 1].position, lessons[index - 1].title) if index > 0 else None,
+        next=(
+            LessonNeighbour(lessons[index + 1].position, lessons[index + 1].title) if index + 1 < len(lessons) else None
+        ),
     )
 
 

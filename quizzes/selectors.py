@@ -14,7 +14,7 @@ import string
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -49,18 +49,23 @@ def access_quiz_version(*, user: User, version_id: int) -> tuple[Staff, CourseVe
 
     A learner must be enrolled in an assignment of the course; the Office may take any
     course (to try it), but only as a person on the roster: an attempt belongs to a Staff.
+    Two queries: the person, then the version with whether they are enrolled in its course.
     """
     staff = staff_get_for_user(user=user)
+    if staff is None:
+        raise Http404
+    enrolled = Enrolment.objects.filter(staff_id=staff.pk, assignment__course_id=OuterRef("course_id"))
     version = (
         CourseVersion.objects.select_related("course")
         .filter(pk=version_id)
         .exclude(status=CourseVersionStatus.DRAFT)
+        .annotate(learner_enrolled=Exists(enrolled))
         .first()
     )
-    if staff is None or version is None:
+    if version is None:
         raise Http404
     is_office = user.is_superuser or user.is_office_admin
-    if not is_office and not Enrolment.objects.filter(staff=staff, assignment__course_id=version.course_id).exists():
+    if not is_office and not version.learner_enrolled:
         raise Http404
     return staff, version
 
@@ -96,13 +101,15 @@ class QuizStatus:
 
 
 def quiz_status(*, staff: Staff, version: CourseVersion) -> QuizStatus:
-    """Attempts on this version, how many are left, and whether the course's quiz was already passed."""
-    attempts = list(Attempt.objects.filter(staff=staff, version=version).order_by("number"))
-    passed_elsewhere = (
-        Attempt.objects.filter(staff=staff, version__course_id=version.course_id, passed=True)
-        .exclude(version=version)
-        .exists()
+    """Attempts on this version, how many are left, and whether the course's quiz was already passed.
+
+    One query: the person's attempts at every version of the course (a handful), split here.
+    """
+    course_attempts = list(
+        Attempt.objects.filter(staff=staff, version__course_id=version.course_id).order_by("number", "pk")
     )
+    attempts = [attempt for attempt in course_attempts if attempt.version_id == version.pk]
+    passed_elsewhere = any(attempt.passed and attempt.version_id != version.pk for attempt in course_attempts)
     used = len(attempts)
     return QuizStatus(
         attempts=attempts,
@@ -146,27 +153,34 @@ class ItemView:
 
 def attempt_item_views(*, attempt: Attempt) -> list[ItemView]:
     """The attempt's questions in drawn order with their options in shuffled order: two queries."""
+    return _item_views(attempt=attempt, with_texts=True)
+
+
+def attempt_item_answers(*, attempt: Attempt) -> list[ItemView]:
+    """As `attempt_item_views`, without the questions' and options' texts (empty): one query.
+
+    For comparing posted answers with the saved ones, where no text is shown.
+    """
+    return _item_views(attempt=attempt, with_texts=False)
+
+
+def _item_views(*, attempt: Attempt, with_texts: bool) -> list[ItemView]:
+    fields = ["id", "position", "option_order", "selected_options", "answered_at", "question__id", "question__kind"]
+    if with_texts:
+        fields.append("question__text")
     items = list(
-        AttemptItem.objects.filter(attempt=attempt)
-        .select_related("question")
-        .only(
-            "id",
-            "position",
-            "option_order",
-            "selected_options",
-            "answered_at",
-            "question__id",
-            "question__text",
-            "question__kind",
-        )
-        .order_by("position")
+        AttemptItem.objects.filter(attempt=attempt).select_related("question").only(*fields).order_by("position")
     )
-    texts = dict(Option.objects.filter(question_id__in=[item.question_id for item in items]).values_list("id", "text"))
+    texts: dict[int, str] = {}
+    if with_texts:
+        texts = dict(
+            Option.objects.filter(question_id__in=[item.question_id for item in items]).values_list("id", "text")
+        )
     return [
         ItemView(
             item_id=item.pk,
             position=item.position,
-            text=item.question.text,
+            text=item.question.text if with_texts else "",
             kind=item.question.kind,
             choices=[
                 ChoiceView(

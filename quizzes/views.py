@@ -63,7 +63,8 @@ def attempt_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
         return redirect(_result_url(attempt))
     errors: dict[int, str] = {}
     if request.method == "POST":
-        items = selectors.attempt_item_views(attempt=attempt)
+        # The saved answers only, to compare with the posted ones; the texts are read for the page below.
+        items = selectors.attempt_item_answers(attempt=attempt)
         try:
             errors = _save_posted_answers(request, attempt=attempt, items=items)
         except services.AttemptClosed:

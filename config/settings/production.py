@@ -24,6 +24,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 CACHES = {"default": env.cache("CACHE_URL", default="redis://127.0.0.1:6379/1")}
+# Sessions are read from the shared cache (Redis) and written through to the database: a signed-in
+# page no longer costs a session query, and flushing or losing Redis signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("DJANGO_EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)

@@ -22,7 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -72,30 +72,44 @@ def attempt_start(*, staff: Staff, version: CourseVersion) -> Attempt:
     with transaction.atomic():
         # One start at a time per person (PostgreSQL); the partial unique constraint is the backstop.
         Staff.objects.select_for_update().filter(pk=staff.pk).values_list("pk", flat=True).first()
-        current = Attempt.objects.filter(staff=staff, version=version, status=AttemptStatus.IN_PROGRESS).first()
-        if current is not None:
-            return current
+        # The attempt in progress, whether the course was passed, and the last number: one query.
+        this_version = Q(version_id=version.pk)
+        summary = Attempt.objects.filter(staff=staff, version__course_id=version.course_id).aggregate(
+            in_progress=Max("pk", filter=this_version & Q(status=AttemptStatus.IN_PROGRESS)),
+            passed=Count("pk", filter=Q(passed=True)),
+            previous=Max("number", filter=this_version),
+        )
+        if summary["in_progress"] is not None:
+            return Attempt.objects.get(pk=summary["in_progress"])
         version = CourseVersion.objects.select_related("course").get(pk=version.pk)
         if version.status != CourseVersionStatus.PUBLISHED:
             raise ValidationError(
                 _("This version of the course is no longer offered; take the current version instead."),
                 code="version_not_published",
             )
-        if Attempt.objects.filter(staff=staff, version__course_id=version.course_id, passed=True).exists():
+        if summary["passed"]:
             raise ValidationError(_("You have already passed this course's quiz."), code="already_passed")
-        previous = Attempt.objects.filter(staff=staff, version=version).aggregate(count=Max("number"))["count"] or 0
+        previous = summary["previous"] or 0
         if previous >= version.max_attempts:
             raise ValidationError(
                 _("You have used all %(count)d attempts allowed for this quiz.") % {"count": version.max_attempts},
                 code="no_attempts_left",
             )
-        question_ids = list(Question.objects.filter(version=version).values_list("pk", flat=True))
+        # The questions and their options in one query (a question without options comes with None).
+        options: dict[int, list[int]] = defaultdict(list)
+        for question_id, option_id in (
+            Question.objects.filter(version=version)
+            .order_by("position", "pk", "options__position", "options__pk")
+            .values_list("pk", "options__pk")
+        ):
+            if option_id is None:
+                options.setdefault(question_id, [])
+            else:
+                options[question_id].append(option_id)
+        question_ids = list(options)
         if not question_ids:
             raise ValidationError(_("This course has no quiz questions yet."), code="no_questions")
         drawn = _random.sample(question_ids, min(version.questions_per_attempt, len(question_ids)))
-        options: dict[int, list[int]] = defaultdict(list)
-        for question_id, option_id in Option.objects.filter(question_id__in=drawn).values_list("question_id", "pk"):
-            options[question_id].append(option_id)
         attempt = Attempt.objects.create(
             staff=staff,
             version=version,
