@@ -505,6 +505,28 @@ def _cores(result: dict) -> str:
     )
 
 
+def _server_ms(result: dict, names: list[str]) -> float | None:
+    """Server CPU per request (gunicorn + PostgreSQL + Redis), in ms: robust to whatever else the machine runs."""
+    cores = result.get("cores") or {}
+    requests = sum(_entry(result, name)["requests"] for name in names)
+    if not cores or not requests:
+        return None
+    return (cores["gunicorn"] + cores["postgres"] + cores["redis"]) * result["seconds"] * 1000 / requests
+
+
+def cpu_line(baselines: list[dict], journey: dict) -> str:
+    base = [ms for ms in (_server_ms(b, ["one-row view"]) for b in baselines) if ms is not None]
+    ours = _server_ms(journey, PAGES)
+    if not base or ours is None:
+        return "Server CPU per request: not sampled."
+    mean = sum(base) / len(base)
+    return (
+        f"Server CPU per request (gunicorn + PostgreSQL + Redis core-seconds ÷ requests): one-row view "
+        f"{mean:.2f} ms, journey pages {ours:.2f} ms on average, i.e. {mean / ours:.2f} of the baseline's "
+        "requests per CPU-second: the same ratio with the other processes' share of the machine taken out."
+    )
+
+
 def _errors(result: dict) -> str:
     if not result["errors"]:
         return "none"
@@ -525,7 +547,7 @@ def report(*, baselines: list[dict], journey: dict, seeded: Seeded, users: int, 
             f"Setup: gunicorn {WORKERS} sync workers on 127.0.0.1, `config.settings.bench` (production settings, DEBUG "
             "off, Redis cache, persistent PostgreSQL connections, cached templates, whitenoise); locust on the same "
             f"machine, one process (FastHttpUser, gevent), {users} users started at once, no think time (closed loop), "
-            f"{warmup:.0f} s warm-up after every user is signed in, then {journey['seconds']:.0f} s measured "
+            f"{warmup:.0f} s warm-up after every user is signed in, then {journey['seconds']:.0f} s measured. "
             "The one-row view is measured the same way just before and just after the journey; its requests/s is "
             "the mean of the two.",
             f"Data: {seeded.staff_total} staff; {len(seeded.emails)} learners with accounts, {per_user} per "
@@ -540,6 +562,7 @@ def report(*, baselines: list[dict], journey: dict, seeded: Seeded, users: int, 
             f"{_cores(journey)}; baseline after: {_cores(after)}. The load generator shares the "
             f"{os.cpu_count()} cores with the server, so every figure is lower than with the client on another "
             'machine; "other processes" is whatever else the machine ran meanwhile (not part of the benchmark).',
+            cpu_line(baselines, journey),
             f"Failures: baseline: {_errors(before)} / {_errors(after)}; journey: {_errors(journey)}.",
             "",
             "Each loop requests every page once, so in the journey every page has the loop's rate: the pages' "

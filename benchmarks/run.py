@@ -2,18 +2,22 @@
 
     .venv/bin/python benchmarks/run.py                 # the roster import (PostgreSQL)
     .venv/bin/python benchmarks/run.py roster_import clone_to_page
+    .venv/bin/python benchmarks/run.py load_learners   # needs requirements-bench.txt (locust)
     .venv/bin/python benchmarks/run.py all
 
 roster_import: 10,000-row roster import against django-import-export's defaults
 (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/lantoa_bench); also written to
 benchmarks/results.md. certificates_render: 200 certificate PDFs, WeasyPrint's default path against ours
 (also written to benchmarks/results.md). clone_to_page: `git clone` → first page with `make run` (slow: it
-builds a fresh virtualenv), against a bare Django project.
+builds a fresh virtualenv), against a bare Django project. load_learners: gunicorn (5 workers) on
+PostgreSQL with 50 signed-in learners through my courses → lesson → quiz → submit (locust), against a
+one-row view in the same run; also written to benchmarks/results.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 from pathlib import Path
 
@@ -42,10 +46,16 @@ def clone_to_page() -> None:
         print(f"| {label} | {ours:.1f} | {baseline:.1f} | {ours / baseline:.2f}× |")
 
 
+def load_learners() -> None:
+    # Its own process: it configures Django with config.settings.bench, the others with the test settings.
+    subprocess.run([sys.executable, str(Path(__file__).with_name("load_learners.py"))], check=True)
+
+
 BENCHMARKS = {
     "roster_import": roster_import,
     "certificates_render": certificates_render,
     "clone_to_page": clone_to_page,
+    "load_learners": load_learners,
 }
 DEFAULT = ["roster_import"]
 
