@@ -216,3 +216,81 @@ class Certificate(models.Model):
     @property
     def is_valid(self) -> bool:
         return self.status == CertificateStatus.VALID
+
+
+class BulkIssueJobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Issuing and rendering")
+    ASSEMBLING = "assembling", _("Assembling the ZIP")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class BulkIssueJob(models.Model):
+    """The Office's "issue for everyone who completed this assignment" job (`certificates.bulk`).
+
+    The job's list of completions is fixed once (`BulkIssueItem`, written in one transaction
+    when the job plans); every later step (issue, render, ZIP) looks at the database to find
+    what is missing, so a worker killed at any point loses nothing that a re-run does not redo.
+    `total`, `issued` and `rendered` are refreshed from the items by the tasks (never
+    incremented), for lists; the job page counts the items itself.
+    """
+
+    assignment = models.ForeignKey(
+        "courses.Assignment", on_delete=models.PROTECT, related_name="+", verbose_name=_("assignment")
+    )
+    unit = models.ForeignKey(
+        "orgchart.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("unit")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=BulkIssueJobStatus.choices, default=BulkIssueJobStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(_("certificates to issue"), null=True, blank=True)
+    issued = models.PositiveIntegerField(_("issued"), default=0)
+    rendered = models.PositiveIntegerField(_("rendered"), default=0)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    planned_at = models.DateTimeField(_("planned at"), null=True, blank=True)
+    progress_at = models.DateTimeField(_("last progress at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    zip_file = models.FileField(_("ZIP file"), upload_to="certificates/bulk/", blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("bulk issue job")
+        verbose_name_plural = _("bulk issue jobs")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=BulkIssueJobStatus.values), name="bulk_job_status_valid"),
+        ]
+        indexes = [models.Index(fields=["status"], name="bulk_job_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id} #{self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (BulkIssueJobStatus.DONE, BulkIssueJobStatus.FAILED)
+
+
+class BulkIssueItem(models.Model):
+    """One completion a job certifies, and the certificate it got (the same one if the job runs again)."""
+
+    job = models.ForeignKey(BulkIssueJob, on_delete=models.CASCADE, related_name="items")
+    completion = models.ForeignKey("courses.Completion", on_delete=models.PROTECT, related_name="+")
+    certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("bulk issue item")
+        verbose_name_plural = _("bulk issue items")
+        constraints = [models.UniqueConstraint(fields=["job", "completion"], name="bulk_item_one_per_completion")]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}: {self.completion_id}"

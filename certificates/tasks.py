@@ -1,6 +1,7 @@
 """Certificate tasks: each takes an id, calls one service, and is safe to run twice."""
 
 from celery import shared_task
+from celery.signals import worker_ready
 from django.db import InterfaceError, OperationalError
 
 from . import services
@@ -31,3 +32,58 @@ def certificate_render(certificate_id: int) -> str | None:
     if certificate is None:
         return None
     return services.certificate_pdf_ensure(certificate=certificate).pdf_sha256
+
+
+# Bulk issue (`certificates.bulk`). Each task is idempotent and looks at the database for the missing work, so
+# `acks_late` + `reject_on_worker_lost` (a task whose worker died is delivered again) can only repeat finished work.
+_BULK = {
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": 5,
+    "max_retries": 3,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+}
+
+
+@shared_task(name="certificates.tasks.bulk_job_advance", soft_time_limit=20 * 60, time_limit=21 * 60, **_BULK)
+def bulk_job_advance(job_id: int) -> str | None:
+    """The job's coordinator: plan, issue, fan out the renders (again, for any still missing), or the ZIP."""
+    from . import bulk
+
+    job = bulk.bulk_job_advance(job_id=job_id)
+    return job.status if job else None
+
+
+@shared_task(name="certificates.tasks.bulk_job_render", soft_time_limit=120, time_limit=150, **_BULK)
+def bulk_job_render(job_id: int, certificate_ids: list[int]) -> int:
+    """Render the PDFs still missing among a chunk of the job's certificates."""
+    from . import bulk
+
+    return bulk.bulk_job_render(job_id=job_id, certificate_ids=certificate_ids)
+
+
+@shared_task(name="certificates.tasks.bulk_job_assemble", soft_time_limit=10 * 60, time_limit=11 * 60, **_BULK)
+def bulk_job_assemble(job_id: int) -> str | None:
+    """The job's ZIP (PDFs and register), once."""
+    from . import bulk
+
+    job = bulk.bulk_job_assemble(job_id=job_id)
+    return job.status if job else None
+
+
+@shared_task(name="certificates.tasks.bulk_jobs_resume", soft_time_limit=60, time_limit=90, **_BULK)
+def bulk_jobs_resume(stalled_seconds: int | None = None) -> list[int]:
+    """Advance unfinished jobs: all of them (a worker just started), or those without progress for a while."""
+    import datetime as dt
+
+    from . import bulk
+
+    stalled_for = dt.timedelta(seconds=stalled_seconds) if stalled_seconds is not None else None
+    return bulk.bulk_jobs_resume(stalled_for=stalled_for)
+
+
+@worker_ready.connect
+def _resume_bulk_jobs_when_a_worker_starts(sender=None, **kwargs) -> None:
+    """A SIGKILLed worker's tasks stay unacknowledged in Redis until the visibility timeout (an hour):
+    the next worker to start puts unfinished jobs back on track at once."""
+    bulk_jobs_resume.delay()

@@ -1,0 +1,111 @@
+"""The Office's bulk issue pages: start a job, watch its progress (htmx polling), download the ZIP.
+
+Office only: anyone else signed in gets 404 (the pages do not exist for them), anonymous
+visitors the sign-in page.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from functools import wraps
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.admin_site import is_office_user
+from courses.models import Assignment
+from orgchart.models import Unit
+
+from . import bulk, selectors_bulk
+
+
+def office_only(view):
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not is_office_user(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+class BulkStartForm(forms.Form):
+    assignment = forms.TypedChoiceField(label=_("Assignment"), coerce=int)
+    unit = forms.TypedChoiceField(
+        label=_("Unit (optional)"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("Only people who were in this unit or its sub-units when they completed."),
+    )
+
+    def __init__(self, *args, assignment_choices, unit_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignment"].choices = [("", "—"), *assignment_choices]
+        self.fields["unit"].choices = [("", _("Every unit")), *unit_choices]
+
+
+def _job_or_404(job_id: int):
+    job = selectors_bulk.bulk_job_get(job_id=job_id)
+    if job is None:
+        raise Http404
+    return job
+
+
+@office_only
+@require_http_methods(["GET", "POST"])
+def bulk_start(request: HttpRequest) -> HttpResponse:
+    form = BulkStartForm(
+        request.POST or None,
+        assignment_choices=selectors_bulk.bulk_assignment_choices(),
+        unit_choices=selectors_bulk.bulk_unit_choices(),
+    )
+    if request.method == "POST" and form.is_valid():
+        assignment = Assignment.objects.get(pk=form.cleaned_data["assignment"])
+        unit_id = form.cleaned_data["unit"]
+        unit = Unit.objects.get(pk=unit_id) if unit_id else None
+        job = bulk.bulk_job_start(assignment=assignment, unit=unit, started_by=request.user)
+        return redirect("certificates:bulk_job", job_id=job.pk)
+    return render(
+        request, "certificates/bulk_start.html", {"form": form, "jobs": selectors_bulk.bulk_job_list_recent()}
+    )
+
+
+@office_only
+@require_GET
+def bulk_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    """The job page; an htmx poll gets only the progress partial (the same one the page includes)."""
+    job = _job_or_404(job_id)
+    context = {"job": job, "progress": selectors_bulk.bulk_job_progress(job_id=job.pk)}
+    if request.headers.get("HX-Request"):
+        return render(request, "certificates/_bulk_progress.html", context)
+    return render(request, "certificates/bulk_job.html", context)
+
+
+@office_only
+@require_POST
+def bulk_job_retry(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = _job_or_404(job_id)
+    with contextlib.suppress(ValidationError):  # not failed (any more): the page shows where it stands
+        bulk.bulk_job_retry(job=job)
+    return redirect("certificates:bulk_job", job_id=job.pk)
+
+
+@office_only
+@require_GET
+def bulk_job_download(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = _job_or_404(job_id)
+    if not job.zip_file:
+        raise Http404
+    return FileResponse(
+        job.zip_file.open("rb"),
+        as_attachment=True,
+        filename=bulk.bulk_job_zip_name(job=job),
+        content_type="application/zip",
+    )
