@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q, QuerySet
+from django.db.models import FilteredRelation, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
@@ -68,11 +68,15 @@ def scope_for(*, user: User) -> Scope:
     elif user.is_superuser or user.is_office_admin:
         scope = Scope(everything=True, unit_paths=(), own_staff_id=_own_staff_id(user))
     else:
+        # The person and the active units they head, in one query (a LEFT JOIN: a learner
+        # who heads nothing comes back as one row with no path).
         rows = list(
-            Unit.objects.filter(heads__user=user, is_active=True).order_by("path").values_list("path", "heads__id")
+            Staff.objects.filter(user=user)
+            .annotate(headed=FilteredRelation("headed_units", condition=Q(headed_units__is_active=True)))
+            .values_list("id", "headed__path")
         )
-        paths = _outermost([path for path, _staff_id in rows])
-        own = rows[0][1] if rows else _own_staff_id(user)
+        paths = _outermost([path for _staff_id, path in rows if path])
+        own = rows[0][0] if rows else None
         scope = Scope(everything=False, unit_paths=tuple(paths), own_staff_id=own)
     user._lantoa_scope = scope
     return scope

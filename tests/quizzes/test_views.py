@@ -276,7 +276,7 @@ def test_the_attempt_page_query_count_does_not_grow(learner_client, staff, quest
     url = _attempt_url("attempt", attempt)
     learner_client.get(url)  # warm the session
 
-    # session, user, attempt, items with questions, option texts; the navigation's role lookup (2).
-    with django_assert_num_queries(7):
+    # session, user, attempt, items with questions, option texts; the navigation's role lookup (1).
+    with django_assert_num_queries(6):
         page = learner_client.get(url)
     assert page.text.count("<fieldset") == questions
