@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_dashboard
 
 app_name = "reports"
 urlpatterns = [
@@ -9,4 +9,18 @@ urlpatterns = [
         views.coverage_export,
         name="coverage_export",
     ),
+    # The dashboard, snapshots and publications (reports/views_dashboard.py). The fixed
+    # prefixes come before `<slug>/` so they are never read as an assignment's code.
+    path("", views_dashboard.dashboard_index, name="dashboard_index"),
+    path("snapshots/", views_dashboard.snapshot_list, name="snapshot_list"),
+    path("snapshots/<int:pk>/", views_dashboard.snapshot_detail, name="snapshot_detail"),
+    path("publications/", views_dashboard.publication_list, name="publications"),
+    path(
+        "publications/<int:pk>/<str:action>/",
+        views_dashboard.publication_change,
+        name="publication_change",
+    ),
+    path("<slug:slug>/", views_dashboard.dashboard, name="dashboard"),
+    path("<slug:slug>/people/", views_dashboard.dashboard_people, name="dashboard_people"),
+    path("<slug:slug>/freeze/", views_dashboard.snapshot_freeze, name="snapshot_freeze"),
 ]
