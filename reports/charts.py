@@ -10,7 +10,9 @@ same figures next to each chart.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -38,7 +40,9 @@ class Series:
 
 
 def _number(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+    """Up to two decimals, trailing zeros dropped, in the active language's notation (96,5 in Vietnamese)."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return number_format(Decimal(text), decimal_pos=None)
 
 
 def _frame(*, chart_id: str, title: str, description: str, width: int, height: int, body: list[str]) -> SafeString:

@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -79,7 +80,7 @@ def _query(*, as_of: dt.date, unit_code: str | None = None) -> str:
 
 def _bar_text(unit: UnitCoverage) -> str:
     figures = unit.figures
-    return f"{figures.percent:.2f} % ({figures.informed}/{figures.staff})"
+    return f"{number_format(figures.percent, 2)} % ({figures.informed}/{figures.staff})"
 
 
 def _root_and_children(report: CoverageReport) -> tuple[UnitCoverage | None, list[UnitCoverage]]:

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from courses.models import Assignment, AssignmentUnit, Completion, CompletionEvidence, Course
 from orgchart.models import StaffCategory
@@ -16,6 +17,15 @@ from reports.selectors_trend import parse_date_input, quick_dates, trend_dates
 from ..factories import MembershipFactory, StaffFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english(client, settings):
+    """These tests read the English source text (the default language is Vietnamese)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
+
 
 ON = "15/06/2026"
 

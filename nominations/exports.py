@@ -1,0 +1,96 @@
+"""The progress toward 2030 as xlsx (openpyxl write-only, streamed from a temporary file).
+
+Every text cell goes through `core.spreadsheets.escape_cell`.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from typing import BinaryIO
+
+from django.http import FileResponse
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from core.spreadsheets import escape_cell
+
+from .selectors import NominationProgress, ProgressFigures
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _header(sheet, titles: list[str]) -> None:
+    bold = Font(bold=True)
+    cells = []
+    for title in titles:
+        cell = WriteOnlyCell(sheet, value=escape_cell(title))
+        cell.font = bold
+        cells.append(cell)
+    sheet.append(cells)
+
+
+def _figures_row(figures: ProgressFigures, expected: float) -> list[object]:
+    return [
+        figures.communications_staff,
+        figures.nominated,
+        figures.trained,
+        figures.trained_percent,
+        expected,
+        round(figures.trained_percent - expected, 2),
+    ]
+
+
+def progress_xlsx_write(*, progress: NominationProgress, output: BinaryIO | str) -> None:
+    workbook = Workbook(write_only=True)
+    units = workbook.create_sheet(_("Units"))
+    units.freeze_panes = "A2"
+    _header(
+        units,
+        [
+            _("Unit code"),
+            _("Unit"),
+            _("Parent unit"),
+            _("Level"),
+            _("Communications staff"),
+            _("Nominated"),
+            _("Trained"),
+            _("Percent trained"),
+            _("Expected by 31/12/%(year)s (%%)") % {"year": progress.as_of.year},
+            _("Difference (points)"),
+        ],
+    )
+    top = min((unit.depth for unit in progress.units), default=1)
+    for unit in progress.units:
+        units.append(
+            [escape_cell(unit.code), escape_cell(unit.name), escape_cell(unit.parent or ""), unit.depth - top + 1]
+            + _figures_row(unit.figures, progress.expected_percent)
+        )
+    units.append(
+        [escape_cell(_("Total")), escape_cell(progress.as_of.strftime("%d/%m/%Y")), "", None]
+        + _figures_row(progress.total, progress.expected_percent)
+    )
+
+    line = workbook.create_sheet(_("Trajectory"))
+    _header(
+        line, [_("Year"), _("Expected trained by 31/12 (%)"), _("Trained (%)"), _("Trained"), _("Communications staff")]
+    )
+    for point in progress.trajectory:
+        line.append(
+            [point.year, point.expected_percent, point.actual_percent, point.trained, point.communications_staff]
+        )
+    workbook.save(output)
+
+
+def progress_xlsx_response(*, progress: NominationProgress, root_code: str | None) -> FileResponse:
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
+    progress_xlsx_write(progress=progress, output=spool)
+    spool.seek(0)
+    suffix = f"-{root_code}" if root_code else ""
+    return FileResponse(
+        spool,
+        as_attachment=True,
+        filename=f"cu-dao-tao-{progress.as_of.isoformat()}{suffix}.xlsx",
+        content_type=XLSX_CONTENT_TYPE,
+    )

@@ -1,0 +1,300 @@
+"""Reads for nominations: scoped lists and the progress toward 2030.
+
+Progress as of a date D, per unit (rolled up the tree) and in total: communications
+staff on the roster on D (each once, in the unit they were in on D), how many of them
+had a nomination standing on D (nominated, approved, attending or completed — not
+declined or withdrawn by then) and how many had completed their training by D, against
+a linear trajectory from the plan year 2025 to 100 % trained by the end of 2030. Two
+queries whatever the size of the roster (the aggregate and the units), plus one per
+year-end for the trajectory (at most six).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from accounts.models import User
+from orgchart.models import Membership, Unit
+from orgchart.selectors import _active_on, _within_units, access_unit, scope_for, staff_visible_to
+
+from .models import Nomination, NominationEvent, TrainingProgramme
+
+STEPLEN = Unit.steplen
+PLAN_YEAR = 2025
+TARGET_YEAR = 2030
+_HUNDREDTH = Decimal("0.01")
+
+
+def share_percent(*, part: int, whole: int) -> float:
+    """part / whole × 100, half-up to 2 places; 0.0 when there is nobody (no one trained out of no one)."""
+    if whole == 0:
+        return 0.0
+    return float((Decimal(part) * 100 / Decimal(whole)).quantize(_HUNDREDTH, rounding=ROUND_HALF_UP))
+
+
+def trajectory_expected_percent(*, year: int) -> float:
+    """The share expected trained by 31/12 of `year` on the line from the plan to 100 % in 2030.
+
+    The plan's six years 2025–2030 each add one sixth: 16.67 % by the end of 2025,
+    33.33 % by 2026, … 100 % by 2030 (0 before the plan, 100 after 2030).
+    """
+    if year < PLAN_YEAR:
+        return 0.0
+    if year >= TARGET_YEAR:
+        return 100.0
+    return share_percent(part=year - PLAN_YEAR + 1, whole=TARGET_YEAR - PLAN_YEAR + 1)
+
+
+# --- scoped lists -------------------------------------------------------------------------------------------
+
+
+def nomination_list_for_user(
+    *, user: User, status: str | None = None, programme_id: int | None = None
+) -> QuerySet[Nomination]:
+    """Nominations the user may see: all for the Office, those of the people in a head's units."""
+    nominations = Nomination.objects.select_related("staff", "programme", "nominated_by")
+    scope = scope_for(user=user)
+    if not scope.everything:
+        if not scope.is_unit_head:
+            return nominations.none()
+        nominations = nominations.filter(staff__in=staff_visible_to(user=user))
+    if status:
+        nominations = nominations.filter(status=status)
+    if programme_id:
+        nominations = nominations.filter(programme_id=programme_id)
+    return nominations.order_by("-nominated_on", "-pk")
+
+
+def access_nomination(*, user: User, nomination_id: int) -> Nomination:
+    """The nomination with its history, if the user may see it; otherwise 404."""
+    events = NominationEvent.objects.select_related("by").order_by("recorded_at", "pk")
+    try:
+        return (
+            nomination_list_for_user(user=user)
+            .prefetch_related(Prefetch("events", queryset=events))
+            .get(pk=nomination_id)
+        )
+    except Nomination.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def programme_list_open(*, on_date: dt.date) -> QuerySet[TrainingProgramme]:
+    """Programmes one can still be nominated to (not over by `on_date`)."""
+    return TrainingProgramme.objects.filter(ends_on__gte=on_date).order_by("starts_on", "title")
+
+
+def programme_list() -> QuerySet[TrainingProgramme]:
+    return TrainingProgramme.objects.order_by("-starts_on", "title")
+
+
+def communications_memberships_for_user(*, user: User, on_date: dt.date) -> QuerySet[Membership]:
+    """The communications staff a user may nominate: their membership open on `on_date`, in name order.
+
+    The Office sees every unit; a head the units they head; anyone else nobody. Each row
+    carries the person's nominations (newest first) in one extra query per page.
+    """
+    scope = scope_for(user=user)
+    memberships = Membership.objects.filter(_active_on(on_date), staff__is_communications=True)
+    if not scope.everything:
+        memberships = memberships.filter(_within_units(list(scope.unit_paths)))
+    nominations = Nomination.objects.select_related("programme").order_by("-nominated_on", "-pk")
+    return (
+        memberships.select_related("staff", "unit")
+        .prefetch_related(Prefetch("staff__nominations", queryset=nominations))
+        .order_by("staff__sort_key", "staff__code")
+    )
+
+
+# --- progress toward 2030 ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ProgressFigures:
+    communications_staff: int = 0
+    nominated: int = 0
+    trained: int = 0
+
+    def add(self, other: ProgressFigures) -> None:
+        self.communications_staff += other.communications_staff
+        self.nominated += other.nominated
+        self.trained += other.trained
+
+    @property
+    def trained_percent(self) -> float:
+        return share_percent(part=self.trained, whole=self.communications_staff)
+
+    @property
+    def nominated_percent(self) -> float:
+        return share_percent(part=self.nominated, whole=self.communications_staff)
+
+
+@dataclass
+class UnitProgress:
+    unit_id: int
+    code: str
+    name: str
+    parent: str | None
+    path: str
+    depth: int
+    figures: ProgressFigures = field(default_factory=ProgressFigures)
+
+
+@dataclass
+class TrajectoryPoint:
+    year: int
+    expected_percent: float
+    # None for a year-end still to come.
+    actual_percent: float | None
+    trained: int | None = None
+    communications_staff: int | None = None
+
+
+@dataclass
+class NominationProgress:
+    as_of: dt.date
+    total: ProgressFigures
+    units: list[UnitProgress]
+    root: UnitProgress | None
+    expected_percent: float
+    trajectory: list[TrajectoryPoint]
+
+    @property
+    def gap_points(self) -> float:
+        """Trained share minus the share expected by the end of this year (negative: behind the line)."""
+        return round(self.total.trained_percent - self.expected_percent, 2)
+
+    @property
+    def needed_this_year(self) -> int:
+        """How many more people must complete training by 31/12 to be on the line (0 when on or ahead)."""
+        expected = Decimal(self.expected_percent) * self.total.communications_staff / 100
+        needed = int(expected.to_integral_value(rounding="ROUND_CEILING")) - self.total.trained
+        return max(needed, 0)
+
+    def children(self) -> list[UnitProgress]:
+        """The units one level below the root (the whole top level for the Office's whole tree)."""
+        if self.root is None:
+            top = min((unit.depth for unit in self.units), default=1)
+            return [unit for unit in self.units if unit.depth == top]
+        return [unit for unit in self.units if unit.depth == self.root.depth + 1]
+
+
+def _standing_on(on_date: dt.date) -> Q:
+    """Nominations standing on the date: made by then, not declined or withdrawn by then."""
+    return Q(nominated_on__lte=on_date) & (Q(closed_on__isnull=True) | Q(closed_on__gt=on_date))
+
+
+def _figures_by_unit(*, on_date: dt.date, root_paths: list[str]) -> list[dict[str, object]]:
+    nominated = Nomination.objects.filter(_standing_on(on_date)).values("staff_id")
+    trained = Nomination.objects.filter(completed_on__lte=on_date).values("staff_id")
+    memberships = Membership.objects.filter(_active_on(on_date), staff__is_communications=True)
+    if root_paths:
+        memberships = memberships.filter(_within_units(root_paths))
+    return list(
+        memberships.order_by()
+        .values("unit__path")
+        .annotate(
+            people=Count("pk"),
+            nominated=Count("pk", filter=Q(staff_id__in=nominated)),
+            trained=Count("pk", filter=Q(staff_id__in=trained)),
+        )
+    )
+
+
+def progress_root_unit(*, user: User, unit_code: str | None = None) -> Unit | None:
+    """Where a user's progress page starts: any unit (or the whole tree) for the Office, a head's own unit; else 404."""
+    scope = scope_for(user=user)
+    if unit_code:
+        return access_unit(user=user, unit_code=unit_code)
+    if scope.everything:
+        return None
+    if not scope.unit_paths:
+        raise Http404
+    return Unit.objects.get(path=scope.unit_paths[0])
+
+
+def nomination_progress(*, as_of: dt.date, root_unit: Unit | None = None) -> NominationProgress:
+    """Progress as of `as_of` in `root_unit`'s subtree (the whole tree when None), with the trajectory."""
+    root_paths = [root_unit.path] if root_unit is not None else []
+    rows = _figures_by_unit(on_date=as_of, root_paths=root_paths)
+    units_query = Unit.objects.order_by("path")
+    if root_unit is not None:
+        units_query = units_query.filter(path__startswith=root_unit.path)
+    units_by_path: dict[str, UnitProgress] = {}
+    code_by_path: dict[str, str] = {}
+    for pk, code, name, path, depth in units_query.values_list("pk", "code", "name", "path", "depth"):
+        code_by_path[path] = code
+        units_by_path[path] = UnitProgress(
+            unit_id=pk, code=code, name=name, parent=code_by_path.get(path[:-STEPLEN]), path=path, depth=depth
+        )
+    if root_unit is not None:
+        units_by_path[root_unit.path].parent = None
+    for row in rows:
+        figures = ProgressFigures(
+            communications_staff=row["people"], nominated=row["nominated"], trained=row["trained"]
+        )
+        path = row["unit__path"]
+        for end in range(STEPLEN, len(path) + 1, STEPLEN):
+            ancestor = units_by_path.get(path[:end])
+            if ancestor is not None:
+                ancestor.figures.add(figures)
+    total = ProgressFigures()
+    for row in rows:
+        total.add(
+            ProgressFigures(communications_staff=row["people"], nominated=row["nominated"], trained=row["trained"])
+        )
+    if root_unit is not None:
+        root = units_by_path.get(root_unit.path)
+    else:
+        tops = [unit for unit in units_by_path.values() if unit.depth == 1]
+        root = tops[0] if len(tops) == 1 else None
+    return NominationProgress(
+        as_of=as_of,
+        total=total,
+        units=list(units_by_path.values()),
+        root=root,
+        expected_percent=trajectory_expected_percent(year=as_of.year),
+        trajectory=_trajectory(as_of=as_of, root_paths=root_paths, current=total),
+    )
+
+
+def _trajectory(*, as_of: dt.date, root_paths: list[str], current: ProgressFigures) -> list[TrajectoryPoint]:
+    """Each year of the plan: the line, and the share actually trained on 31/12 (on `as_of` for its own year)."""
+    points = []
+    for year in range(PLAN_YEAR, TARGET_YEAR + 1):
+        year_end = dt.date(year, 12, 31)
+        if year_end < as_of:
+            totals = ProgressFigures()
+            for row in _figures_by_unit(on_date=year_end, root_paths=root_paths):
+                totals.add(ProgressFigures(communications_staff=row["people"], trained=row["trained"]))
+        elif year == as_of.year:
+            totals = current
+        else:
+            points.append(
+                TrajectoryPoint(year=year, expected_percent=trajectory_expected_percent(year=year), actual_percent=None)
+            )
+            continue
+        points.append(
+            TrajectoryPoint(
+                year=year,
+                expected_percent=trajectory_expected_percent(year=year),
+                actual_percent=totals.trained_percent,
+                trained=totals.trained,
+                communications_staff=totals.communications_staff,
+            )
+        )
+    return points
+
+
+def department_nomination_figures(*, as_of: dt.date) -> ProgressFigures:
+    """The whole department's figures on `as_of` (for published indicators): one query."""
+    total = ProgressFigures()
+    for row in _figures_by_unit(on_date=as_of, root_paths=[]):
+        total.add(
+            ProgressFigures(communications_staff=row["people"], nominated=row["nominated"], trained=row["trained"])
+        )
+    return total
