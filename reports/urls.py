@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_dashboard
+from . import views, views_dashboard, views_semiannual
 
 app_name = "reports"
 urlpatterns = [
@@ -23,4 +23,16 @@ urlpatterns = [
     path("<slug:slug>/", views_dashboard.dashboard, name="dashboard"),
     path("<slug:slug>/people/", views_dashboard.dashboard_people, name="dashboard_people"),
     path("<slug:slug>/freeze/", views_dashboard.snapshot_freeze, name="snapshot_freeze"),
+]
+
+# The semiannual report (reports/views_semiannual.py), Office only. Put first: `<slug>/` above would
+# otherwise read "semiannual" as an assignment's code.
+urlpatterns = [
+    path("semiannual/", views_semiannual.semiannual_list, name="semiannual_list"),
+    path("semiannual/<int:pk>/", views_semiannual.semiannual_detail, name="semiannual_detail"),
+    path("semiannual/<int:pk>/preview.pdf", views_semiannual.semiannual_preview, name="semiannual_preview"),
+    path("semiannual/<int:pk>/issue/", views_semiannual.semiannual_issue, name="semiannual_issue"),
+    path("semiannual/<int:pk>/report.pdf", views_semiannual.semiannual_pdf, name="semiannual_pdf"),
+    path("semiannual/<int:pk>/delete/", views_semiannual.semiannual_delete, name="semiannual_delete"),
+    *urlpatterns,
 ]
