@@ -1,6 +1,6 @@
 """`make bench`: run the benchmarks and print their tables.
 
-    .venv/bin/python benchmarks/run.py                 # the roster import (PostgreSQL)
+    .venv/bin/python benchmarks/run.py                 # roster import + coverage (PostgreSQL)
     .venv/bin/python benchmarks/run.py roster_import clone_to_page
     .venv/bin/python benchmarks/run.py load_learners   # needs requirements-bench.txt (locust)
     .venv/bin/python benchmarks/run.py all
@@ -11,7 +11,13 @@ benchmarks/results.md. certificates_render: 200 certificate PDFs, WeasyPrint's d
 (also written to benchmarks/results.md). clone_to_page: `git clone` → first page with `make run` (slow: it
 builds a fresh virtualenv), against a bare Django project. load_learners: gunicorn (5 workers) on
 PostgreSQL with 50 signed-in learners through my courses → lesson → quiz → submit (locust), against a
-one-row view in the same run; also written to benchmarks/results.md.
+one-row view in the same run; also written to benchmarks/results.md. coverage: issue 5 at province scale
+(100,000 staff, built once into lantoa_bench_province and kept): the coverage report against hand-written
+SQL, its query count against a small data set, the xlsx export's time and peak memory; also written to
+benchmarks/results.md.
+
+certificates_bulk: 1,000 certificates issued by the bulk job on 2 Celery workers against one process
+(PostgreSQL + Redis broker, its own database lantoa_bench_certs); also written to benchmarks/results.md.
 """
 
 from __future__ import annotations
@@ -37,6 +43,11 @@ def certificates_render() -> None:
     print(benchmark.run(count=200, results=True))
 
 
+def certificates_bulk() -> None:
+    # Its own process: it sets Django up on its own database (lantoa_bench_certs) with a Redis broker.
+    subprocess.run([sys.executable, str(Path(__file__).with_name("certificates_bulk.py")), "--results"], check=True)
+
+
 def clone_to_page() -> None:
     import clone_to_page as benchmark
 
@@ -51,13 +62,20 @@ def load_learners() -> None:
     subprocess.run([sys.executable, str(Path(__file__).with_name("load_learners.py"))], check=True)
 
 
+def coverage() -> None:
+    # Its own process: it sets Django up on its own database (the roster import's is another).
+    subprocess.run([sys.executable, "-m", "benchmarks.coverage"], cwd=Path(__file__).resolve().parents[1], check=True)
+
+
 BENCHMARKS = {
     "roster_import": roster_import,
     "certificates_render": certificates_render,
+    "certificates_bulk": certificates_bulk,
     "clone_to_page": clone_to_page,
     "load_learners": load_learners,
+    "coverage": coverage,
 }
-DEFAULT = ["roster_import"]
+DEFAULT = ["roster_import", "coverage"]
 
 
 def main(argv: list[str] | None = None) -> None:
