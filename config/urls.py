@@ -15,6 +15,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("nominations/", include("nominations.urls")),
     path("api/v1/", include("reports.api_urls")),  # token-authenticated JSON API (reports/api.py)
+    path("indicators/", include("reports.urls_public")),  # public, no sign-in: published indicators
     # Public, no sign-in: certificate verification (/verify/<code>/) and published indicators.
     path("", include("certificates.urls")),
 ]

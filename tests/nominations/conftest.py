@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.utils import translation
 
 from nominations.models import TrainingProgramme
@@ -47,4 +48,11 @@ def english(client, settings):
     """These tests read the English source messages (the default language is Vietnamese)."""
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def today():
+    """A fixed today (20/05/2026), so programmes and dates in the tests never expire."""
+    with time_machine.travel(dt.datetime(2026, 5, 20, 10, 0), tick=False):
         yield

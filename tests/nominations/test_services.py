@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -14,14 +13,8 @@ from .conftest import communications_person
 
 pytestmark = pytest.mark.django_db
 
-TODAY = dt.date(2026, 5, 20)
+TODAY = dt.date(2026, 5, 20)  # the conftest's fixed today
 PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def today():
-    with time_machine.travel(dt.datetime(2026, 5, 20, 10, 0), tick=False):
-        yield
 
 
 @pytest.fixture
