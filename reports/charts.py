@@ -214,6 +214,9 @@ def line_chart_svg(
             # A value is written above its point unless another series is higher there: then below.
             others = [other.values[index] for other in series if other is not line and index < len(other.values)]
             below = any(other is not None and other > value for other in others)
+            # …unless that would run into the date labels under the plot.
+            if below and y + 17 > top + plot_height - 4:
+                below = False
             text_y = round(y + 17 if below else y - 9, 1)
             body.append(
                 format_html(
