@@ -68,8 +68,9 @@ class _Problems:
 
     def text(self, name: str, value: str, *, required: bool, max_length: int | None = None) -> str:
         """`value` normalised to NFC and trimmed (inner line breaks kept), refusing legacy encodings."""
-        lines = [normalize_text(line) for line in normalize_text(value or "").splitlines()]
-        cleaned = "\n".join(lines).strip()
+        # One paragraph (or recipient, or title line) a line: line breaks are kept, blank lines dropped.
+        lines = [normalize_text(line) for line in str(value or "").splitlines()]
+        cleaned = "\n".join(line for line in lines if line)
         if not cleaned:
             if required:
                 self.add(name, _("This field is required."))
