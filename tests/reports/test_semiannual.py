@@ -56,6 +56,13 @@ NARRATIVE = {
 
 
 @pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Issued PDFs are stored files: keep them out of the project's media directory."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
 def english():
     """Service messages are translated strings; these tests read their English source."""
     with translation.override("en"):
@@ -294,10 +301,11 @@ def test_draft_preview_uses_live_figures_and_is_marked_draft(assignment):
 # --- issuing freezes -----------------------------------------------------------------------------------------
 
 
-def test_issuing_freezes_the_pdf_and_refuses_a_second_issue(two_reports, assignment, tree):
+def test_issuing_freezes_the_pdf_and_refuses_a_second_issue(two_reports, assignment, tree, media_root):
     _december, june = two_reports
     stored = _stored(june)
     assert hashlib.sha256(stored).hexdigest() == june.pdf_sha256
+    assert june.pdf.path.startswith(str(media_root)) and june.pdf.name == "reports/semiannual/2026/0012-BC-STP.pdf"
     assert june.snapshot.as_of == JUNE and june.status == SemiannualReportStatus.ISSUED
 
     # Later: a completion dated before 15/06 recorded late, a move, a newcomer dated back, an exemption lifted.
