@@ -19,7 +19,14 @@ from reports.models import SemiannualReport, SemiannualReportStatus
 
 REPORTING_DEADLINES = ((6, 15), (12, 15))
 NUMBER_SUFFIX = "BC-STP"
-DEFAULT_RECIPIENTS = ("- UBND tỉnh (b/c);", "- Giám đốc, các PGĐ Sở;", "- Lưu: VT, VP.")
+# Kế hoạch 26/KH-STP: the report goes to the province's People's Committee through the
+# Department of Science and Technology.
+DEFAULT_RECIPIENTS = (
+    "- UBND tỉnh (b/c);",
+    "- Sở Khoa học và Công nghệ;",
+    "- Giám đốc, các PGĐ Sở;",
+    "- Lưu: VT, VP.",
+)
 
 
 def is_reporting_deadline(day: dt.date) -> bool:
