@@ -380,7 +380,12 @@ def test_create_draft_defaults(assignment, office_admin):
     )
     assert report.number == 12 and report.year == report.document_date.year
     assert report.document_date == max(JUNE, timezone.localdate())
-    assert report.recipients.splitlines() == ["- UBND tỉnh (b/c);", "- Giám đốc, các PGĐ Sở;", "- Lưu: VT, VP."]
+    assert report.recipients.splitlines() == [
+        "- UBND tỉnh (b/c);",
+        "- Sở Khoa học và Công nghệ;",
+        "- Giám đốc, các PGĐ Sở;",
+        "- Lưu: VT, VP.",
+    ]
     assert (report.signer_title, report.signer_name) == ("GIÁM ĐỐC", "Phạm Thị Bích Thủy")
     assert report.subject.endswith("6 tháng đầu năm 2026")
     assert report.status == SemiannualReportStatus.DRAFT and report.created_by == office_admin
