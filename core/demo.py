@@ -166,6 +166,7 @@ class DemoSummary:
     course: str
     accounts: list[DemoAccount] = field(default_factory=list)
     learning: str = ""
+    nominations: str = ""
 
 
 def _email_for(full_name: str, taken: set[str]) -> str:
@@ -329,12 +330,14 @@ def demo_seed() -> DemoSummary:
         )
     )
     learning = _demo_learning(created_by=office)
+    nominations = _demo_nominations(head=head, office=office)
     return DemoSummary(
         units=str(units_summary),
         roster=str(roster_summary),
         course=course_summary.message,
         accounts=accounts,
         learning=learning,
+        nominations=nominations,
     )
 
 
@@ -384,3 +387,30 @@ def _demo_learning(*, created_by: User) -> str:
     session = InPersonSession.objects.get(course=course, held_on=DEMO_SESSION_DATE, title=DEMO_SESSION_TITLE)
     present = session.attendances.filter(present=True).count()
     return f'{text}; buổi "{session.title}" ngày {session.held_on:%d/%m/%Y}: {present} người có mặt.'
+
+
+DEMO_PROGRAMME = "Bồi dưỡng chuyên sâu kỹ năng truyền thông số và nội dung khoa học, công nghệ"
+
+
+def _demo_nominations(*, head: User, office: User) -> str:
+    """One specialist programme; PBGD's head nominates its communications staff, the Office approves one."""
+    from nominations.models import Nomination, TrainingProgramme
+    from nominations.services import nomination_approve, nomination_create, programme_create
+
+    programme = TrainingProgramme.objects.filter(title=DEMO_PROGRAMME).first()
+    if programme is None:
+        programme = programme_create(
+            title=DEMO_PROGRAMME,
+            provider="Sở Khoa học và Công nghệ tỉnh Đồng Nai",
+            starts_on=dt.date(2026, 10, 1),
+            ends_on=dt.date(2027, 3, 31),
+        )
+        communicators = Staff.objects.filter(
+            is_communications=True, memberships__unit__code="PBGD", memberships__valid_to__isnull=True
+        ).order_by("code")
+        for index, staff in enumerate(communicators):
+            nomination = nomination_create(staff=staff, programme=programme, by=head, on=dt.date(2026, 9, 15))
+            if index == 0:
+                nomination_approve(nomination=nomination, by=office, on=dt.date(2026, 9, 20))
+    count = Nomination.objects.filter(programme=programme).count()
+    return f'"{programme.title}": {count} người được cử.'

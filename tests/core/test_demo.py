@@ -96,3 +96,14 @@ def test_seed_demo_learning_step_is_idempotent(db):
     assert counts() == before
     line = next(line for line in first_output.splitlines() if line.startswith("Giao khóa học:"))
     assert line in second_output
+
+
+def test_seed_demo_nominates_communications_staff_once(db):
+    from nominations.models import Nomination, NominationStatus
+
+    _run_seed()
+    _run_seed()
+    nominations = Nomination.objects.select_related("staff")
+    assert nominations.count() >= 1
+    assert all(n.staff.is_communications for n in nominations)
+    assert nominations.filter(status=NominationStatus.APPROVED).count() == 1

@@ -16,6 +16,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Cán bộ: {summary.roster}")
         self.stdout.write(f"Khóa học: {summary.course}")
         self.stdout.write(f"Giao khóa học: {summary.learning}")
+        self.stdout.write(f"Cử đi đào tạo: {summary.nominations}")
         self.stdout.write(f"Tài khoản demo (mật khẩu chung: {DEMO_PASSWORD}):")
         for account in summary.accounts:
             line = f"  - {account.role}: {account.email} — {account.full_name} ({account.unit})"
