@@ -18,9 +18,6 @@ benchmarks/results.md.
 
 certificates_bulk: 1,000 certificates issued by the bulk job on 2 Celery workers against one process
 (PostgreSQL + Redis broker, its own database lantoa_bench_certs); also written to benchmarks/results.md.
-
-certificates_bulk: 1,000 certificates issued by the bulk job on 2 Celery workers against one process
-(PostgreSQL + Redis broker, its own database lantoa_bench_certs); also written to benchmarks/results.md.
 """
 
 from __future__ import annotations
@@ -51,11 +48,6 @@ def certificates_bulk() -> None:
     subprocess.run([sys.executable, str(Path(__file__).with_name("certificates_bulk.py")), "--results"], check=True)
 
 
-def certificates_bulk() -> None:
-    # Its own process: it sets Django up on its own database (lantoa_bench_certs) with a Redis broker.
-    subprocess.run([sys.executable, str(Path(__file__).with_name("certificates_bulk.py")), "--results"], check=True)
-
-
 def clone_to_page() -> None:
     import clone_to_page as benchmark
 
@@ -78,7 +70,6 @@ def coverage() -> None:
 BENCHMARKS = {
     "roster_import": roster_import,
     "certificates_render": certificates_render,
-    "certificates_bulk": certificates_bulk,
     "certificates_bulk": certificates_bulk,
     "clone_to_page": clone_to_page,
     "load_learners": load_learners,
