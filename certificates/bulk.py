@@ -66,8 +66,6 @@ def _tasks():
 
 def bulk_job_start(*, assignment: Assignment, unit: Unit | None = None, started_by: User | None) -> BulkIssueJob:
     """Record a job and, after commit, enqueue its coordinator (`bulk_job_advance`)."""
-    if unit is not None and not Unit.objects.filter(pk=unit.pk).exists():
-        raise ValidationError({"unit": "This unit does not exist."})
     job = BulkIssueJob.objects.create(assignment=assignment, unit=unit, started_by=started_by)
     job_id = job.pk
     transaction.on_commit(lambda: _tasks().bulk_job_advance.delay(job_id))

@@ -1,6 +1,7 @@
 """Certificate tasks: each takes an id, calls one service, and is safe to run twice."""
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import worker_ready
 from django.db import InterfaceError, OperationalError
 
@@ -50,7 +51,12 @@ def bulk_job_advance(job_id: int) -> str | None:
     """The job's coordinator: plan, issue, fan out the renders (again, for any still missing), or the ZIP."""
     from . import bulk
 
-    job = bulk.bulk_job_advance(job_id=job_id)
+    try:
+        job = bulk.bulk_job_advance(job_id=job_id)
+    except SoftTimeLimitExceeded:
+        # A very large job: what is issued is committed; a fresh task carries on from there.
+        bulk_job_advance.delay(job_id)
+        return "continued"
     return job.status if job else None
 
 

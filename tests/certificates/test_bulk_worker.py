@@ -202,3 +202,17 @@ def test_a_job_survives_a_killed_worker_and_issues_every_certificate_once(worker
         assert names == [*(serial_file_name(c.serial) for c in certificates), bulk.REGISTER_FILE_NAME]
         for certificate in certificates:
             assert archive.read(serial_file_name(certificate.serial)) == stored[certificate.serial]
+
+    # Started again on the workers: nobody awaits a certificate any more; nothing new is issued.
+    again = bulk.bulk_job_start(assignment=cohort, started_by=office_admin)
+    _wait(
+        lambda: BulkIssueJob.objects.filter(pk=again.pk, status=BulkIssueJobStatus.DONE).exists(),
+        timeout=FINISH_TIMEOUT,
+        interval=0.2,
+        message="the second job did not finish",
+    )
+    again.refresh_from_db()
+    assert again.total == 0 and not again.zip_file
+    assert list(Certificate.objects.order_by("number").values_list("serial", flat=True)) == [
+        c.serial for c in certificates
+    ]
