@@ -30,8 +30,10 @@ import datetime as dt
 import functools
 import hashlib
 import html
+import io
 import mimetypes
 import os
+import re
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Iterator, Sequence
@@ -39,14 +41,16 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import cssselect2
+import pydyf
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from weasyprint import CSS, HTML
+from weasyprint import CSS, DEFAULT_OPTIONS, HTML
 from weasyprint.document import Document, Page
 from weasyprint.draw import draw_page, draw_stacking_context
 from weasyprint.formatting_structure import boxes
 from weasyprint.html import get_html_metadata
 from weasyprint.layout.absolute import AbsolutePlaceholder
+from weasyprint.pdf import generate_pdf
 from weasyprint.pdf.metadata import DocumentMetadata
 from weasyprint.stacking import StackingContext
 from weasyprint.text.fonts import FontConfiguration
@@ -178,7 +182,7 @@ class PdfRenderer:
         self.url_fetcher = StaticOnlyURLFetcher()
         self._stylesheets: dict[str, CSS] = {}
         self.fonts = self.stylesheet(_font_faces_css())
-        self._layers: OrderedDict[tuple[str, str], Page | None] = OrderedDict()
+        self._layers: OrderedDict[tuple[str, str], _Layer | None] = OrderedDict()
         self.pid = os.getpid()
         self._metadata_fields: dict | None = None
 
@@ -246,18 +250,36 @@ class PdfRenderer:
         stamp = f"{document_date.isoformat()}T00:00:00+07:00"
         return DocumentMetadata(**self._metadata_fields, title=title, created=stamp, modified=stamp)
 
-    def layer_page(self, *, body_html: str, css: str) -> Page | None:
-        """The laid-out page of one layer (None if it does not fit on one page), cached by its HTML and CSS."""
+    def _layer(self, *, body_html: str, css: str) -> _Layer | None:
         key = (hashlib.sha256(css.encode()).hexdigest(), body_html)
         if key in self._layers:
             self._layers.move_to_end(key)
             return self._layers[key]
         document = self.document(body_html=body_html, css=css)
-        page = document.pages[0] if len(document.pages) == 1 else None
-        self._layers[key] = page
+        layer = _Layer(document.pages[0]) if len(document.pages) == 1 else None
+        self._layers[key] = layer
         if len(self._layers) > LAYER_CACHE_SIZE:
             self._layers.popitem(last=False)
-        return page
+        return layer
+
+    def layer_page(self, *, body_html: str, css: str) -> Page | None:
+        """The laid-out page of one layer (None if it does not fit on one page), cached by its HTML and CSS."""
+        layer = self._layer(body_html=body_html, css=css)
+        return None if layer is None else layer.page
+
+    def _form(self, layer: _Layer, *, whole_page: bool) -> _Form:
+        """The layer painted once into PDF objects (a form XObject and all it uses), kept with the layer."""
+        if layer.form is None:
+            page = layer.page if whole_page else _RootOnlyPage(layer.page)
+            document = Document([page], DocumentMetadata(), self.url_fetcher, self.font_config, {}, None)
+            layer.form = _Form.from_pdf(generate_pdf(document, None, 1, **DEFAULT_OPTIONS))
+        return layer.form
+
+    def _layers_document(self, layers: Sequence[_Layer], metadata: DocumentMetadata) -> tuple[Document, list]:
+        """The one-page document of `layers`: all but the last as ready-made forms, the last painted into the page."""
+        forms = [self._form(layer, whole_page=index == 0) for index, layer in enumerate(layers[:-1])]
+        page = _LayeredPage([layer.page for layer in layers], painted_from=len(forms))
+        return Document([page], metadata, self.url_fetcher, self.font_config, {}, None), forms
 
     def layers_to_pdf(
         self, *, layers: Sequence[str], css: str = "", document_date: dt.date, title: str = ""
@@ -266,16 +288,18 @@ class PdfRenderer:
 
         The first layer is the page (page box, margin boxes, everything); each later layer
         contributes its root element's content only. Layers already laid out (same HTML and
-        CSS) are reused: only new layers cost a layout. Whether the layers lay out what the
-        single document would is the caller's to establish (`layers_match`) before relying on it.
+        CSS) are reused: only new layers cost a layout. All layers but the last are also kept
+        painted, as PDF objects ready to copy (a form XObject each, with its own fonts), so that
+        only the last layer, the one expected to change with every document, is painted and
+        its fonts subset each time. Whether the layers lay out what the single document would
+        is the caller's to establish (`layers_match`) before relying on it.
         """
-        pages = [self.layer_page(body_html=layer, css=css) for layer in layers]
-        if not pages or any(page is None for page in pages):
+        found = [self._layer(body_html=layer, css=css) for layer in layers]
+        if not found or any(layer is None for layer in found):
             return None
-        metadata = self._metadata(document_date=document_date, title=title)
-        document = Document([_LayeredPage(pages)], metadata, self.url_fetcher, self.font_config, {}, None)
+        document, forms = self._layers_document(found, self._metadata(document_date=document_date, title=title))
         try:
-            return document.write_pdf()
+            return document.write_pdf(finisher=functools.partial(_place_forms, forms))
         except ForbiddenResource as refused:
             raise PdfResourceRefused(str(refused)) from None
 
@@ -286,8 +310,8 @@ class PdfRenderer:
         positioned elements (so no layer can move another, whatever text it holds); and the
         drawn boxes (text runs with their font, colour and place; images; borders and
         backgrounds), the bookmarks, links and anchors of the single document are exactly
-        those of the layers together. Anything a repeated paint could alter (text-overflow
-        ellipses) refuses the split.
+        those of the layers together, and the written pages draw them in the same order. Anything
+        a repeated paint could alter (text-overflow ellipses) refuses the split.
         """
         whole_document = self.document(body_html=whole, css=css)
         pages = [self.layer_page(body_html=layer, css=css) for layer in layers]
@@ -301,14 +325,19 @@ class PdfRenderer:
             found.update(_drawn(_root_box(page._page_box)))
         layered = _LayeredPage(pages)
         single = whole_document.pages[0]
-        return (
+        if not (
             expected == found
             and _marks(layered.bookmarks) == _marks(single.bookmarks)
             and [link[:3] for link in layered.links] == [link[:3] for link in single.links]
             and layered.anchors == single.anchors
             and not any(layered.forms.values())
             and not any(single.forms.values())
-        )
+        ):
+            return False
+        # The same things drawn in the same order, by the PDF `layers_to_pdf` writes (a box of the page after
+        # a block in the source would be painted after that block in one document, under it in layers).
+        layered_pdf = self.layers_to_pdf(layers=layers, css=css, document_date=dt.date(2000, 1, 1))
+        return layered_pdf is not None and _painted(layered_pdf) == _painted(whole_document.write_pdf())
 
 
 LAYER_CACHE_SIZE = 256
@@ -317,8 +346,9 @@ LAYER_CACHE_SIZE = 256
 class _LayeredPage(Page):
     """One page painted from several laid-out pages: the first whole, the others' root element and its content."""
 
-    def __init__(self, pages: Sequence[Page]) -> None:
+    def __init__(self, pages: Sequence[Page], painted_from: int = 0) -> None:
         # Not super().__init__: the anchors and links are the layers' own, gathered already.
+        self._painted_from = painted_from  # the layers before it are placed as forms (`_place_forms`)
         base = pages[0]
         self.width, self.height, self.bleed = base.width, base.height, base.bleed
         self.bookmarks = [mark for page in pages for mark in page.bookmarks]
@@ -331,9 +361,130 @@ class _LayeredPage(Page):
     def paint(self, stream, scale=1):
         with stream.stacked():
             stream.transform(a=scale, d=scale)
-            draw_page(self._pages[0]._page_box, stream)
-            for page in self._pages[1:]:
-                draw_stacking_context(stream, StackingContext.from_box(_root_box(page._page_box), page._page_box))
+            for index, page in enumerate(self._pages[self._painted_from :], start=self._painted_from):
+                if index == 0:
+                    draw_page(page._page_box, stream)
+                else:
+                    draw_stacking_context(stream, StackingContext.from_box(_root_box(page._page_box), page._page_box))
+
+
+class _RootOnlyPage(Page):
+    """A laid-out page painting its root element's content only (not the page's background, border or margins)."""
+
+    def __init__(self, page: Page) -> None:
+        self.width, self.height, self.bleed = page.width, page.height, page.bleed
+        self.bookmarks, self.links, self.anchors, self.forms = [], [], {}, {None: []}
+        self._page_box = page._page_box
+
+    def paint(self, stream, scale=1):
+        with stream.stacked():
+            stream.transform(a=scale, d=scale)
+            draw_stacking_context(stream, StackingContext.from_box(_root_box(self._page_box), self._page_box))
+
+
+class _Layer:
+    """A laid-out layer, and (once needed) its painting as PDF objects."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.form: _Form | None = None
+
+
+_REFERENCE = re.compile(rb"(\d+) 0 R")
+
+
+class _Form:
+    """A painted page kept as PDF objects: its content as a form XObject, and every object its resources use.
+
+    Objects are kept serialised (streams compressed once), with their references renumbered
+    when they are placed in another PDF (`place`).
+    """
+
+    def __init__(self, objects: list[tuple[int, bytes, bytes]], form: int) -> None:
+        self.objects = objects  # (number, dictionary part with references, stream part or b"")
+        self.form = form
+
+    @classmethod
+    def from_pdf(cls, pdf: pydyf.PDF) -> _Form:
+        by_number = {obj.number: obj for obj in pdf.objects}
+        page = by_number[_number(pdf.pages["Kids"][0])]
+        content = by_number[_number(page["Contents"])]
+        resources = _number(page["Resources"])
+        objects, pending, seen = [], [resources], {resources}
+        while pending:
+            number = pending.pop(0)
+            head, tail = _split(by_number[number].data)
+            objects.append((number, head, tail))
+            for reference in _REFERENCE.findall(head):
+                if int(reference) not in seen:
+                    seen.add(int(reference))
+                    pending.append(int(reference))
+        head, tail = _split(content.data)
+        form_head = (
+            b"<</Type /XObject /Subtype /Form /BBox "
+            + page["MediaBox"].data
+            + b" /Resources "
+            + str(resources).encode()
+            + b" 0 R "
+            + head[2:]
+        )
+        objects.append((content.number, form_head, tail))
+        return cls(objects, content.number)
+
+    def place(self, pdf: pydyf.PDF) -> bytes:
+        """Copy the objects into `pdf`; returns the reference to the form XObject."""
+        first = len(pdf.objects)
+        numbers = {number: first + index for index, (number, _head, _tail) in enumerate(self.objects)}
+
+        def renumber(match: re.Match) -> bytes:
+            return b"%d 0 R" % numbers[int(match[1])]
+
+        for _, head, tail in self.objects:
+            pdf.add_object(_Raw(_REFERENCE.sub(renumber, head) + tail))
+        return b"%d 0 R" % numbers[self.form]
+
+
+class _Raw(pydyf.Object):
+    """An object already serialised."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__()
+        self._data = data
+
+    @property
+    def data(self) -> bytes:
+        return self._data
+
+    @property
+    def compressible(self) -> bool:
+        return b"\nstream\n" not in self._data  # streams may not go into object streams
+
+
+def _number(reference) -> int:
+    """The object number of a reference (b"12 0 R"), or the number itself (pydyf lists pages by number)."""
+    return reference if isinstance(reference, int) else int(bytes(reference).split()[0])
+
+
+def _split(data: bytes) -> tuple[bytes, bytes]:
+    """An object's dictionary (where references are) and its stream, if any (binary: never renumbered)."""
+    index = data.find(b"\nstream\n")
+    return (data, b"") if index < 0 else (data[:index], data[index:])
+
+
+def _place_forms(forms: Sequence[_Form], document, pdf: pydyf.PDF) -> None:
+    """WeasyPrint finisher: put the forms in the PDF and draw them first, before anything is painted on the page."""
+    if not forms:
+        return
+    page = next(obj for obj in pdf.objects if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/Page")
+    by_number = {obj.number: obj for obj in pdf.objects}
+    resources = by_number[_number(page["Resources"])]
+    content = by_number[_number(page["Contents"])]
+    names = []
+    for index, form in enumerate(forms):
+        name = f"lantoa{index}"
+        resources["XObject"][name] = form.place(pdf)
+        names.append(f"/{name} Do".encode())
+    content.stream.insert(0, b"q " + b" ".join(names) + b" Q")  # in the page's own space: before any transform
 
 
 def _root_box(page_box):
@@ -466,6 +617,66 @@ def _drawn(box) -> Iterator[tuple]:
                 _r(style["outline_width"]),
                 _paint_style(style),
             )
+
+
+_PAINTING = {
+    b"Tm",
+    b"TJ",
+    b"Tj",
+    b"Do",
+    b"re",
+    b"m",
+    b"l",
+    b"c",
+    b"v",
+    b"y",
+    b"h",
+    b"f",
+    b"f*",
+    b"S",
+    b"B",
+    b"B*",
+    b"n",
+}
+
+
+def _painted(pdf: bytes) -> list[tuple]:
+    """The page's drawing operations in order (text placed and shown, images, paths), without state changes.
+
+    Form XObjects are followed: a layer placed as a form counts as what it draws.
+    """
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    page = reader.pages[0]
+    operations: list[tuple] = []
+    _paint_operations(page.get_contents(), page["/Resources"], reader, operations)
+    return operations
+
+
+def _paint_operations(content, resources, reader, operations: list[tuple]) -> None:
+    from pypdf.generic import ContentStream
+
+    for operands, operator in content.operations:
+        if operator == b"Do":
+            xobject = resources["/XObject"][operands[0]].get_object()
+            if xobject.get("/Subtype") == "/Form":
+                _paint_operations(
+                    ContentStream(xobject, reader), xobject["/Resources"].get_object(), reader, operations
+                )
+                continue
+        if operator in _PAINTING:
+            operations.append((operator, _plain(operands)))
+
+
+def _plain(operand):
+    if isinstance(operand, list | tuple):
+        return tuple(_plain(each) for each in operand)
+    if hasattr(operand, "original_bytes"):  # a string pypdf decoded to text: compare the bytes (glyph ids)
+        return operand.original_bytes.hex()
+    if isinstance(operand, bytes):
+        return operand.hex()
+    return str(operand)
 
 
 def _marks(bookmarks) -> list[tuple]:

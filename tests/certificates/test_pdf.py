@@ -63,15 +63,26 @@ def test_pdf_text_has_the_holder_with_diacritics_the_serial_and_the_course(certi
     assert certificate.pdf_sha256 and len(pdf) < 150_000
 
 
+def _resources(resources) -> list:
+    """These resources and those of every form XObject they use (the layers of a certificate are forms)."""
+    found = [resources]
+    for xobject in resources.get("/XObject", {}).values():
+        xobject = xobject.get_object()
+        if xobject["/Subtype"] == "/Form":
+            found += _resources(xobject["/Resources"].get_object())
+    return found
+
+
 def test_only_the_shipped_fonts_are_embedded(certificate):
     reader = PdfReader(io.BytesIO(_stored(certificate)))
-    fonts = reader.pages[0]["/Resources"]["/Font"]
     names = []
-    for font in fonts.values():
-        font = font.get_object()
-        descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
-        assert descriptor["/FontFile2"].get_object().get_data()  # embedded, not referenced
-        names.append(str(font["/BaseFont"]))
+    for resources in _resources(reader.pages[0]["/Resources"]):
+        for font in resources.get("/Font", {}).values():
+            font = font.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            assert descriptor["/FontFile2"].get_object().get_data()  # embedded, not referenced
+            names.append(str(font["/BaseFont"]))
+    assert reader.pages[0]["/Resources"]["/Font"]  # the page's own text (the holder) too
     assert names and all("LantoaSerif" in name for name in names), names
 
 

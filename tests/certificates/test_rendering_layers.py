@@ -82,9 +82,17 @@ def test_the_default_template_is_split_into_layers_that_match_the_single_documen
     )
     assert layered != _single_document(certificate, template)  # another path to the same page...
     assert _words(layered) == _words(_single_document(certificate, template))  # ...with the same text
-    fonts = PdfReader(io.BytesIO(layered)).pages[0]["/Resources"]["/Font"].values()
-    names = sorted(str(font.get_object()["/BaseFont"]).split("+")[1] for font in fonts)
-    assert names == ["LantoaSerif", "LantoaSerif-Bold", "LantoaSerif-Italic"]  # one font per face, all layers
+    page = PdfReader(io.BytesIO(layered)).pages[0]
+    forms = [xobject.get_object() for xobject in page["/Resources"]["/XObject"].values()]
+    forms = [xobject for xobject in forms if xobject["/Subtype"] == "/Form"]
+    assert len(forms) == 3  # the page, course and signature layers, ready-painted; the holder painted into the page
+    faces = {
+        str(font.get_object()["/BaseFont"]).split("+")[1]
+        for resources in [page["/Resources"], *(form["/Resources"] for form in forms)]
+        for font in resources["/Font"].values()
+    }
+    assert faces == {"LantoaSerif", "LantoaSerif-Bold", "LantoaSerif-Italic"}
+    assert len(layered) < 150_000
 
 
 def test_bytes_do_not_depend_on_what_was_rendered_before(tree, version, certificate, monkeypatch):
@@ -151,6 +159,11 @@ def test_a_forked_worker_renders_the_same_bytes(certificate):
             '<div style="position: relative; top: 30mm">{% block holder %}'
             "<p class=s>{{ holder.name }}</p>{% endblock %}</div>",
             ".s { position: absolute; top: 5mm }",
+        ),
+        # A positioned box of the page after the block: one document paints it over the block, layers under it.
+        (
+            "{% block holder %}<p class=s>{{ holder.name }}</p>{% endblock %}<p class=t>Chứng nhận</p>",
+            ".s, .t { position: absolute; top: 50mm }",
         ),
         # An ellipsis is added when painting: painting a cached layer twice would add it twice.
         (
