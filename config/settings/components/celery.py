@@ -28,6 +28,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "courses.tasks.enrolment_sync_all",
         "schedule": crontab(hour=6, minute=30),
     },
+    # A bulk certificate job whose worker died and was never restarted is picked up again.
+    "resume-stalled-bulk-certificate-jobs": {
+        "task": "certificates.tasks.bulk_jobs_resume",
+        "schedule": 300.0,
+        "kwargs": {"stalled_seconds": 600},
+    },
     "send-due-reminders": {
         "task": "courses.tasks.reminders_send_due",
         "schedule": crontab(hour=7, minute=0),
