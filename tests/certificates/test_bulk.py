@@ -213,7 +213,8 @@ def test_start_form_refuses_an_unknown_assignment(office, cohort):
     assert not BulkIssueJob.objects.exists()
 
 
-def test_progress_partial_polls_while_running(office, cohort, office_admin):
+def test_progress_partial_polls_while_running(office, cohort, office_admin, settings):
+    office.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the page is translated; this test reads its English source
     job = BulkIssueJob.objects.create(assignment=cohort["assignment"], started_by=office_admin)
 
     partial = office.get(f"/certificates/bulk/{job.pk}/", headers={"HX-Request": "true"}).content.decode()

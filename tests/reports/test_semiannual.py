@@ -63,8 +63,9 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def english():
-    """Service messages are translated strings; these tests read their English source."""
+def english(client, settings):
+    """Service messages and pages are translated; these tests read their English source (pages: the language cookie)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with translation.override("en"):
         yield
 
