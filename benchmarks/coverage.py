@@ -26,7 +26,7 @@ Figures, each against a baseline measured in the same run:
   in-memory workbook instead of write-only mode (what streaming saves). Target: under
   250 MB (10^6 bytes).
 
-    .venv/bin/python benchmarks/coverage.py [--runs 7] [--export-runs 5] [--no-write]
+    .venv/bin/python benchmarks/coverage.py [--runs 15] [--export-runs 5] [--no-write]
 
 The table is printed and written to benchmarks/results.md between its own markers.
 """
@@ -603,7 +603,7 @@ def run(
     *,
     database_url: str | None = None,
     small_database_url: str | None = None,
-    runs: int = 7,
+    runs: int = 15,
     export_runs: int = 5,
     write: bool = True,
 ) -> str:
@@ -729,7 +729,9 @@ def run(
             "",
             f"Data set: `generate_province {' '.join(FULL.arguments())}` in its own database ({built}): "
             f"{counts}. Small data set for the query count: "
-            f"{SMALL.label()}, seed {SMALL.seed} ({'reused' if small_meta['reused'] else 'built in this run'}). "
+            f"{SMALL.label()}, seed {SMALL.seed} ({'reused' if small_meta['reused'] else 'built in this run'}; "
+            f"its assignment `{small_counts['assignment']}`, {small_counts['people']:,} people on "
+            f"{EXPORT_DATE:%d/%m/%Y}). "
             f"Assignment `{slug}` (whole tree, {enrolments:,} enrolments).",
             "",
             table(rows),
@@ -767,7 +769,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--small-database-url", default=None, help=f"default $SMALL_DATABASE_URL or {DEFAULT_SMALL_DATABASE_URL}"
     )
-    parser.add_argument("--runs", type=int, default=7, help="timed runs of the report per date (after 2 warm-ups)")
+    parser.add_argument("--runs", type=int, default=15, help="timed runs of the report per date (after 2 warm-ups)")
     parser.add_argument(
         "--export-runs", type=int, default=5, help="timed export processes per variant (after 1 warm-up)"
     )
