@@ -14,10 +14,14 @@ Three things every PDF of the project needs:
   renders thousands of documents with them), and the fonts are prepared once, so
   WeasyPrint's per-document subsetting works on a 47 KB font instead of a 540 KB one.
 - **Layers** (`layers_to_pdf`): a page made of independent layers (the first one the page
-  itself, the others absolutely positioned boxes) is laid out layer by layer, and a layer
-  laid out once is reused for every later document with the same layer (cached by its HTML),
-  then all are painted into ONE page of ONE PDF, as if they had been one document. Whether a
-  given split really lays out what the single document does is checked by `layers_match`.
+  itself, the others absolutely positioned boxes) is laid out layer by layer; a layer laid
+  out once is reused for every later document with the same layer (cached by its HTML), and
+  kept painted as PDF objects ready to copy (a form XObject with its own font subsets, streams
+  compressed once). Only the last layer (a certificate holder's lines) is laid out, painted and
+  subset for each document; the result is ONE page of ONE PDF. Whether a split really draws
+  what the single document does is checked by `layers_match` (boxes, then the written PDF).
+- WeasyPrint's per-document compilation of the selectors it queries ("style", "link", "title",
+  "meta") is done once per process (`_HTML`).
 
 Output is deterministic: callers pass the document's date, which becomes the PDF's
 creation and modification dates (`<meta name="dcterms.created">`); no identifier or
@@ -250,13 +254,15 @@ class PdfRenderer:
         stamp = f"{document_date.isoformat()}T00:00:00+07:00"
         return DocumentMetadata(**self._metadata_fields, title=title, created=stamp, modified=stamp)
 
-    def _layer(self, *, body_html: str, css: str) -> _Layer | None:
+    def _layer(self, *, body_html: str, css: str, keep: bool = True) -> _Layer | None:
         key = (hashlib.sha256(css.encode()).hexdigest(), body_html)
         if key in self._layers:
             self._layers.move_to_end(key)
             return self._layers[key]
         document = self.document(body_html=body_html, css=css)
         layer = _Layer(document.pages[0]) if len(document.pages) == 1 else None
+        if not keep:
+            return layer
         self._layers[key] = layer
         if len(self._layers) > LAYER_CACHE_SIZE:
             self._layers.popitem(last=False)
@@ -294,7 +300,9 @@ class PdfRenderer:
         its fonts subset each time. Whether the layers lay out what the single document would
         is the caller's to establish (`layers_match`) before relying on it.
         """
-        found = [self._layer(body_html=layer, css=css) for layer in layers]
+        # The last layer is not kept: it is the one expected to be new every time (a holder's lines).
+        last = len(layers) - 1
+        found = [self._layer(body_html=layer, css=css, keep=index < last) for index, layer in enumerate(layers)]
         if not found or any(layer is None for layer in found):
             return None
         document, forms = self._layers_document(found, self._metadata(document_date=document_date, title=title))
@@ -340,7 +348,7 @@ class PdfRenderer:
         return layered_pdf is not None and _painted(layered_pdf) == _painted(whole_document.write_pdf())
 
 
-LAYER_CACHE_SIZE = 256
+LAYER_CACHE_SIZE = 128  # layers kept per thread: a template's page, its courses and results, its days
 
 
 class _LayeredPage(Page):

@@ -194,6 +194,32 @@ def test_a_page_background_is_painted_once_and_the_layers_still_match(certificat
     assert _words(pdf) == _words(_single_document(certificate, template))
 
 
+GIF = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"
+
+
+def test_images_borders_and_colours_in_ready_painted_layers(certificate):
+    """Layers copied as forms keep what they use (images, fonts, colours); the QR stays in the page."""
+    template = CertificateTemplate.objects.create(
+        name="Mẫu có ảnh",
+        html=f'<img class=logo src="{GIF}" alt=""><p class=t>Chứng nhận</p>'
+        '{% block course %}<p class=c><img class=mark src="' + GIF + '" alt="">{{ course_title }}</p>{% endblock %}'
+        '{% block holder %}<p class=s>{{ holder.name }}<img class=qr src="{{ qr_data_uri }}" alt=""></p>{% endblock %}',
+        css=".logo { width: 20mm; height: 20mm } .t { color: #8a1c1c; border: 1pt solid #8a1c1c }"
+        " .c, .s { position: absolute } .c { top: 40mm; opacity: 1 } .s { top: 80mm } .mark { width: 5mm }"
+        " .qr { width: 26mm; image-rendering: pixelated }",
+    )
+    assert rendering.layering_allowed(template=template, register_details=_details())
+
+    pdf = rendering.certificate_pdf_bytes(certificate=certificate, template=template, register_details=_details())
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    xobjects = {name: xobject.get_object() for name, xobject in page["/Resources"]["/XObject"].items()}
+    forms = [xobject for xobject in xobjects.values() if xobject["/Subtype"] == "/Form"]
+    assert len(forms) == 2  # the page's layer and the course's
+    assert all(form["/Resources"]["/XObject"] for form in forms)  # each with its own image
+    assert _words(pdf) == _words(_single_document(certificate, template))
+    assert len([x for x in xobjects.values() if x["/Subtype"] == "/Image"]) == 1  # the QR, painted with the holder
+
+
 def test_a_template_without_blocks_is_rendered_as_one_document(certificate):
     template = CertificateTemplate.objects.create(name="Mẫu một lớp", html="<p>{{ holder.name }} — {{ serial }}</p>")
 
