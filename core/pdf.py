@@ -46,6 +46,7 @@ from urllib.parse import unquote, urlsplit
 
 import cssselect2
 import pydyf
+import weasyprint.layout
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from weasyprint import CSS, DEFAULT_OPTIONS, HTML
@@ -175,6 +176,19 @@ class _HTML(HTML):
         root.query_all = query_all
 
 
+_make_margin_boxes = weasyprint.layout.make_margin_boxes
+
+
+def _margin_boxes(context, page, state):
+    """WeasyPrint's margin boxes (@top-left …), except for a layer above the page: only its root is painted."""
+    if getattr(_local, "root_only", False):
+        return ()
+    return _make_margin_boxes(context, page, state)
+
+
+weasyprint.layout.make_margin_boxes = _margin_boxes  # the name `layout_document` calls; nothing else changes
+
+
 class PdfRenderer:
     """Turns HTML into PDF bytes, reusing the font configuration and parsed stylesheets between documents.
 
@@ -186,7 +200,7 @@ class PdfRenderer:
         self.url_fetcher = StaticOnlyURLFetcher()
         self._stylesheets: dict[str, CSS] = {}
         self.fonts = self.stylesheet(_font_faces_css())
-        self._layers: OrderedDict[tuple[str, str], _Layer | None] = OrderedDict()
+        self._layers: OrderedDict[tuple[str, bool, str], _Layer | None] = OrderedDict()
         self.pid = os.getpid()
         self._metadata_fields: dict | None = None
 
@@ -254,12 +268,18 @@ class PdfRenderer:
         stamp = f"{document_date.isoformat()}T00:00:00+07:00"
         return DocumentMetadata(**self._metadata_fields, title=title, created=stamp, modified=stamp)
 
-    def _layer(self, *, body_html: str, css: str, keep: bool = True) -> _Layer | None:
-        key = (hashlib.sha256(css.encode()).hexdigest(), body_html)
+    def _layer(self, *, body_html: str, css: str, base: bool, keep: bool = True) -> _Layer | None:
+        """A layer laid out (the page if `base`; otherwise only its root element is ever painted, so its
+        page's margin boxes are not even made)."""
+        key = (hashlib.sha256(css.encode()).hexdigest(), base, body_html)
         if key in self._layers:
             self._layers.move_to_end(key)
             return self._layers[key]
-        document = self.document(body_html=body_html, css=css)
+        _local.root_only = not base
+        try:
+            document = self.document(body_html=body_html, css=css)
+        finally:
+            _local.root_only = False
         layer = _Layer(document.pages[0]) if len(document.pages) == 1 else None
         if not keep:
             return layer
@@ -268,9 +288,9 @@ class PdfRenderer:
             self._layers.popitem(last=False)
         return layer
 
-    def layer_page(self, *, body_html: str, css: str) -> Page | None:
+    def layer_page(self, *, body_html: str, css: str, base: bool = True) -> Page | None:
         """The laid-out page of one layer (None if it does not fit on one page), cached by its HTML and CSS."""
-        layer = self._layer(body_html=body_html, css=css)
+        layer = self._layer(body_html=body_html, css=css, base=base)
         return None if layer is None else layer.page
 
     def _form(self, layer: _Layer, *, whole_page: bool) -> _Form:
@@ -302,7 +322,10 @@ class PdfRenderer:
         """
         # The last layer is not kept: it is the one expected to be new every time (a holder's lines).
         last = len(layers) - 1
-        found = [self._layer(body_html=layer, css=css, keep=index < last) for index, layer in enumerate(layers)]
+        found = [
+            self._layer(body_html=layer, css=css, base=index == 0, keep=index < last)
+            for index, layer in enumerate(layers)
+        ]
         if not found or any(layer is None for layer in found):
             return None
         document, forms = self._layers_document(found, self._metadata(document_date=document_date, title=title))
@@ -322,7 +345,7 @@ class PdfRenderer:
         a repeated paint could alter (text-overflow ellipses) refuses the split.
         """
         whole_document = self.document(body_html=whole, css=css)
-        pages = [self.layer_page(body_html=layer, css=css) for layer in layers]
+        pages = [self.layer_page(body_html=layer, css=css, base=index == 0) for index, layer in enumerate(layers)]
         if len(whole_document.pages) != 1 or not pages or any(page is None for page in pages):
             return False
         if not all(_only_positioned_children(page._page_box) for page in pages[1:]):

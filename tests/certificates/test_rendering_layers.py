@@ -220,6 +220,20 @@ def test_images_borders_and_colours_in_ready_painted_layers(certificate):
     assert len([x for x in xobjects.values() if x["/Subtype"] == "/Image"]) == 1  # the QR, painted with the holder
 
 
+def test_page_margin_boxes_are_drawn_once(certificate):
+    """A footer in the page's margin is painted after the page's content in one document, so after the
+    blocks too: layers (the page first) would change that order, and the template is rendered as one document."""
+    template = CertificateTemplate.objects.create(
+        name="Mẫu chân trang",
+        html="<p>Chứng nhận</p>{% block holder %}<p class=s>{{ holder.name }}</p>{% endblock %}",
+        css='@page { @bottom-center { content: "Chân trang " counter(page) } } .s { position: absolute; top: 50mm }',
+    )
+    assert not rendering.layering_allowed(template=template, register_details=_details())
+    pdf = rendering.certificate_pdf_bytes(certificate=certificate, template=template, register_details=_details())
+    assert _words(pdf)["trang"] == 1
+    assert pdf == _single_document(certificate, template)
+
+
 def test_a_template_without_blocks_is_rendered_as_one_document(certificate):
     template = CertificateTemplate.objects.create(name="Mẫu một lớp", html="<p>{{ holder.name }} — {{ serial }}</p>")
 
