@@ -1,21 +1,51 @@
+from django.db import connection
 from django.http import HttpRequest
+from django.utils.functional import cached_property
 
 from orgchart.selectors import scope_for
 
+# Whether the person linked to the account heads an active unit: the test `scope_for` makes
+# (its `is_unit_head`), asked on its own. A plain statement: this runs on nearly every page,
+# and building the ORM query would cost several times what the database does.
+_HEADS_AN_ACTIVE_UNIT = (
+    "SELECT 1 FROM orgchart_staff s"
+    " JOIN orgchart_unit_heads h ON h.staff_id = s.id"
+    " JOIN orgchart_unit u ON u.id = h.unit_id"
+    " WHERE s.user_id = %s AND u.is_active"
+    " LIMIT 1"
+)
+
+
+class _Roles:
+    """Role flags for the navigation, each worked out only when a template reads it.
+
+    The same answers as `scope_for` (the Office and superusers see everything; a unit head is
+    someone heading an active unit, and the Office is never counted as one), without its query
+    when the page has not needed the scope already: the navigation only asks yes or no.
+    """
+
+    def __init__(self, user):
+        self._user = user
+
+    @cached_property
+    def is_office(self) -> bool:
+        return bool(self._user.is_superuser or self._user.is_office_admin)
+
+    @cached_property
+    def is_unit_head(self) -> bool:
+        scope = getattr(self._user, "_lantoa_scope", None)
+        if scope is not None:
+            return scope.is_unit_head
+        if self.is_office:
+            return scope_for(user=self._user).is_unit_head
+        with connection.cursor() as cursor:
+            cursor.execute(_HEADS_AN_ACTIVE_UNIT, [self._user.pk])
+            return cursor.fetchone() is not None
+
 
 def roles(request: HttpRequest) -> dict:
-    """Role flags for the navigation; the scope query runs only when a template reads it."""
+    """Role flags for the navigation; no query runs unless a template reads them."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-
-    class _Lazy:
-        @property
-        def is_office(self) -> bool:
-            return scope_for(user=user).everything
-
-        @property
-        def is_unit_head(self) -> bool:
-            return scope_for(user=user).is_unit_head
-
-    return {"roles": _Lazy()}
+    return {"roles": _Roles(user)}

@@ -13,10 +13,10 @@ from courses.services.progress import lesson_open
 @login_required
 @require_GET
 def my_courses(request: HttpRequest) -> HttpResponse:
-    staff = learning.staff_for_user(user=request.user)
+    staff_id = learning.staff_id_for_user(user=request.user)
     today = timezone.localdate()
-    rows = learning.enrolment_list_for_staff(staff=staff, on_date=today) if staff is not None else []
-    return render(request, "courses/my_courses.html", {"rows": rows, "has_staff": staff is not None, "today": today})
+    rows = learning.enrolment_list_for_staff(staff=staff_id, on_date=today) if staff_id is not None else []
+    return render(request, "courses/my_courses.html", {"rows": rows, "has_staff": staff_id is not None, "today": today})
 
 
 @login_required
@@ -32,7 +32,9 @@ def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def lesson_detail(request: HttpRequest, slug: str, position: int) -> HttpResponse:
     access = learning.access_course(user=request.user, slug=slug)
     page = learning.lesson_page_get(access=access, position=position)
-    # Opening the page is reading it: a GET that writes, but only its first time counts.
-    if access.records_progress:
+    # Opening the page is reading it: a GET that writes, but only its first time counts. A lesson read
+    # before needs nothing more, unless the person passed the quiz and the completion is not recorded
+    # yet (a quiz graded at the same moment as their last lesson was opened): then the check runs again.
+    if access.records_progress and (not page.is_read or page.completion_pending):
         lesson_open(staff=access.staff, lesson=page.lesson)
     return render(request, "courses/lesson_detail.html", {"page": page, "version": access.version})

@@ -10,16 +10,19 @@ option's id (ids follow the authoring order, which would hint at the key). Only
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import string
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db import connection
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
-from courses.models import Completion, CompletionEvidence, CourseVersion, CourseVersionStatus, Enrolment, Lesson
+from courses.models import Completion, CompletionEvidence, Course, CourseVersion, CourseVersionStatus, Lesson
+from courses.selectors_learning import convert_value, model_columns, model_from_row
 from orgchart.models import Staff
 from quizzes.models import Attempt, AttemptItem, AttemptStatus, Option, QuestionKind
 
@@ -44,43 +47,80 @@ def staff_get_for_user(*, user: User) -> Staff | None:
     return Staff.objects.filter(user=user).first()
 
 
+@functools.cache
+def _quiz_version_sql(vendor: str) -> str:
+    # The person linked to the account (a LEFT JOIN: the link is one-to-one), the version with its
+    # course unless it is a draft, and whether the person is enrolled in the course.
+    return f"""
+SELECT {model_columns(Staff, "s")}, {model_columns(CourseVersion, "v")}, {model_columns(Course, "co")},
+  EXISTS (SELECT 1 FROM courses_enrolment e JOIN courses_assignment a ON a.id = e.assignment_id
+    WHERE e.staff_id = s.id AND a.course_id = v.course_id)
+FROM orgchart_staff s
+LEFT JOIN courses_courseversion v ON v.id = %(version)s AND v.status <> %(draft)s
+LEFT JOIN courses_course co ON co.id = v.course_id
+WHERE s.user_id = %(user)s
+"""  # noqa: S608 - column names from the models' metadata only; every value is a parameter
+
+
 def access_quiz_version(*, user: User, version_id: int) -> tuple[Staff, CourseVersion]:
     """The signed-in person and a published (or retired) version they may take; 404 otherwise.
 
     A learner must be enrolled in an assignment of the course; the Office may take any
     course (to try it), but only as a person on the roster: an attempt belongs to a Staff.
-    Two queries: the person, then the version with whether they are enrolled in its course.
+    One query: the person, the version and whether they are enrolled in its course.
     """
-    staff = staff_get_for_user(user=user)
-    if staff is None:
+    if not user.is_authenticated:
         raise Http404
-    enrolled = Enrolment.objects.filter(staff_id=staff.pk, assignment__course_id=OuterRef("course_id"))
-    version = (
-        CourseVersion.objects.select_related("course")
-        .filter(pk=version_id)
-        .exclude(status=CourseVersionStatus.DRAFT)
-        .annotate(learner_enrolled=Exists(enrolled))
-        .first()
-    )
-    if version is None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _quiz_version_sql(connection.vendor),
+            {"version": version_id, "draft": CourseVersionStatus.DRAFT.value, "user": user.pk},
+        )
+        row = cursor.fetchone()
+    if row is None:
         raise Http404
+    staff, at = model_from_row(Staff, row)
+    if row[at] is None:
+        raise Http404
+    version, at = model_from_row(CourseVersion, row, at)
+    version.course, at = model_from_row(Course, row, at)
+    version.learner_enrolled = bool(row[at])
     is_office = user.is_superuser or user.is_office_admin
     if not is_office and not version.learner_enrolled:
         raise Http404
     return staff, version
 
 
+@functools.cache
+def _attempt_sql(vendor: str) -> str:
+    return f"""
+SELECT {model_columns(Attempt, "t")}, {model_columns(CourseVersion, "v")}, {model_columns(Course, "co")},
+  {model_columns(Staff, "s")}
+FROM quizzes_attempt t
+JOIN courses_courseversion v ON v.id = t.version_id
+JOIN courses_course co ON co.id = v.course_id
+JOIN orgchart_staff s ON s.id = t.staff_id
+WHERE t.id = %(attempt)s AND s.user_id = %(user)s
+"""  # noqa: S608 - column names from the models' metadata only; every value is a parameter
+
+
 def access_attempt(*, user: User, attempt_id: int) -> Attempt:
-    """One of the signed-in person's own attempts, else 404 (for everyone, the Office included)."""
+    """One of the signed-in person's own attempts, else 404 (for everyone, the Office included).
+
+    One query, with the attempt's version, course and person.
+    """
     if not user.is_authenticated:
         raise Http404
-    attempt = (
-        Attempt.objects.select_related("version", "version__course", "staff")
-        .filter(pk=attempt_id, staff__user=user)
-        .first()
-    )
-    if attempt is None:
+    with connection.cursor() as cursor:
+        cursor.execute(_attempt_sql(connection.vendor), {"attempt": attempt_id, "user": user.pk})
+        row = cursor.fetchone()
+    if row is None:
         raise Http404
+    attempt, at = model_from_row(Attempt, row)
+    version, at = model_from_row(CourseVersion, row, at)
+    version.course, at = model_from_row(Course, row, at)
+    attempt.version = version
+    attempt.staff, at = model_from_row(Staff, row, at)
     return attempt
 
 
@@ -100,14 +140,24 @@ class QuizStatus:
         return self.in_progress is None and not self.passed and self.left > 0
 
 
+@functools.cache
+def _course_attempts_sql(vendor: str) -> str:
+    return f"""
+SELECT {model_columns(Attempt, "t")}
+FROM quizzes_attempt t JOIN courses_courseversion v ON v.id = t.version_id
+WHERE t.staff_id = %(staff)s AND v.course_id = %(course)s
+ORDER BY t.number, t.id
+"""  # noqa: S608 - column names from the models' metadata only; every value is a parameter
+
+
 def quiz_status(*, staff: Staff, version: CourseVersion) -> QuizStatus:
     """Attempts on this version, how many are left, and whether the course's quiz was already passed.
 
     One query: the person's attempts at every version of the course (a handful), split here.
     """
-    course_attempts = list(
-        Attempt.objects.filter(staff=staff, version__course_id=version.course_id).order_by("number", "pk")
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_course_attempts_sql(connection.vendor), {"staff": staff.pk, "course": version.course_id})
+        course_attempts = [model_from_row(Attempt, row)[0] for row in cursor.fetchall()]
     attempts = [attempt for attempt in course_attempts if attempt.version_id == version.pk]
     passed_elsewhere = any(attempt.passed and attempt.version_id != version.pk for attempt in course_attempts)
     used = len(attempts)
@@ -164,37 +214,52 @@ def attempt_item_answers(*, attempt: Attempt) -> list[ItemView]:
     return _item_views(attempt=attempt, with_texts=False)
 
 
+_ITEMS_SQL = """
+SELECT i.id, i.position, i.option_order, i.selected_options, i.answered_at, q.id, q.kind, {text}
+FROM quizzes_attemptitem i JOIN quizzes_question q ON q.id = i.question_id
+WHERE i.attempt_id = %s
+ORDER BY i.position
+"""
+
+
 def _item_views(*, attempt: Attempt, with_texts: bool) -> list[ItemView]:
-    fields = ["id", "position", "option_order", "selected_options", "answered_at", "question__id", "question__kind"]
-    if with_texts:
-        fields.append("question__text")
-    items = list(
-        AttemptItem.objects.filter(attempt=attempt).select_related("question").only(*fields).order_by("position")
-    )
-    texts: dict[int, str] = {}
-    if with_texts:
-        texts = dict(
-            Option.objects.filter(question_id__in=[item.question_id for item in items]).values_list("id", "text")
+    json_field = AttemptItem._meta.get_field("option_order")
+    answered_field = AttemptItem._meta.get_field("answered_at")
+    with connection.cursor() as cursor:
+        cursor.execute(_ITEMS_SQL.format(text="q.text" if with_texts else "''"), [attempt.pk])
+        items = cursor.fetchall()
+        texts: dict[int, str] = {}
+        if with_texts and items:
+            question_ids = [item[5] for item in items]
+            placeholders = ", ".join(["%s"] * len(question_ids))
+            cursor.execute(
+                f"SELECT id, text FROM quizzes_option WHERE question_id IN ({placeholders})",  # noqa: S608 - placeholders only
+                question_ids,
+            )
+            texts = dict(cursor.fetchall())
+    views = []
+    for item_id, position, option_order, selected_options, answered_at, _question_id, kind, text in items:
+        option_order = convert_value(json_field, option_order)
+        selected = convert_value(json_field, selected_options)
+        views.append(
+            ItemView(
+                item_id=item_id,
+                position=position,
+                text=text,
+                kind=kind,
+                choices=[
+                    ChoiceView(
+                        number=index,
+                        letter=LETTERS[index - 1],
+                        text=texts.get(option_id, ""),
+                        selected=option_id in selected,
+                    )
+                    for index, option_id in enumerate(option_order, start=1)
+                ],
+                answered_at=convert_value(answered_field, answered_at),
+            )
         )
-    return [
-        ItemView(
-            item_id=item.pk,
-            position=item.position,
-            text=item.question.text if with_texts else "",
-            kind=item.question.kind,
-            choices=[
-                ChoiceView(
-                    number=index,
-                    letter=LETTERS[index - 1],
-                    text=texts.get(option_id, ""),
-                    selected=option_id in item.selected_options,
-                )
-                for index, option_id in enumerate(item.option_order, start=1)
-            ],
-            answered_at=item.answered_at,
-        )
-        for item in items
-    ]
+    return views
 
 
 def attempt_item_view(*, attempt: Attempt, item_id: int) -> ItemView:
@@ -282,8 +347,16 @@ def attempt_review(*, attempt: Attempt) -> list[ReviewItem]:
     return review
 
 
+@functools.cache
+def _attempt_completion_sql(vendor: str) -> str:
+    return f"SELECT {model_columns(Completion, 'c')} FROM courses_completion c WHERE c.attempt_id = %s"  # noqa: S608
+
+
 def attempt_completion(*, attempt: Attempt) -> Completion | None:
-    return Completion.objects.filter(attempt=attempt).first()
+    with connection.cursor() as cursor:
+        cursor.execute(_attempt_completion_sql(connection.vendor), [attempt.pk])
+        row = cursor.fetchone()
+    return model_from_row(Completion, row)[0] if row is not None else None
 
 
 def completion_get_quiz(*, staff: Staff, course_id: int) -> Completion | None:
