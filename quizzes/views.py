@@ -76,12 +76,14 @@ def attempt_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
             messages.success(request, _("Your answers are saved."))
             return redirect("quizzes:attempt", attempt_id=attempt.pk)
     items = selectors.attempt_item_views(attempt=attempt)
+    # Each question's autosave URL, reversed once for the page: the item's id is its last segment.
+    answer_url = reverse("quizzes:answer", args=[attempt.pk, 0]).removesuffix("0/")
     remaining = max(0, int((attempt.deadline_at - timezone.now()).total_seconds()))
     context = {
         "attempt": attempt,
         "version": attempt.version,
         "items": items,
-        "questions": [(item, errors.get(item.item_id, "")) for item in items],
+        "questions": [(item, errors.get(item.item_id, ""), f"{answer_url}{item.item_id}/") for item in items],
         "remaining_seconds": remaining,
         "remaining_minutes": (remaining + 59) // 60,
         "answered_count": sum(item.answered for item in items),
