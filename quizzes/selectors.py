@@ -24,6 +24,7 @@ from accounts.models import User
 from courses.models import Completion, CompletionEvidence, Course, CourseVersion, CourseVersionStatus, Lesson
 from courses.selectors_learning import convert_value, model_columns, model_from_row
 from orgchart.models import Staff
+from quizzes.forms import answer_field_name
 from quizzes.models import Attempt, AttemptItem, AttemptStatus, Option, QuestionKind
 
 LETTERS = string.ascii_uppercase
@@ -181,6 +182,7 @@ class ChoiceView:
     letter: str
     text: str
     selected: bool
+    input_id: str = ""  # the HTML id of its input: "item-<item id>-<number>"
 
 
 @dataclass(frozen=True)
@@ -199,6 +201,14 @@ class ItemView:
     @property
     def answered(self) -> bool:
         return bool(self.answered_at)
+
+    @property
+    def field_name(self) -> str:
+        return answer_field_name(self.item_id)
+
+    @property
+    def input_type(self) -> str:
+        return "checkbox" if self.multiple else "radio"
 
 
 def attempt_item_views(*, attempt: Attempt) -> list[ItemView]:
@@ -253,6 +263,7 @@ def _item_views(*, attempt: Attempt, with_texts: bool) -> list[ItemView]:
                         letter=LETTERS[index - 1],
                         text=texts.get(option_id, ""),
                         selected=option_id in selected,
+                        input_id=f"{answer_field_name(item_id)}-{index}",
                     )
                     for index, option_id in enumerate(option_order, start=1)
                 ],
