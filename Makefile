@@ -37,8 +37,11 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Benchmarks need PostgreSQL (and Redis for the Celery/load ones); BENCH picks them, e.g.
+# `make bench BENCH="load_learners certificates_bulk"` or `make bench BENCH=all`.
 bench: setup
-	$(PY) benchmarks/run.py
+	$(PIP) install --quiet -r requirements-bench.txt
+	$(PY) benchmarks/run.py $(BENCH)
 
 # Regenerate and compile the translations (needs GNU gettext's msgfmt).
 messages: setup

@@ -1,6 +1,6 @@
 """`make bench`: run the benchmarks and print their tables.
 
-    .venv/bin/python benchmarks/run.py                 # roster import + coverage (PostgreSQL)
+    .venv/bin/python benchmarks/run.py                 # roster import, certificate rendering, coverage
     .venv/bin/python benchmarks/run.py roster_import clone_to_page
     .venv/bin/python benchmarks/run.py load_learners   # needs requirements-bench.txt (locust)
     .venv/bin/python benchmarks/run.py all
@@ -75,7 +75,7 @@ BENCHMARKS = {
     "load_learners": load_learners,
     "coverage": coverage,
 }
-DEFAULT = ["roster_import", "coverage"]
+DEFAULT = ["roster_import", "certificates_render", "coverage"]
 
 
 def main(argv: list[str] | None = None) -> None:
