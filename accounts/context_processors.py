@@ -2,8 +2,6 @@ from django.db import connection
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 
-from orgchart.selectors import scope_for
-
 # Whether the person linked to the account heads an active unit: the test `scope_for` makes
 # (its `is_unit_head`), asked on its own. A plain statement: this runs on nearly every page,
 # and building the ORM query would cost several times what the database does.
@@ -33,11 +31,11 @@ class _Roles:
 
     @cached_property
     def is_unit_head(self) -> bool:
-        scope = getattr(self._user, "_lantoa_scope", None)
+        scope = getattr(self._user, "_lantoa_scope", None)  # `scope_for` already worked out for this request
         if scope is not None:
             return scope.is_unit_head
         if self.is_office:
-            return scope_for(user=self._user).is_unit_head
+            return False  # the Office's scope is everything, never a unit head's subtrees
         with connection.cursor() as cursor:
             cursor.execute(_HEADS_AN_ACTIVE_UNIT, [self._user.pk])
             return cursor.fetchone() is not None

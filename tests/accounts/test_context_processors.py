@@ -1,0 +1,61 @@
+"""The navigation's role flags give `scope_for`'s answers, and cost no query unless read."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.test import RequestFactory
+
+from accounts.context_processors import roles
+from orgchart.selectors import scope_for
+from tests.factories import UserFactory
+
+
+def _roles(user):
+    request = RequestFactory().get("/")
+    request.user = user
+    return roles(request)["roles"]
+
+
+def _fresh(user):
+    """The same account without the scope `scope_for` cached on the object."""
+    return type(user).objects.get(pk=user.pk)
+
+
+@pytest.mark.parametrize("who", ["learner", "unit_head", "office_admin", "superuser"])
+def test_roles_agree_with_the_scope(who, request, db, django_assert_num_queries):
+    user = request.getfixturevalue(who)
+    flags = _roles(_fresh(user))
+    with django_assert_num_queries(0 if who in ("office_admin", "superuser") else 1):
+        is_office, is_unit_head = flags.is_office, flags.is_unit_head
+        assert flags.is_unit_head == is_unit_head  # read again: no second query
+    scope = scope_for(user=_fresh(user))
+    assert (is_office, is_unit_head) == (scope.everything, scope.is_unit_head)
+
+
+def test_heading_an_inactive_unit_is_not_heading(unit_head, tree):
+    tree["vp"].is_active = False
+    tree["vp"].save(update_fields=["is_active"])
+    assert _roles(_fresh(unit_head)).is_unit_head is False
+    assert scope_for(user=_fresh(unit_head)).is_unit_head is False
+
+
+def test_an_account_without_a_person_heads_nothing(db):
+    assert _roles(UserFactory()).is_unit_head is False
+
+
+def test_the_scope_already_worked_out_is_used(unit_head, django_assert_num_queries):
+    user = _fresh(unit_head)
+    scope_for(user=user)
+    with django_assert_num_queries(0):
+        assert _roles(user).is_unit_head is True
+
+
+def test_no_query_until_a_template_reads_the_flags(learner, django_assert_num_queries):
+    user = _fresh(learner)
+    with django_assert_num_queries(0):
+        _roles(user)
+
+
+def test_nothing_for_a_visitor():
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    assert roles(request) == {}
