@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CertificateStatus(models.TextChoices):
@@ -130,9 +131,15 @@ class SerialCounter(models.Model):
 
 
 class Certificate(models.Model):
-    staff = models.ForeignKey("orgchart.Staff", on_delete=models.PROTECT, related_name="certificates")
-    course = models.ForeignKey("courses.Course", on_delete=models.PROTECT, related_name="certificates")
-    completion = models.ForeignKey("courses.Completion", on_delete=models.PROTECT, related_name="certificates")
+    staff = models.ForeignKey(
+        "orgchart.Staff", on_delete=models.PROTECT, related_name="certificates", verbose_name=_("person")
+    )
+    course = models.ForeignKey(
+        "courses.Course", on_delete=models.PROTECT, related_name="certificates", verbose_name=_("course")
+    )
+    completion = models.ForeignKey(
+        "courses.Completion", on_delete=models.PROTECT, related_name="certificates", verbose_name=_("completion")
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     number = models.PositiveIntegerField(_("number"))
     serial = models.CharField(_("register serial"), max_length=64, unique=True)
@@ -144,7 +151,7 @@ class Certificate(models.Model):
     # What the certificate says, copied at issue.
     holder_name = models.CharField(_("holder"), max_length=150)
     unit_name = models.CharField(_("unit"), max_length=255, blank=True)
-    position = models.CharField(_("position"), max_length=150, blank=True)
+    position = models.CharField(pgettext_lazy("job", "position"), max_length=150, blank=True)
     course_title = models.CharField(_("course"), max_length=255)
     completed_on = models.DateField(_("completed on"))
     form = models.CharField(_("form"), max_length=64, blank=True)

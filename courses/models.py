@@ -220,8 +220,12 @@ class AssignmentPerson(models.Model):
 class Enrolment(models.Model):
     """Staff member X was given assignment A on `enrolled_on`; kept when they leave the audience."""
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="enrolments")
-    staff = models.ForeignKey("orgchart.Staff", on_delete=models.PROTECT, related_name="enrolments")
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("assignment")
+    )
+    staff = models.ForeignKey(
+        "orgchart.Staff", on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("person")
+    )
     enrolled_on = models.DateField(_("enrolled on"))
     # Set when the person moves out of the audience (or leaves); cleared if they come back.
     left_audience_on = models.DateField(_("left the audience on"), null=True, blank=True)
@@ -308,18 +312,35 @@ class Completion(models.Model):
     any of them is dated on or before D.
     """
 
-    staff = models.ForeignKey("orgchart.Staff", on_delete=models.PROTECT, related_name="completions")
-    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="completions")
+    staff = models.ForeignKey(
+        "orgchart.Staff", on_delete=models.PROTECT, related_name="completions", verbose_name=_("person")
+    )
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="completions", verbose_name=_("course"))
     version = models.ForeignKey(
-        CourseVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="completions"
+        CourseVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="completions",
+        verbose_name=_("course version"),
     )
     completed_on = models.DateField(_("completed on"))
     evidence = models.CharField(_("evidence"), max_length=16, choices=CompletionEvidence.choices)
     attempt = models.OneToOneField(
-        "quizzes.Attempt", on_delete=models.PROTECT, null=True, blank=True, related_name="completion"
+        "quizzes.Attempt",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="completion",
+        verbose_name=_("quiz attempt"),
     )
     attendance = models.OneToOneField(
-        Attendance, on_delete=models.PROTECT, null=True, blank=True, related_name="completion"
+        Attendance,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="completion",
+        verbose_name=_("attendance"),
     )
     external_reference = models.CharField(_("external reference"), max_length=255, blank=True)
     recorded_by = models.ForeignKey(

@@ -78,8 +78,8 @@ class Membership(models.Model):
     Moving or leaving end-dates the open record; nothing is ever deleted.
     """
 
-    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="memberships")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="memberships")
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("person"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("unit"))
     # "position" alone is also a lesson's or question's place in a list (thứ tự), not a job.
     position = models.CharField(pgettext_lazy("job", "position"), max_length=150, blank=True)
     category = models.CharField(_("category"), max_length=32, choices=StaffCategory.choices)
