@@ -19,6 +19,7 @@ from django.db import transaction
 
 from accounts.models import User
 from core.text import fold_diacritics
+from core.vietnamese_names import FAMILY_NAMES, GIVEN_FEMALE, GIVEN_MALE, MIDDLE_FEMALE, MIDDLE_MALE
 from courses.services.course_import import course_import
 from orgchart.models import Staff, Unit
 from orgchart.services.roster import roster_import
@@ -66,87 +67,6 @@ PUBLIC_SERVICE_POSITIONS = {
 }
 CIVIL_SERVICE_POSITIONS = ["Chuyên viên chính", "Chuyên viên", "Chuyên viên", "Chuyên viên"]
 
-FAMILY_NAMES = [
-    "Nguyễn",
-    "Nguyễn",
-    "Nguyễn",
-    "Trần",
-    "Trần",
-    "Lê",
-    "Lê",
-    "Phạm",
-    "Hoàng",
-    "Huỳnh",
-    "Phan",
-    "Vũ",
-    "Võ",
-    "Đặng",
-    "Bùi",
-    "Đỗ",
-    "Hồ",
-    "Ngô",
-    "Dương",
-    "Lý",
-    "Trương",
-    "Đinh",
-    "Lâm",
-    "Mai",
-]
-MIDDLE_MALE = ["Văn", "Hữu", "Đức", "Minh", "Quốc", "Thành", "Công", "Hoàng", "Trọng", "Gia"]
-MIDDLE_FEMALE = ["Thị", "Thị", "Ngọc", "Thu", "Thanh", "Kim", "Mỹ", "Bích", "Diệu", "Hoài"]
-GIVEN_MALE = [
-    "An",
-    "Bình",
-    "Cường",
-    "Dũng",
-    "Đạt",
-    "Hải",
-    "Hùng",
-    "Khang",
-    "Long",
-    "Nam",
-    "Phúc",
-    "Quân",
-    "Sơn",
-    "Tâm",
-    "Thắng",
-    "Trung",
-    "Tuấn",
-    "Việt",
-    "Khoa",
-    "Lộc",
-    "Nghĩa",
-    "Thịnh",
-    "Vinh",
-    "Ân",
-]
-GIVEN_FEMALE = [
-    "Anh",
-    "Châu",
-    "Diễm",
-    "Giang",
-    "Hà",
-    "Hạnh",
-    "Hương",
-    "Lan",
-    "Linh",
-    "Mai",
-    "Ngân",
-    "Nhung",
-    "Oanh",
-    "Phương",
-    "Quyên",
-    "Thảo",
-    "Trang",
-    "Uyên",
-    "Vy",
-    "Yến",
-    "Ánh",
-    "Thủy",
-    "Loan",
-    "Ý",
-]
-
 DIRECTOR_NAME = "Phạm Thị Bích Thủy"
 
 
@@ -167,6 +87,11 @@ class DemoSummary:
     accounts: list[DemoAccount] = field(default_factory=list)
     learning: str = ""
     nominations: str = ""
+
+
+def _pick(rng: random.Random, weighted: list[tuple[str, float]]) -> str:
+    names, weights = zip(*weighted, strict=True)
+    return rng.choices(names, weights)[0]
 
 
 def _email_for(full_name: str, taken: set[str]) -> str:
@@ -200,9 +125,9 @@ def demo_roster_rows() -> list[dict[str, object]]:
                     female = rng.random() < 0.55
                     full_name = " ".join(
                         [
-                            rng.choice(FAMILY_NAMES),
-                            rng.choice(MIDDLE_FEMALE if female else MIDDLE_MALE),
-                            rng.choice(GIVEN_FEMALE if female else GIVEN_MALE),
+                            _pick(rng, FAMILY_NAMES),
+                            _pick(rng, MIDDLE_FEMALE if female else MIDDLE_MALE),
+                            _pick(rng, GIVEN_FEMALE if female else GIVEN_MALE),
                         ]
                     )
                     if full_name not in used_names:
