@@ -80,13 +80,6 @@ class EnrolmentRow:
         return not self.is_completed and self.due_on < self.on_date
 
 
-def staff_for_user(*, user: User) -> Staff | None:
-    """The roster entry linked to the account, or None (an Office account may have none)."""
-    if not user.is_authenticated:
-        return None
-    return Staff.objects.filter(user=user).first()
-
-
 # --- plain SQL for the hottest reads -----------------------------------------------------------------
 # The learner's pages are the busiest of the site. Building and compiling an ORM query costs several
 # times what the database spends answering it (a query with nested subqueries, ~1 ms of CPU), so the

@@ -42,12 +42,6 @@ def attempt_is_past_grace(*, attempt: Attempt, now: dt.datetime | None = None) -
 # --- access --------------------------------------------------------------------------------
 
 
-def staff_get_for_user(*, user: User) -> Staff | None:
-    if not user.is_authenticated:
-        return None
-    return Staff.objects.filter(user=user).first()
-
-
 @functools.cache
 def _quiz_version_sql(vendor: str) -> str:
     # The person linked to the account (a LEFT JOIN: the link is one-to-one), the version with its
