@@ -1,7 +1,6 @@
 """coverage_report: json (stdout and file), xlsx (units + people, escaped cells), pdf hook, every problem listed."""
 
 import datetime as dt
-import importlib.util
 import json
 
 import pytest
@@ -15,8 +14,6 @@ from reports.selectors import coverage_as_of
 from reports.services import exemption_create
 
 pytestmark = pytest.mark.django_db
-
-SEMIANNUAL_EXISTS = importlib.util.find_spec("reports.semiannual") is not None
 
 
 @pytest.fixture(autouse=True)
@@ -76,17 +73,6 @@ def test_xlsx_has_units_and_every_person_with_cells_escaped(scenario, tmp_path):
     assert by_code["B1"][9] == '\'=HYPERLINK("http://evil.example","bấm vào")'
     assert by_code["A1"][6] == "Informed" and by_code["A1"][7] == dt.datetime(2025, 2, 10)
     assert by_code["C1"][6] == "Not informed" and by_code["C1"][13] == 50.0
-
-
-@pytest.mark.skipif(SEMIANNUAL_EXISTS, reason="the semiannual renderer exists: its own tests cover --format pdf")
-def test_pdf_is_not_available_until_its_renderer_exists(scenario, tmp_path):
-    output = tmp_path / "bao-cao.pdf"
-    with pytest.raises(CommandError, match="not available yet"):
-        call_command(
-            "coverage_report",
-            *("--assignment", "nq57-2025", "--as-of", "2025-06-15", "--format", "pdf", "--output", str(output)),
-        )
-    assert not output.exists()
 
 
 def test_every_problem_is_listed_and_nothing_written(db, tmp_path):

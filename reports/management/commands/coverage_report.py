@@ -3,17 +3,14 @@
 - json: the coverage JSON contract, to stdout (or to F, then a one-line summary);
 - xlsx: units summary and every person's status, streamed to F (default
   `bao-phu-<assignment>-<date>.xlsx` in the current directory);
-- pdf: the semiannual report. It is rendered by `reports/semiannual.py`, which must
-  provide `semiannual_pdf_write(*, assignment, as_of, output, unit=None) -> None` writing
-  the PDF to the binary file `output`; until that module exists `--format pdf` is refused.
+- pdf: the semiannual report in the administrative format (`reports.semiannual`), with
+  "…" where the Office's narrative goes; nothing is written to the database.
 
 Every problem with the arguments is listed and nothing is written.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import json
 from pathlib import Path
 
@@ -25,13 +22,9 @@ from orgchart.importing import format_date
 from orgchart.models import Unit
 from reports.exports import coverage_xlsx_write
 from reports.selectors import assignment_get, coverage_as_of, coverage_people
+from reports.semiannual import semiannual_pdf_write
 
 FORMATS = ("json", "xlsx", "pdf")
-SEMIANNUAL_MODULE = "reports.semiannual"
-
-
-def _pdf_available() -> bool:
-    return importlib.util.find_spec(SEMIANNUAL_MODULE) is not None
 
 
 def _percent_text(value: float) -> str:
@@ -66,8 +59,6 @@ class Command(BaseCommand):
         export_format = export_format.strip().lower()
         if export_format not in FORMATS:
             problems.append(f'--format "{export_format}" không hợp lệ; chỉ nhận: {", ".join(FORMATS)}.')
-        elif export_format == "pdf" and not _pdf_available():
-            problems.append("Định dạng pdf (báo cáo định kỳ 6 tháng) chưa có trong phiên bản này (not available yet).")
         root_unit = None
         if unit:
             root_unit = Unit.objects.filter(code__iexact=unit.strip()).first()
@@ -93,11 +84,8 @@ class Command(BaseCommand):
             coverage_xlsx_write(report=report, people=people, output=str(path))
         else:
             path = path or Path(f"bao-cao-6-thang-{assignment_obj.slug}-{report_date.isoformat()}.pdf")
-            semiannual = importlib.import_module(SEMIANNUAL_MODULE)
             with path.open("wb") as pdf:
-                semiannual.semiannual_pdf_write(
-                    assignment=assignment_obj, as_of=report_date, output=pdf, unit=root_unit
-                )
+                semiannual_pdf_write(assignment=assignment_obj, as_of=report_date, output=pdf, unit=root_unit)
         total = report.total
         self.stdout.write(
             f"Báo cáo {assignment_obj.slug} ngày {format_date(report_date)}: {total.informed}/{total.staff} người "
