@@ -97,9 +97,11 @@ def _generate(count: int):
     from orgchart.models import Membership, Staff, StaffCategory, Unit, UnitKind
     from quizzes.models import Attempt, AttemptStatus
 
-    root = Unit.add_root(code="STP", name="Sở Tư pháp tỉnh Đồng Nai", kind=UnitKind.DEPARTMENT)
+    root = Unit.objects.add_root(
+        create_kwargs={"code": "STP", "name": "Sở Tư pháp tỉnh Đồng Nai", "kind": UnitKind.DEPARTMENT}
+    )
     units = [
-        root.add_child(code=code, name=name, kind=kind)
+        Unit.objects.add_child(root, create_kwargs={"code": code, "name": name, "kind": kind})
         for code, name, kind in [
             ("VP", "Văn phòng Sở", UnitKind.DIVISION),
             ("PBGDPL", "Phòng Phổ biến, giáo dục pháp luật", UnitKind.DIVISION),

@@ -175,6 +175,7 @@ class RosterMaker:
         self.number = 0
 
     def person(self) -> Person:
+        from core import vietnamese_names as names
         from core.text import fold_diacritics
 
         rng, demo = self.rng, self.demo
@@ -182,9 +183,9 @@ class RosterMaker:
         female = rng.random() < 0.55
         full_name = " ".join(
             [
-                rng.choice(demo.FAMILY_NAMES),
-                rng.choice(demo.MIDDLE_FEMALE if female else demo.MIDDLE_MALE),
-                rng.choice(demo.GIVEN_FEMALE if female else demo.GIVEN_MALE),
+                demo._pick(rng, names.FAMILY_NAMES),
+                demo._pick(rng, names.MIDDLE_FEMALE if female else names.MIDDLE_MALE),
+                demo._pick(rng, names.GIVEN_FEMALE if female else names.GIVEN_MALE),
             ]
         )
         parts = fold_diacritics(full_name).split()
