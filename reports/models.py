@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Exemption(models.Model):
@@ -186,7 +187,7 @@ class Publication(models.Model):
 
 
 class SemiannualReportStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
+    DRAFT = "draft", pgettext_lazy("document", "Draft")
     ISSUED = "issued", _("Issued")
 
 
