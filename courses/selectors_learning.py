@@ -76,8 +76,13 @@ class EnrolmentRow:
         return self.status.label
 
     @property
+    def is_upcoming(self) -> bool:
+        """Assigned, but its assignment starts after today (and it is not already completed)."""
+        return not self.is_completed and self.starts_on > self.on_date
+
+    @property
     def is_overdue(self) -> bool:
-        return not self.is_completed and self.due_on < self.on_date
+        return not self.is_completed and not self.is_upcoming and self.due_on < self.on_date
 
 
 # --- plain SQL for the hottest reads -----------------------------------------------------------------
@@ -164,7 +169,8 @@ WHERE e.staff_id = %(staff)s
 
 
 def enrolment_list_for_staff(*, staff: Staff | int, on_date: dt.date) -> list[EnrolmentRow]:
-    """The person's courses, one query: unfinished first by due date, then the completed ones.
+    """The person's courses, one query: current ones by due date, then those whose assignment starts
+    after `on_date` (by start date), then the completed ones.
 
     Progress counts the lessons of the course's current (published) version. An enrolment
     whose person has left the audience is kept only when the course was completed, as
@@ -210,8 +216,9 @@ def enrolment_list_for_staff(*, staff: Staff | int, on_date: dt.date) -> list[En
             next_lesson_position=next_position,
             on_date=on_date,
         )
-        rows.append((row.completed_on is not None, row.due_on, assignment_slug, row))
-    rows.sort(key=lambda item: item[:3])
+        group = 2 if row.is_completed else 1 if row.is_upcoming else 0
+        rows.append((group, row.starts_on if group == 1 else row.due_on, row.due_on, assignment_slug, row))
+    rows.sort(key=lambda item: item[:4])
     return [row for *_key, row in rows]
 
 

@@ -344,3 +344,48 @@ def test_lesson_sanitiser_is_what_the_trust_comment_names(course_data):
 
     cleaned = sanitize_html('<p onclick="x()">Xin chào<script>alert(1)</script></p>')
     assert cleaned == "<p>Xin chào</p>"
+
+
+def test_an_assignment_not_started_yet_says_when_it_starts_and_comes_after_current_ones(client, learner, version):
+    later = assign(version=version, slug="sau", starts_on=dt.date(2026, 3, 11), due_on=dt.date(2026, 3, 20))
+    enrol(assignment=later, staff=learner.staff)
+    other = publish_course(slug="an-toan", title="An toàn thông tin", lessons=1)
+    enrol(assignment=assign(version=other, slug="nay", due_on=dt.date(2026, 4, 30)), staff=learner.staff)
+    client.force_login(learner)
+    html = _page(client, reverse("courses:my_courses"))
+
+    upcoming = _card(html, "Quán triệt Nghị quyết 57")
+    assert "Starts on 11/03/2026" in upcoming
+    assert "is-upcoming" in upcoming
+    assert "Overdue" not in upcoming and "is-overdue" not in upcoming
+    assert "Starts on" not in _card(html, "An toàn thông tin")
+    # The current one is listed first, although the one not started yet is due earlier.
+    assert html.index("An toàn thông tin") < html.index("Quán triệt Nghị quyết 57")
+
+
+def test_an_assignment_starting_today_is_current(client, learner, version):
+    enrol(assignment=assign(version=version, slug="hom-nay", starts_on=TODAY, due_on=TODAY), staff=learner.staff)
+    client.force_login(learner)
+    card = _card(_page(client, reverse("courses:my_courses")), "Quán triệt")
+    assert "Starts on" not in card
+
+
+def test_upcoming_ones_are_ordered_by_start_date_and_completed_ones_stay_last(client, learner, version):
+    first = publish_course(slug="mot", title="Khóa Một", lessons=1)
+    second = publish_course(slug="hai", title="Khóa Hai", lessons=1)
+    enrol(
+        assignment=assign(version=second, slug="b", starts_on=dt.date(2026, 5, 1), due_on=dt.date(2026, 5, 2)),
+        staff=learner.staff,
+    )
+    enrol(
+        assignment=assign(version=first, slug="a", starts_on=dt.date(2026, 4, 1), due_on=dt.date(2026, 6, 1)),
+        staff=learner.staff,
+    )
+    done = assign(version=version, slug="c", starts_on=dt.date(2026, 4, 1), due_on=dt.date(2026, 4, 2))
+    enrol(assignment=done, staff=learner.staff)
+    complete_externally(staff=learner.staff, version=version, on=dt.date(2026, 2, 20))
+    client.force_login(learner)
+    html = _page(client, reverse("courses:my_courses"))
+
+    assert html.index("Khóa Một") < html.index("Khóa Hai") < html.index("Quán triệt Nghị quyết 57")
+    assert "Starts on" not in _card(html, "Quán triệt Nghị quyết 57")
