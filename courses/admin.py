@@ -125,7 +125,17 @@ class CourseVersionForm(forms.ModelForm):
             "max_attempts",
             "time_limit_minutes",
             "requires_all_lessons",
+            "review_policy",
         )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "review_policy" in self.fields:
+            # A post without it (an older form) keeps the version's current policy.
+            self.fields["review_policy"].required = False
+
+    def clean_review_policy(self):
+        return self.cleaned_data.get("review_policy") or self.instance.review_policy
 
     def clean(self):
         cleaned = super().clean()

@@ -24,6 +24,15 @@ class CourseVersionStatus(models.TextChoices):
     RETIRED = "retired", _("Retired")
 
 
+class ReviewPolicy(models.TextChoices):
+    """What a learner sees when reviewing a closed quiz attempt; each level adds to the previous one."""
+
+    NONE = "none", _("No review: the score only")
+    SCORE = "score", _("The score and which questions were right or wrong")
+    ANSWERS = "answers", _("Also the correct options")
+    EXPLANATIONS = "explanations", _("Also the explanations")
+
+
 class Course(models.Model):
     slug = models.SlugField(_("slug"), max_length=SLUG_MAX_LENGTH, unique=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -62,6 +71,15 @@ class CourseVersion(models.Model):
         default=False,
         help_text=_("When set, passing the quiz completes the course only after every lesson has been opened."),
     )
+    review_policy = models.CharField(
+        _("review after the quiz"),
+        max_length=16,
+        choices=ReviewPolicy.choices,
+        default=ReviewPolicy.EXPLANATIONS,
+        # Also the column's default, for the bulk writers that insert rows with plain SQL (core.province).
+        db_default=ReviewPolicy.EXPLANATIONS.value,
+        help_text=_("What a learner may see about a closed attempt."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -95,6 +113,9 @@ class CourseVersion(models.Model):
             ),
             models.CheckConstraint(condition=Q(max_attempts__gte=1), name="course_version_max_attempts_positive"),
             models.CheckConstraint(condition=Q(time_limit_minutes__gte=1), name="course_version_time_limit_positive"),
+            models.CheckConstraint(
+                condition=Q(review_policy__in=ReviewPolicy.values), name="course_version_review_policy_valid"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -4,7 +4,9 @@ The pages never see `Option.is_correct` or `Question.explanation` while an attem
 progress: `attempt_item_views` builds plain objects that do not carry them, and the
 form posts the 1-based position of a choice in the attempt's shuffled order, never an
 option's id (ids follow the authoring order, which would hint at the key). Only
-`attempt_review`, which refuses an attempt still in progress, reads the key.
+`attempt_review`, which refuses an attempt still in progress, reads the key, and only as
+much of it as the version's `review_policy` shows (`review_scope`): what it hides is never
+read into the review, so no template can leak it.
 """
 
 from __future__ import annotations
@@ -21,7 +23,15 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
-from courses.models import Completion, CompletionEvidence, Course, CourseVersion, CourseVersionStatus, Lesson
+from courses.models import (
+    Completion,
+    CompletionEvidence,
+    Course,
+    CourseVersion,
+    CourseVersionStatus,
+    Lesson,
+    ReviewPolicy,
+)
 from courses.selectors_learning import convert_value, model_columns, model_from_row
 from orgchart.models import Staff
 from quizzes.forms import answer_field_name
@@ -279,11 +289,29 @@ def attempt_item_view(*, attempt: Attempt, item_id: int) -> ItemView:
 
 
 @dataclass(frozen=True)
+class ReviewScope:
+    """What the review of a closed attempt shows, from the version's `review_policy`."""
+
+    questions: bool  # the questions, the learner's own answers and whether each was right
+    answers: bool  # the correct options
+    explanations: bool
+
+
+def review_scope(*, version: CourseVersion) -> ReviewScope:
+    policy = version.review_policy
+    return ReviewScope(
+        questions=policy != ReviewPolicy.NONE,
+        answers=policy in (ReviewPolicy.ANSWERS, ReviewPolicy.EXPLANATIONS),
+        explanations=policy == ReviewPolicy.EXPLANATIONS,
+    )
+
+
+@dataclass(frozen=True)
 class ReviewChoice:
     letter: str
     text: str
     selected: bool
-    correct: bool
+    correct: bool  # always False when the policy hides the correct options
 
 
 @dataclass(frozen=True)
@@ -295,37 +323,33 @@ class ReviewItem:
     is_correct: bool
     answered: bool
     answered_in_time: bool
-    explanation: str
+    explanation: str  # always "" when the policy hides the explanations
 
 
 def attempt_review(*, attempt: Attempt) -> list[ReviewItem]:
-    """What was right and wrong, with the key and explanations: only for a closed attempt."""
+    """What was right and wrong, with the key and explanations as far as the version's policy shows them.
+
+    Only for a closed attempt; empty when the policy allows no review. The correct options
+    and the explanations are not even read when the policy hides them.
+    """
     if attempt.status == AttemptStatus.IN_PROGRESS:
         raise ValueError("The answer key is shown only after the attempt is closed.")
+    scope = review_scope(version=attempt.version)
+    if not scope.questions:
+        return []
     limit = attempt.deadline_at + grace_period()
+    fields = ["id", "position", "option_order", "selected_options", "answered_at", "is_correct"]
+    fields += ["question__id", "question__text", "question__kind"]
+    if scope.explanations:
+        fields.append("question__explanation")
     items = list(
-        AttemptItem.objects.filter(attempt=attempt)
-        .select_related("question")
-        .only(
-            "id",
-            "position",
-            "option_order",
-            "selected_options",
-            "answered_at",
-            "is_correct",
-            "question__id",
-            "question__text",
-            "question__kind",
-            "question__explanation",
-        )
-        .order_by("position")
+        AttemptItem.objects.filter(attempt=attempt).select_related("question").only(*fields).order_by("position")
     )
-    options = {
-        option_id: (text, is_correct)
-        for option_id, text, is_correct in Option.objects.filter(
-            question_id__in=[item.question_id for item in items]
-        ).values_list("id", "text", "is_correct")
-    }
+    option_rows = Option.objects.filter(question_id__in=[item.question_id for item in items])
+    if scope.answers:
+        options = {pk: (text, correct) for pk, text, correct in option_rows.values_list("id", "text", "is_correct")}
+    else:
+        options = {pk: (text, False) for pk, text in option_rows.values_list("id", "text")}
     review = []
     for item in items:
         in_time = item.answered_at is not None and item.answered_at <= limit
@@ -346,7 +370,7 @@ def attempt_review(*, attempt: Attempt) -> list[ReviewItem]:
                 is_correct=bool(item.is_correct),
                 answered=item.answered_at is not None,
                 answered_in_time=in_time,
-                explanation=item.question.explanation,
+                explanation=item.question.explanation if scope.explanations else "",
             )
         )
     return review

@@ -154,7 +154,14 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     if attempt.passed and completion is None and version.requires_all_lessons:
         unread = selectors.lesson_count_unread(staff=attempt.staff, version=version)
     status = selectors.quiz_status(staff=attempt.staff, version=version)
-    context = {"attempt": attempt, "version": version, "completion": completion, "unread": unread, "status": status}
+    context = {
+        "attempt": attempt,
+        "version": version,
+        "completion": completion,
+        "unread": unread,
+        "status": status,
+        "review_scope": selectors.review_scope(version=version),
+    }
     return render(request, "quizzes/result.html", context)
 
 
@@ -165,5 +172,12 @@ def attempt_review(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = _close_if_time_is_up(attempt)
     if attempt.status == AttemptStatus.IN_PROGRESS:
         return redirect("quizzes:attempt", attempt_id=attempt.pk)
+    # The selector leaves out whatever the version's review policy hides; the template shows the rest.
     review = selectors.attempt_review(attempt=attempt)
-    return render(request, "quizzes/review.html", {"attempt": attempt, "version": attempt.version, "review": review})
+    context = {
+        "attempt": attempt,
+        "version": attempt.version,
+        "review": review,
+        "scope": selectors.review_scope(version=attempt.version),
+    }
+    return render(request, "quizzes/review.html", context)

@@ -33,6 +33,7 @@ _VERSION_FIELDS = (
     "max_attempts",
     "time_limit_minutes",
     "requires_all_lessons",
+    "review_policy",
 )
 _LESSON_COPY_FIELDS = ("position", "title", "body_html", "attachment", "video_file", "video_url", "estimated_minutes")
 

@@ -9,11 +9,13 @@
                          "options": [{"text": "…", "correct": true}, {"text": "…", "correct": false}]}]}}
 ```
 
-Three optional keys go beyond the contract (files without them import the same):
+Four optional keys go beyond the contract (files without them import the same):
 a lesson's `estimated_minutes` (otherwise the course's minutes are shared out by
-lesson length), a question's `explanation` (shown in the review after a quiz), and
+lesson length), a question's `explanation` (shown in the review after a quiz),
 `requires_all_lessons` (otherwise kept from the current version, false for a new
-course). Any other key is refused, so that a misspelt key is not silently ignored.
+course) and `review` (what a learner sees after a quiz: "none", "score", "answers" or
+"explanations"; otherwise kept from the current version, "explanations" for a new course).
+Any other key is refused, so that a misspelt key is not silently ignored.
 
 Every problem is reported at once as `path: reason` in Vietnamese, with a JSON path
 counted from 0 (`quiz.questions[3].options`), and nothing is written. A file whose
@@ -33,7 +35,15 @@ from django.conf import settings
 from django.db import transaction
 
 from core.text import detect_legacy_encoding, normalize_text
-from courses.models import SLUG_MAX_LENGTH, TITLE_MAX_LENGTH, Course, CourseVersion, CourseVersionStatus, Lesson
+from courses.models import (
+    SLUG_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    Course,
+    CourseVersion,
+    CourseVersionStatus,
+    Lesson,
+    ReviewPolicy,
+)
 from courses.sanitize import sanitize_html
 from courses.selectors import (
     course_version_content_hash,
@@ -51,7 +61,7 @@ SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _SMALL_INT_MAX = 32767
 _OPTION_MAX_LENGTH = Option._meta.get_field("text").max_length
 
-_TOP_KEYS = {"slug", "title", "description", "estimated_minutes", "lessons", "quiz", "requires_all_lessons"}
+_TOP_KEYS = {"slug", "title", "description", "estimated_minutes", "lessons", "quiz", "requires_all_lessons", "review"}
 _LESSON_KEYS = {"title", "body_html", "estimated_minutes"}
 _QUIZ_KEYS = {"pass_percent", "questions_per_attempt", "max_attempts", "time_limit_minutes", "questions"}
 _QUESTION_KEYS = {"text", "kind", "options", "explanation"}
@@ -140,6 +150,7 @@ class _CourseSpec:
     description: str
     estimated_minutes: int
     requires_all_lessons: bool | None
+    review_policy: str | None
     pass_percent: int
     questions_per_attempt: int
     max_attempts: int
@@ -271,6 +282,17 @@ def _decode(data: dict | bytes | str, reader: _Reader) -> object:
         return _MISSING
 
 
+def _read_review_policy(reader: _Reader, top: dict) -> str | None:
+    value = reader.get(top, "review", "review", required=False)
+    if value is _MISSING:
+        return None
+    if not isinstance(value, str) or value not in ReviewPolicy.values:
+        allowed = ", ".join(f'"{choice}"' for choice in ReviewPolicy.values)
+        reader.refuse("review", f"phải là một trong {allowed} (đang là {json.dumps(value, ensure_ascii=False)})")
+        return None
+    return value
+
+
 def _read_option(reader: _Reader, value: object, path: str) -> _OptionSpec | None:
     obj = reader.object(value, path, _OPTION_KEYS)
     if obj is None:
@@ -346,6 +368,7 @@ def _read(data: dict | bytes | str) -> _CourseSpec:
     description = reader.text(top, "description", "description", required=False, multiline=True)
     estimated_minutes = reader.integer(top, "estimated_minutes", "estimated_minutes", minimum=1)
     requires_all_lessons = reader.boolean(top, "requires_all_lessons", "requires_all_lessons", required=False)
+    review_policy = _read_review_policy(reader, top)
 
     raw_lessons = reader.array(top, "lessons", "lessons")
     if isinstance(top.get("lessons"), list) and not raw_lessons:
@@ -384,6 +407,7 @@ def _read(data: dict | bytes | str) -> _CourseSpec:
         description=description,
         estimated_minutes=estimated_minutes,
         requires_all_lessons=requires_all_lessons,
+        review_policy=review_policy,
         pass_percent=pass_percent,
         questions_per_attempt=per_attempt,
         max_attempts=max_attempts,
@@ -410,6 +434,9 @@ def _create_draft(*, course: Course, spec: _CourseSpec, current: CourseVersion |
     requires_all_lessons = spec.requires_all_lessons
     if requires_all_lessons is None:
         requires_all_lessons = current.requires_all_lessons if current else False
+    review_policy = spec.review_policy
+    if review_policy is None:
+        review_policy = current.review_policy if current else ReviewPolicy.EXPLANATIONS
     version = CourseVersion.objects.create(
         course=course,
         number=course_version_next_number(course=course),
@@ -422,6 +449,7 @@ def _create_draft(*, course: Course, spec: _CourseSpec, current: CourseVersion |
         max_attempts=spec.max_attempts,
         time_limit_minutes=spec.time_limit_minutes,
         requires_all_lessons=requires_all_lessons,
+        review_policy=review_policy,
     )
     Lesson.objects.bulk_create(
         Lesson(version=version, position=position, title=lesson.title, body_html=lesson.body_html, estimated_minutes=m)
@@ -474,8 +502,11 @@ def course_import(*, data: dict | bytes | str, dry_run: bool = False) -> CourseI
             current = course_version_get_current(course=course)
             version = _create_draft(course=course, spec=spec, current=current)
             counts = {"lesson_count": len(spec.lessons), "question_count": len(spec.questions)}
-            if current is not None and course_version_content_hash(version=version) == course_version_content_hash(
-                version=current
+            # The review policy is compared here: the content hash (courses.selectors) does not cover it.
+            if (
+                current is not None
+                and version.review_policy == current.review_policy
+                and course_version_content_hash(version=version) == course_version_content_hash(version=current)
             ):
                 raise _RollBack(
                     CourseImportSummary(

@@ -387,3 +387,64 @@ def test_an_oversized_file_is_refused_before_reading(settings, nq57_bytes):
 
     assert _messages(excinfo)[0].startswith("Tệp quá lớn")
     assert _row_counts() == (0, 0, 0, 0, 0)
+
+
+# --- the review policy ("review") -------------------------------------------------------------------
+
+
+def test_a_new_course_without_review_shows_everything_after_a_quiz(course_data):
+    course_import(data=course_data)
+    assert course_version_get_current(course=Course.objects.get()).review_policy == "explanations"
+
+
+@pytest.mark.parametrize("policy", ["none", "score", "answers", "explanations"])
+def test_review_policy_is_read_from_the_file(course_data, policy):
+    course_import(data={**course_data, "review": policy})
+    assert course_version_get_current(course=Course.objects.get()).review_policy == policy
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"), [("all", '"all"'), ("Score", '"Score"'), (True, "true"), (3, "3"), ("", '""')]
+)
+def test_a_bad_review_policy_is_refused_with_one_message_and_nothing_written(course_data, value, shown):
+    with pytest.raises(ImportRefused) as excinfo:
+        course_import(data={**course_data, "review": value})
+
+    assert _messages(excinfo) == [
+        f'review: phải là một trong "none", "score", "answers", "explanations" (đang là {shown})'
+    ]
+    assert _row_counts() == (0, 0, 0, 0, 0)
+
+
+def test_a_misspelt_review_key_is_still_refused(course_data):
+    with pytest.raises(ImportRefused) as excinfo:
+        course_import(data={**course_data, "reviews": "none"})
+    assert any(message.startswith("reviews: trường không được hỗ trợ") for message in _messages(excinfo))
+
+
+def test_a_changed_review_policy_alone_is_a_new_version(course_data):
+    course_import(data=course_data)
+    before = _row_counts()
+
+    summary = course_import(data={**course_data, "review": "score"})
+
+    assert summary.created and summary.version_number == 2
+    assert course_version_get_current(course=Course.objects.get()).review_policy == "score"
+    assert _row_counts() != before
+
+
+def test_review_policy_is_kept_from_the_current_version_when_the_file_omits_it(course_data):
+    course_import(data={**course_data, "review": "answers"})
+    before = _row_counts()
+
+    summary = course_import(data=course_data)
+
+    assert not summary.created and "không thay đổi" in summary.message
+    assert _row_counts() == before
+    assert course_version_get_current(course=Course.objects.get()).review_policy == "answers"
+
+
+def test_a_draft_copies_the_review_policy(course_data):
+    course_import(data={**course_data, "review": "none"})
+    draft = course_version_create_draft_from(version=CourseVersion.objects.get())
+    assert draft.review_policy == "none"
