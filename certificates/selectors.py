@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from courses.models import Assignment, Completion
 from orgchart.models import Membership, Unit
-from orgchart.selectors import _active_on
+from orgchart.selectors import active_on_q
 
 from .defaults import DEFAULT_TEMPLATE_NAME, REGISTER_DEFAULTS, default_template_css, default_template_html
 from .models import Certificate, CertificateStatus, CertificateTemplate, CourseCertificateSetting, RegisterSettings
@@ -56,7 +56,7 @@ def membership_on(*, staff_id: int, on_date: dt.date) -> Membership | None:
     """The person's membership on a date, else their latest one before it, else their first one after."""
     memberships = Membership.objects.filter(staff_id=staff_id).select_related("unit")
     return (
-        memberships.filter(_active_on(on_date)).order_by("-valid_from", "-pk").first()
+        memberships.filter(active_on_q(on_date)).order_by("-valid_from", "-pk").first()
         or memberships.filter(valid_from__lte=on_date).order_by("-valid_from", "-pk").first()
         or memberships.order_by("valid_from", "pk").first()
     )

@@ -24,7 +24,7 @@ from django.db.models import Max, Q, QuerySet
 
 from courses.models import Assignment, AssignmentPerson, AssignmentUnit
 from orgchart.models import Membership
-from orgchart.selectors import _active_on, _within_units
+from orgchart.selectors import active_on_q, within_units_q
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def audience_filter(*, assignment: Assignment, rules: list[UnitRule], on_date: d
     subtree_paths = [rule.path for rule in rules if rule.include_descendants]
     single_unit_ids = [rule.unit_id for rule in rules if not rule.include_descendants]
     if subtree_paths:
-        by_unit_parts.append(_within_units(subtree_paths))
+        by_unit_parts.append(within_units_q(subtree_paths))
     if single_unit_ids:
         by_unit_parts.append(Q(unit_id__in=single_unit_ids))
     if by_unit_parts:
@@ -68,7 +68,7 @@ def audience_filter(*, assignment: Assignment, rules: list[UnitRule], on_date: d
     else:
         by_unit = Q(pk__in=[])
     named = Q(staff_id__in=AssignmentPerson.objects.filter(assignment_id=assignment.pk).values("staff_id"))
-    return _active_on(on_date) & (by_unit | named)
+    return active_on_q(on_date) & (by_unit | named)
 
 
 def _matching(*, assignment: Assignment, on_date: dt.date, rules: list[UnitRule] | None) -> QuerySet[Membership]:

@@ -31,7 +31,7 @@ from courses.models import (
     LessonProgress,
 )
 from orgchart.models import Membership, Staff
-from orgchart.selectors import _active_on, _within_units, scope_for
+from orgchart.selectors import active_on_q, scope_for, within_units_q
 from quizzes.models import Attempt
 
 
@@ -453,7 +453,9 @@ def enrolment_list_overdue_in_units(*, unit_paths: list[str], on_date: dt.date) 
     A person counts in the unit they belong to on that date, like the coverage figures:
     someone who moved to another unit is that unit head's, not their former head's.
     """
-    unit_on_date = Membership.objects.filter(_active_on(on_date), staff_id=OuterRef("staff_id")).order_by("-valid_from")
+    unit_on_date = Membership.objects.filter(active_on_q(on_date), staff_id=OuterRef("staff_id")).order_by(
+        "-valid_from"
+    )
     return (
         enrolment_list_to_remind(on_date=on_date)
         .filter(assignment__due_on__lt=on_date)
@@ -463,7 +465,7 @@ def enrolment_list_overdue_in_units(*, unit_paths: list[str], on_date: dt.date) 
             course_title=_current_title(),
         )
         # The scoping helper's prefix match, on the annotated path ("unit_" + "path__startswith").
-        .filter(_within_units(unit_paths, prefix="unit_"))
+        .filter(within_units_q(unit_paths, prefix="unit_"))
         .select_related("staff", "assignment__course")
         .order_by("unit_path", "staff__sort_key", "staff__code", "assignment__due_on")
     )

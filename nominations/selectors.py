@@ -20,7 +20,7 @@ from django.http import Http404
 
 from accounts.models import User
 from orgchart.models import Membership, Unit
-from orgchart.selectors import _active_on, _within_units, access_unit, scope_for, staff_visible_to
+from orgchart.selectors import access_unit, active_on_q, scope_for, staff_visible_to, within_units_q
 
 from .models import Nomination, NominationEvent, TrainingProgramme
 
@@ -99,9 +99,9 @@ def communications_memberships_for_user(*, user: User, on_date: dt.date) -> Quer
     carries the person's nominations (newest first) in one extra query per page.
     """
     scope = scope_for(user=user)
-    memberships = Membership.objects.filter(_active_on(on_date), staff__is_communications=True)
+    memberships = Membership.objects.filter(active_on_q(on_date), staff__is_communications=True)
     if not scope.everything:
-        memberships = memberships.filter(_within_units(list(scope.unit_paths)))
+        memberships = memberships.filter(within_units_q(list(scope.unit_paths)))
     nominations = Nomination.objects.select_related("programme").order_by("-nominated_on", "-pk")
     return (
         memberships.select_related("staff", "unit")
@@ -191,9 +191,9 @@ def _standing_on(on_date: dt.date) -> Q:
 def _figures_by_unit(*, on_date: dt.date, root_paths: list[str]) -> list[dict[str, object]]:
     nominated = Nomination.objects.filter(_standing_on(on_date)).values("staff_id")
     trained = Nomination.objects.filter(completed_on__lte=on_date).values("staff_id")
-    memberships = Membership.objects.filter(_active_on(on_date), staff__is_communications=True)
+    memberships = Membership.objects.filter(active_on_q(on_date), staff__is_communications=True)
     if root_paths:
-        memberships = memberships.filter(_within_units(root_paths))
+        memberships = memberships.filter(within_units_q(root_paths))
     return list(
         memberships.order_by()
         .values("unit__path")

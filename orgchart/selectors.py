@@ -20,13 +20,17 @@ def unit_get(*, code: str) -> Unit:
     return Unit.objects.get(code=code)
 
 
-def _active_on(on_date: dt.date, prefix: str = "") -> Q:
+def active_on_q(on_date: dt.date, prefix: str = "") -> Q:
+    """Q for an effective-dated record (valid_from … valid_to, inclusive; open when valid_to is null) on a date.
+
+    Shared by every app that asks "as of D" questions of memberships, exemptions or the like.
+    """
     return Q(**{f"{prefix}valid_from__lte": on_date}) & (
         Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": on_date})
     )
 
 
-def _within_units(paths: list[str], *, prefix: str = "unit__") -> Q:
+def within_units_q(paths: list[str], *, prefix: str = "unit__") -> Q:
     """Q for "in one of these subtrees": a prefix match on the materialized path."""
     if not paths:
         return Q(pk__in=[])
@@ -37,9 +41,9 @@ def membership_list_in_unit_on(
     *, unit: Unit, on_date: dt.date, include_descendants: bool = True
 ) -> QuerySet[Membership]:
     """Who was in `unit` (and its sub-units) on `on_date`: one query, whatever the tree size."""
-    unit_filter = _within_units([unit.path]) if include_descendants else Q(unit_id=unit.pk)
+    unit_filter = within_units_q([unit.path]) if include_descendants else Q(unit_id=unit.pk)
     return (
-        Membership.objects.filter(unit_filter, _active_on(on_date))
+        Membership.objects.filter(unit_filter, active_on_q(on_date))
         .select_related("staff", "unit")
         .order_by("staff__sort_key", "staff__code")
     )
@@ -107,7 +111,7 @@ def staff_visible_to(*, user: User, on_date: dt.date | None = None) -> QuerySet[
     on_date = on_date or dt.date.today()
     visible = Q(pk=scope.own_staff_id) if scope.own_staff_id else Q(pk__in=[])
     if scope.unit_paths:
-        in_tree = Membership.objects.filter(_within_units(list(scope.unit_paths)), _active_on(on_date)).values(
+        in_tree = Membership.objects.filter(within_units_q(list(scope.unit_paths)), active_on_q(on_date)).values(
             "staff_id"
         )
         visible |= Q(pk__in=in_tree)
@@ -126,7 +130,7 @@ def units_visible_to(*, user: User) -> QuerySet[Unit]:
     scope = scope_for(user=user)
     if scope.everything:
         return Unit.objects.all()
-    return Unit.objects.filter(_within_units(list(scope.unit_paths), prefix=""))
+    return Unit.objects.filter(within_units_q(list(scope.unit_paths), prefix=""))
 
 
 def access_unit(*, user: User, unit_code: str) -> Unit:
@@ -159,11 +163,11 @@ def membership_list_current_visible(
     """
     scope = scope_for(user=user)
     on_date = on_date or dt.date.today()
-    memberships = Membership.objects.filter(_active_on(on_date))
+    memberships = Membership.objects.filter(active_on_q(on_date))
     if not scope.everything:
-        memberships = memberships.filter(_within_units(list(scope.unit_paths)))
+        memberships = memberships.filter(within_units_q(list(scope.unit_paths)))
     if unit is not None:
-        memberships = memberships.filter(_within_units([unit.path]))
+        memberships = memberships.filter(within_units_q([unit.path]))
     for term in staff_search_terms(query):
         memberships = memberships.filter(staff__search_text__contains=term)
     return memberships.select_related("staff", "unit").order_by("staff__sort_key", "staff__code")

@@ -270,7 +270,7 @@ def coverage_as_of(
     )
 
 
-def _head_root_unit(*, user: User, unit_code: str | None) -> Unit | None:
+def head_root_unit(*, user: User, unit_code: str | None) -> Unit | None:
     """The unit a user's report starts from: any unit for the Office, their own subtree for a head; 404 otherwise."""
     scope = scope_for(user=user)
     if unit_code:
@@ -289,7 +289,7 @@ def coverage_for_user(
     """The report a signed-in user may see: the Office the whole scope (or `unit_code`'s subtree),
     a unit head their own subtree only. A unit outside the user's scope, or a user who heads
     nothing, gets 404 (never 403: nothing leaks)."""
-    root_unit = _head_root_unit(user=user, unit_code=unit_code)
+    root_unit = head_root_unit(user=user, unit_code=unit_code)
     return coverage_as_of(assignment=assignment, as_of=as_of, root_unit=root_unit)
 
 
@@ -468,7 +468,7 @@ def coverage_people_for_user(
 
     The scope is checked now, before the caller starts iterating, so a 404 is raised here.
     """
-    root_unit = _head_root_unit(user=user, unit_code=unit_code)
+    root_unit = head_root_unit(user=user, unit_code=unit_code)
     return coverage_people(assignment=assignment, as_of=as_of, unit=root_unit, status=status)
 
 

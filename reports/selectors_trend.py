@@ -20,7 +20,7 @@ from courses.models import Assignment
 from courses.selectors_audience import UnitRule
 from orgchart.models import Unit
 from orgchart.selectors import scope_for
-from reports.selectors import CoverageFigures, _head_root_unit, coverage_as_of
+from reports.selectors import CoverageFigures, coverage_as_of, head_root_unit
 
 MAX_TREND_DATES = 8
 REPORTING_DEADLINES = ((6, 15), (12, 15))
@@ -89,7 +89,7 @@ def coverage_trend(
 
 def dashboard_root_unit(*, user: User, unit_code: str | None) -> Unit | None:
     """Where the user's dashboard starts (same rules as `coverage_for_user`): 404 outside their scope."""
-    return _head_root_unit(user=user, unit_code=unit_code)
+    return head_root_unit(user=user, unit_code=unit_code)
 
 
 def dashboard_breadcrumbs(*, user: User, unit: Unit | None) -> list[Unit]:

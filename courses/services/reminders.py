@@ -35,7 +35,7 @@ from courses.models import CourseVersion, CourseVersionStatus
 from courses.selectors_learning import enrolment_list_overdue_in_units, enrolment_list_to_remind
 from notifications.models import ReminderKind, ReminderLog
 from orgchart.models import Membership, Staff, Unit
-from orgchart.selectors import _active_on
+from orgchart.selectors import active_on_q
 
 logger = logging.getLogger(__name__)
 
@@ -191,7 +191,7 @@ def week_of(on_date: dt.date) -> dt.date:
 
 def _head_unit_paths(*, on_date: dt.date) -> dict[int, list[str]]:
     """Each current unit head and the outermost paths of the active units they head (one query)."""
-    still_on_roster = Membership.objects.filter(_active_on(on_date), staff_id=OuterRef("heads__id"))
+    still_on_roster = Membership.objects.filter(active_on_q(on_date), staff_id=OuterRef("heads__id"))
     paths: dict[int, list[str]] = defaultdict(list)
     for head_id, path in (
         Unit.objects.filter(is_active=True, heads__isnull=False)
