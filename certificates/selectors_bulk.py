@@ -45,3 +45,9 @@ def bulk_unit_choices() -> list[tuple[int, str]]:
     rows = Unit.objects.filter(is_active=True).order_by("path").values_list("pk", "code", "name", "depth")
     indent = "\u00a0\u00a0"
     return [(pk, f"{indent * (depth - 1)}{code} — {name}") for pk, code, name, depth in rows]
+
+
+def bulk_job_target(*, assignment_id: int, unit_id: int | None) -> tuple[Assignment, Unit | None]:
+    """The assignment and optional unit picked on the form (its choices came from the selectors above)."""
+    assignment = Assignment.objects.get(pk=assignment_id)
+    return assignment, (Unit.objects.get(pk=unit_id) if unit_id else None)

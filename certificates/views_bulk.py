@@ -18,8 +18,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.admin_site import is_office_user
-from courses.models import Assignment
-from orgchart.models import Unit
 
 from . import bulk, selectors_bulk
 
@@ -67,9 +65,9 @@ def bulk_start(request: HttpRequest) -> HttpResponse:
         unit_choices=selectors_bulk.bulk_unit_choices(),
     )
     if request.method == "POST" and form.is_valid():
-        assignment = Assignment.objects.get(pk=form.cleaned_data["assignment"])
-        unit_id = form.cleaned_data["unit"]
-        unit = Unit.objects.get(pk=unit_id) if unit_id else None
+        assignment, unit = selectors_bulk.bulk_job_target(
+            assignment_id=form.cleaned_data["assignment"], unit_id=form.cleaned_data["unit"]
+        )
         job = bulk.bulk_job_start(assignment=assignment, unit=unit, started_by=request.user)
         return redirect("certificates:bulk_job", job_id=job.pk)
     return render(

@@ -29,6 +29,7 @@ from django.db import models
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -537,6 +538,15 @@ def snapshot_report(*, snapshot: CoverageSnapshot) -> dict[str, object]:
     """The stored figures in the coverage JSON contract (without the people)."""
     data = snapshot_data(snapshot=snapshot)
     return {key: data[key] for key in ("assignment", "as_of", "total", "units")}
+
+
+def snapshot_get_for_date(*, assignment: Assignment, as_of: dt.date) -> CoverageSnapshot | None:
+    return CoverageSnapshot.objects.filter(assignment=assignment, as_of=as_of).only("pk").first()
+
+
+def access_snapshot(*, snapshot_id: int) -> CoverageSnapshot:
+    """A snapshot with its assignment and author (the Office's pages check the role first); 404 if unknown."""
+    return get_object_or_404(CoverageSnapshot.objects.select_related("assignment", "created_by"), pk=snapshot_id)
 
 
 def snapshot_list(*, assignment: Assignment | None = None) -> models.QuerySet[CoverageSnapshot]:

@@ -45,6 +45,10 @@ def snapshot_list_unpublished() -> QuerySet[CoverageSnapshot]:
     )
 
 
+def publication_for_snapshot(*, snapshot: CoverageSnapshot) -> Publication | None:
+    return Publication.objects.filter(snapshot=snapshot).first()
+
+
 def publication_public_row(publication: Publication) -> dict[str, object]:
     """One published row for CSV/JSON: the reporting date, the assignment, the frozen aggregates."""
     return {

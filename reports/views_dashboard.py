@@ -177,9 +177,7 @@ def _dashboard(request: HttpRequest, assignment: Assignment, *, assignments: lis
 
     current_unit_code = root.code if (root is not None and root_unit is not None) else None
     is_office = scope_for(user=request.user).everything
-    existing_snapshot = (
-        CoverageSnapshot.objects.filter(assignment=assignment, as_of=as_of).only("pk").first() if is_office else None
-    )
+    existing_snapshot = selectors.snapshot_get_for_date(assignment=assignment, as_of=as_of) if is_office else None
     rows = [
         {
             "unit": unit,
@@ -320,7 +318,7 @@ def snapshot_list(request: HttpRequest) -> HttpResponse:
 def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The stored figures, their SHA-256 and its check, and what the live report for the date says now."""
     _require_office(request)
-    snapshot = get_object_or_404(CoverageSnapshot.objects.select_related("assignment", "created_by"), pk=pk)
+    snapshot = selectors.access_snapshot(snapshot_id=pk)
     stored = selectors.snapshot_report(snapshot=snapshot)
     comparison = selectors.snapshot_compare_live(snapshot=snapshot)
     return render(
@@ -333,7 +331,7 @@ def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "comparison": comparison,
             "people_changes": comparison.people[:CHANGES_SHOWN],
             "more_changes": max(len(comparison.people) - CHANGES_SHOWN, 0),
-            "publication": Publication.objects.filter(snapshot=snapshot).first(),
+            "publication": selectors_publication.publication_for_snapshot(snapshot=snapshot),
             "dashboard_query": _query(as_of=snapshot.as_of),
         },
     )
