@@ -127,9 +127,9 @@ def _bench_roster_rows(count: int) -> list[dict[str, object]]:
         female = rng.random() < 0.55
         full_name = " ".join(
             [
-                rng.choice(demo.FAMILY_NAMES),
-                rng.choice(demo.MIDDLE_FEMALE if female else demo.MIDDLE_MALE),
-                rng.choice(demo.GIVEN_FEMALE if female else demo.GIVEN_MALE),
+                demo._pick(rng, demo.FAMILY_NAMES),
+                demo._pick(rng, demo.MIDDLE_FEMALE if female else demo.MIDDLE_MALE),
+                demo._pick(rng, demo.GIVEN_FEMALE if female else demo.GIVEN_MALE),
             ]
         )
         rows.append(

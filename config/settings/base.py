@@ -89,6 +89,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Server-side parameters, so that psycopg prepares a statement the connection has run
+    # `prepare_threshold` times: PostgreSQL then skips parsing and planning the learner pages'
+    # repeated queries (measured by benchmarks/page_cpu.py). 0 turns preparing off; a
+    # transaction-mode pooler (PgBouncer < 1.21) needs DATABASE_SERVER_SIDE_BINDING=false.
+    if env.bool("DATABASE_SERVER_SIDE_BINDING", default=True):
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            {"server_side_binding": True, "prepare_threshold": env.int("DATABASE_PREPARE_THRESHOLD", default=5) or None}
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -15,6 +15,7 @@ import tempfile
 # Production refuses to start without these; the benchmark runs on loopback only.
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lantoa_bench_load")
 
 from .base import ACCOUNT_RATE_LIMITS as _BASE_RATE_LIMITS  # noqa: E402
 from .base import TEMPLATES as _BASE_TEMPLATES  # noqa: E402
@@ -30,8 +31,7 @@ SECURE_HSTS_SECONDS = 0
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 
-DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/lantoa_bench_load")}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# PostgreSQL from DATABASE_URL, with base's options (server-side parameters, prepared statements).
 # One connection per gunicorn worker, kept across requests (as production, made explicit).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
