@@ -107,7 +107,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://lantoa")}
+
+def cache_settings(config: dict) -> dict:
+    """A CACHES entry with Django's Redis backend swapped for `core.cache.RedisCache` (one client per pool)."""
+    if config.get("BACKEND") == "django.core.cache.backends.redis.RedisCache":
+        return {**config, "BACKEND": "core.cache.RedisCache"}
+    return config
+
+
+CACHES = {"default": cache_settings(env.cache("CACHE_URL", default="locmemcache://lantoa"))}
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
