@@ -36,6 +36,9 @@ class _Roles:
             return scope.is_unit_head
         if self.is_office:
             return False  # the Office's scope is everything, never a unit head's subtrees
+        read_with_user = getattr(self._user, "heads_active_unit", None)  # accounts.backends' get_user
+        if read_with_user is not None:
+            return read_with_user
         with connection.cursor() as cursor:
             cursor.execute(_HEADS_AN_ACTIVE_UNIT, [self._user.pk])
             return cursor.fetchone() is not None

@@ -7,6 +7,8 @@ In one run, on one machine:
 2. **Journey**: 50 locust users, each signed in (once, beforehand, not measured) as several of
    the N learners in turn, loop through my courses → a lesson → the quiz start page → POST
    start → the attempt page → one autosaved answer → POST submit → the result.
+3. **Reference** (not the issue's baseline): the same one-row view requested by 50 signed-in
+   learners, i.e. what the session and the user cost every signed-in page before its own work.
 
 Both with no think time (closed loop: each user sends its next request when the last one
 is answered), a warm-up, then a measured window. Per page: requests/s, median, p95,
@@ -466,7 +468,10 @@ def baseline_rps(baselines: list[dict]) -> float:
     return sum(_entry(b, "one-row view")["requests"] / b["seconds"] for b in baselines) / len(baselines)
 
 
-def table(baselines: list[dict], journey: dict) -> str:
+SIGNED_IN = "one-row view, signed in"
+
+
+def table(baselines: list[dict], journey: dict, signed_in: dict | None = None) -> str:
     base_rps = baseline_rps(baselines)
     lines = [
         "| page | requests | requests/s | median (ms) | p95 (ms) | failures | requests/s ÷ baseline "
@@ -476,6 +481,10 @@ def table(baselines: list[dict], journey: dict) -> str:
     labels = ["baseline: one-row view, before the journey", "baseline: one-row view, after the journey"]
     for label, baseline in zip(labels, baselines, strict=False):
         lines.append(_row(label, _entry(baseline, "one-row view"), baseline["seconds"], base_rps))
+    if signed_in is not None:
+        lines.append(
+            _row("reference: one-row view, signed in", _entry(signed_in, SIGNED_IN), signed_in["seconds"], base_rps)
+        )
     total_requests = total_failures = 0
     worst_p95 = 0.0
     for name in PAGES:
@@ -533,7 +542,26 @@ def _errors(result: dict) -> str:
     return "; ".join(f"{e['method']} {e['name']}: {e['error']} ×{e['occurrences']}" for e in result["errors"][:8])
 
 
-def report(*, baselines: list[dict], journey: dict, seeded: Seeded, users: int, warmup: float) -> str:
+def signed_in_line(baselines: list[dict], journey: dict, signed_in: dict | None) -> str:
+    """The journey against the signed-in one-row view: the share of the floor every signed-in page pays."""
+    if signed_in is None:
+        return ""
+    base_rps = baseline_rps(baselines)
+    floor_rps = _entry(signed_in, SIGNED_IN)["requests"] / signed_in["seconds"]
+    journey_rps = sum(_entry(journey, name)["requests"] for name in PAGES) / journey["seconds"]
+    floor_ms = _server_ms(signed_in, [SIGNED_IN])
+    cpu = f"; its server CPU is {floor_ms:.2f} ms per request" if floor_ms is not None else ""
+    return (
+        f"Reference, not the issue's baseline: the same one-row view requested by signed-in learners (measured "
+        f"after the journey, same users and sessions) runs at {floor_rps:,.1f} requests/s, "
+        f"{floor_rps / base_rps:.2f} of the anonymous one{cpu}. Every journey page pays that much before its own "
+        f"work; the journey runs at {journey_rps / floor_rps:.2f} of it."
+    )
+
+
+def report(
+    *, baselines: list[dict], journey: dict, seeded: Seeded, users: int, warmup: float, signed_in: dict | None = None
+) -> str:
     per_user = -(-len(seeded.emails) // users)
     before, after = baselines[0], baselines[-1]
     return "\n".join(
@@ -542,7 +570,7 @@ def report(*, baselines: list[dict], journey: dict, seeded: Seeded, users: int, 
             "",
             f"Machine: {machine()}.",
             "",
-            table(baselines, journey),
+            table(baselines, journey, signed_in),
             "",
             f"Setup: gunicorn {WORKERS} sync workers on 127.0.0.1, `config.settings.bench` (production settings, DEBUG "
             "off, Redis cache, persistent PostgreSQL connections, cached templates, whitenoise); locust on the same "
@@ -563,6 +591,7 @@ def report(*, baselines: list[dict], journey: dict, seeded: Seeded, users: int, 
             f"{os.cpu_count()} cores with the server, so every figure is lower than with the client on another "
             'machine; "other processes" is whatever else the machine ran meanwhile (not part of the benchmark).',
             cpu_line(baselines, journey),
+            signed_in_line(baselines, journey, signed_in),
             f"Failures: baseline: {_errors(before)} / {_errors(after)}; journey: {_errors(journey)}.",
             "",
             "Each loop requests every page once, so in the journey every page has the loop's rate: the pages' "
@@ -642,10 +671,13 @@ def run(
         common = {"host": host, "users": users, "workdir": workdir, "sampler": sampler, "timeout": budget}
         before = run_locust(user_class="BaselineVisitor", label="baseline-before", data=data, **common)
         journey = run_locust(user_class="Learner", label="journey", data=data, **common)
+        signed_in = run_locust(user_class="SignedInVisitor", label="signed-in", data=data, **common)
         after = run_locust(user_class="BaselineVisitor", label="baseline-after", data=data, **common)
         sampler.stop()
         _stop(gunicorn)
-        text = report(baselines=[before, after], journey=journey, seeded=seeded, users=users, warmup=warmup)
+        text = report(
+            baselines=[before, after], journey=journey, seeded=seeded, users=users, warmup=warmup, signed_in=signed_in
+        )
     finally:
         if gunicorn is not None:
             _stop(gunicorn)

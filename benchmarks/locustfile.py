@@ -1,8 +1,10 @@
 """Locust users of the learner load benchmark; started by `benchmarks/load_learners.py`, not on its own.
 
-Two user classes, one per run (named on locust's command line):
+Three user classes, one per run (named on locust's command line):
 
 - `BaselineVisitor`: GET the minimal one-row view (`benchmarks.views.one_row`) in a loop.
+- `SignedInVisitor`: signs in like `Learner`, then GETs the same one-row view in a loop (a reference:
+  what the session and the user cost every signed-in page).
 - `Learner`: signs in once to each of its learner accounts (requests named "sign-in", left
   out of the measurement), then loops: my courses → a lesson → the quiz start page →
   POST start → the attempt page → one autosaved answer (htmx) → POST submit → the result.
@@ -152,7 +154,10 @@ class _LearnerSession:
         return {"X-CSRFToken": self.csrf_token(), "Referer": self.client.base_url + "/", **extra}
 
 
-class Learner(FastHttpUser):
+class _SignedInUser(FastHttpUser):
+    """Signs in once to each of its learner accounts before the measurement, then takes them in turn."""
+
+    abstract = True
     wait_time = constant(0)
 
     def on_start(self) -> None:
@@ -180,6 +185,21 @@ class Learner(FastHttpUser):
             _check(response, status=302)
         return learner
 
+
+class SignedInVisitor(_SignedInUser):
+    """The same one-row view, requested by signed-in learners: what every signed-in page pays before its own
+    work (the session read from Redis, the user from PostgreSQL, the middleware acting on a signed-in user)."""
+
+    @task
+    def one_row(self) -> None:
+        learner = next(self.rotation)
+        with learner.client.get(
+            DATA["baseline_path"], name="one-row view, signed in", allow_redirects=False, catch_response=True
+        ) as response:
+            _check(response, status=200)
+
+
+class Learner(_SignedInUser):
     @task
     def journey(self) -> None:
         learner = next(self.rotation)

@@ -23,6 +23,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
+from core.rawsql import convert_value, model_columns, model_from_row
 from courses.models import (
     Completion,
     CompletionEvidence,
@@ -32,7 +33,6 @@ from courses.models import (
     Lesson,
     ReviewPolicy,
 )
-from courses.selectors_learning import convert_value, model_columns, model_from_row
 from orgchart.models import Staff
 from quizzes.forms import answer_field_name
 from quizzes.models import Attempt, AttemptItem, AttemptStatus, Option, QuestionKind
