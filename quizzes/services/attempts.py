@@ -16,20 +16,21 @@ then `completion_check_after_lessons`, called by the lesson page, records it lat
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Q, Value
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.rawsql import convert_value, model_columns, model_from_row
 from courses.models import Completion, CompletionEvidence, CourseVersion, CourseVersionStatus
 from courses.services.completions import completion_record
 from orgchart.models import Staff
-from quizzes.models import Attempt, AttemptItem, AttemptStatus, Option, Question, QuestionKind
+from quizzes.models import Attempt, AttemptItem, AttemptStatus, QuestionKind
 from quizzes.selectors import (
     attempt_is_past_grace,
     completion_get_quiz,
@@ -45,9 +46,57 @@ class AttemptClosed(ValidationError):
     """The attempt no longer takes answers (closed now because time ran out, or closed before)."""
 
 
+# --- plain SQL for the learner's busiest writes -----------------------------------------------------
+# Starting an attempt, saving an answer and grading run on every pass through a quiz. Built by the
+# ORM, each statement cost several times the database's own work in Python (compiling the query), so
+# they are written once here as parameterised SQL, portable between SQLite and PostgreSQL; values go
+# through the fields' own `get_db_prep_save` and rows come back through `core.rawsql`, as the ORM's
+# would. Locks: `FOR UPDATE` on PostgreSQL; SQLite has no row locks, its IMMEDIATE transactions
+# (config.settings.base) serialise writers instead, as `select_for_update` would have left it.
+
+
+def _for_update(alias: str) -> str:
+    """The row-lock clause for the rows of table alias `alias` ('' where the backend has none)."""
+    if not connection.features.has_select_for_update:
+        return ""
+    return f" FOR UPDATE OF {alias}" if connection.features.has_select_for_update_of else " FOR UPDATE"
+
+
+def _prep(model, name: str, value):
+    return model._meta.get_field(name).get_db_prep_save(value, connection)
+
+
+@functools.cache
+def _lock_attempt_sql(vendor: str) -> str:
+    # OF t: lock the attempt only, never the version row shared by every learner.
+    return f"""
+SELECT {model_columns(Attempt, "t")}, {model_columns(CourseVersion, "v")}
+FROM quizzes_attempt t JOIN courses_courseversion v ON v.id = t.version_id
+WHERE t.id = %s{_for_update("t")}
+"""  # noqa: S608 - column names from the models' metadata only; every value is a parameter
+
+
 def _lock_attempt(attempt_id: int) -> Attempt:
-    # of=("self",): lock the attempt only, never the version row shared by every learner.
-    return Attempt.objects.select_for_update(of=("self",)).select_related("version").get(pk=attempt_id)
+    """The attempt with its version, its row locked until the caller's transaction ends."""
+    with connection.cursor() as cursor:
+        cursor.execute(_lock_attempt_sql(connection.vendor), [attempt_id])
+        row = cursor.fetchone()
+    if row is None:
+        raise Attempt.DoesNotExist(f"No attempt {attempt_id}.")
+    attempt, at = model_from_row(Attempt, row)
+    attempt.version, _at = model_from_row(CourseVersion, row, at)
+    return attempt
+
+
+def _lock_staff(staff_id: int) -> None:
+    if connection.features.has_select_for_update:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id FROM orgchart_staff WHERE id = %s FOR UPDATE", [staff_id])
+
+
+def _execute(sql: str, params) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 # --- start --------------------------------------------------------------------------------------
@@ -60,72 +109,125 @@ def attempt_start(*, staff: Staff, version: CourseVersion) -> Attempt:
     course, or when every attempt allowed for this version is used.
     """
     now = timezone.now()
-    stale = (
-        Attempt.objects.filter(staff=staff, version=version, status=AttemptStatus.IN_PROGRESS)
-        .values_list("pk", "deadline_at")
-        .first()
-    )
-    if stale and now > stale[1] + grace_period():
+    with connection.cursor() as cursor:
+        cursor.execute(_STALE_SQL, [staff.pk, version.pk, AttemptStatus.IN_PROGRESS.value])
+        stale = cursor.fetchone()
+    if stale and now > convert_value(Attempt._meta.get_field("deadline_at"), stale[1]) + grace_period():
         # Abandoned past its time: close it first (in its own transaction), it may even have passed.
         attempt_close_expired(attempt_id=stale[0])
 
     with transaction.atomic():
         # One start at a time per person (PostgreSQL); the partial unique constraint is the backstop.
-        Staff.objects.select_for_update().filter(pk=staff.pk).values_list("pk", flat=True).first()
-        # The attempt in progress, whether the course was passed, and the last number: one query.
-        this_version = Q(version_id=version.pk)
-        summary = Attempt.objects.filter(staff=staff, version__course_id=version.course_id).aggregate(
-            in_progress=Max("pk", filter=this_version & Q(status=AttemptStatus.IN_PROGRESS)),
-            passed=Count("pk", filter=Q(passed=True)),
-            previous=Max("number", filter=this_version),
-        )
-        if summary["in_progress"] is not None:
-            return Attempt.objects.get(pk=summary["in_progress"])
-        version = CourseVersion.objects.select_related("course").get(pk=version.pk)
-        if version.status != CourseVersionStatus.PUBLISHED:
+        _lock_staff(staff.pk)
+        # The version as it is now, the attempt in progress, whether the course was passed and the last
+        # number: one statement.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _START_SUMMARY_SQL,
+                {"version": version.pk, "staff": staff.pk, "in_progress": AttemptStatus.IN_PROGRESS.value},
+            )
+            status, max_attempts, per_attempt, minutes, in_progress, passed, previous = cursor.fetchone()
+        if in_progress is not None:
+            return Attempt.objects.get(pk=in_progress)
+        if status != CourseVersionStatus.PUBLISHED:
             raise ValidationError(
                 _("This version of the course is no longer offered; take the current version instead."),
                 code="version_not_published",
             )
-        if summary["passed"]:
+        if passed:
             raise ValidationError(_("You have already passed this course's quiz."), code="already_passed")
-        previous = summary["previous"] or 0
-        if previous >= version.max_attempts:
+        previous = previous or 0
+        if previous >= max_attempts:
             raise ValidationError(
-                _("You have used all %(count)d attempts allowed for this quiz.") % {"count": version.max_attempts},
+                _("You have used all %(count)d attempts allowed for this quiz.") % {"count": max_attempts},
                 code="no_attempts_left",
             )
         # The questions and their options in one query (a question without options comes with None).
         options: dict[int, list[int]] = defaultdict(list)
-        for question_id, option_id in (
-            Question.objects.filter(version=version)
-            .order_by("position", "pk", "options__position", "options__pk")
-            .values_list("pk", "options__pk")
-        ):
-            if option_id is None:
-                options.setdefault(question_id, [])
-            else:
-                options[question_id].append(option_id)
+        with connection.cursor() as cursor:
+            cursor.execute(_QUESTIONS_SQL, [version.pk])
+            for question_id, option_id in cursor.fetchall():
+                if option_id is None:
+                    options.setdefault(question_id, [])
+                else:
+                    options[question_id].append(option_id)
         question_ids = list(options)
         if not question_ids:
             raise ValidationError(_("This course has no quiz questions yet."), code="no_questions")
-        drawn = _random.sample(question_ids, min(version.questions_per_attempt, len(question_ids)))
-        attempt = Attempt.objects.create(
+        drawn = _random.sample(question_ids, min(per_attempt, len(question_ids)))
+        attempt = _attempt_insert(
             staff=staff,
             version=version,
             number=previous + 1,
-            status=AttemptStatus.IN_PROGRESS,
             started_at=now,
-            deadline_at=now + dt.timedelta(minutes=version.time_limit_minutes),
+            deadline_at=now + dt.timedelta(minutes=minutes),
             question_count=len(drawn),
         )
-        items = []
-        for position, question_id in enumerate(drawn, start=1):
+        orders = []
+        for question_id in drawn:
             order = options[question_id]
             _random.shuffle(order)
-            items.append(AttemptItem(attempt=attempt, question_id=question_id, position=position, option_order=order))
-        AttemptItem.objects.bulk_create(items)
+            orders.append((question_id, order))
+        _items_insert(attempt_id=attempt.pk, orders=orders)
     return attempt
+
+
+_STALE_SQL = "SELECT id, deadline_at FROM quizzes_attempt WHERE staff_id = %s AND version_id = %s AND status = %s"
+_START_SUMMARY_SQL = """
+SELECT v.status, v.max_attempts, v.questions_per_attempt, v.time_limit_minutes,
+  (SELECT MAX(CASE WHEN t.version_id = v.id AND t.status = %(in_progress)s THEN t.id END)
+     FROM quizzes_attempt t JOIN courses_courseversion tv ON tv.id = t.version_id
+     WHERE t.staff_id = %(staff)s AND tv.course_id = v.course_id),
+  (SELECT COUNT(*) FROM quizzes_attempt t JOIN courses_courseversion tv ON tv.id = t.version_id
+     WHERE t.staff_id = %(staff)s AND tv.course_id = v.course_id AND t.passed),
+  (SELECT MAX(t.number) FROM quizzes_attempt t WHERE t.staff_id = %(staff)s AND t.version_id = v.id)
+FROM courses_courseversion v WHERE v.id = %(version)s
+"""
+_QUESTIONS_SQL = """
+SELECT q.id, o.id FROM quizzes_question q LEFT JOIN quizzes_option o ON o.question_id = q.id
+WHERE q.version_id = %s ORDER BY q.position, q.id, o.position, o.id
+"""
+
+
+def _attempt_insert(*, staff: Staff, version: CourseVersion, number: int, started_at, deadline_at, question_count):
+    values = {
+        "staff_id": staff.pk,
+        "version_id": version.pk,
+        "number": number,
+        "status": AttemptStatus.IN_PROGRESS.value,
+        "started_at": started_at,
+        "deadline_at": deadline_at,
+        "question_count": question_count,
+    }
+    columns = ", ".join(values)
+    placeholders = ", ".join(["%s"] * len(values))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO quizzes_attempt ({columns}) VALUES ({placeholders}) RETURNING id",  # noqa: S608 - fixed names
+            [_prep(Attempt, name, value) for name, value in values.items()],
+        )
+        attempt_id = cursor.fetchone()[0]
+    attempt = Attempt(
+        id=attempt_id, staff=staff, version=version, **{k: v for k, v in values.items() if "_id" not in k}
+    )
+    attempt._state.adding = False
+    attempt._state.db = connection.alias
+    return attempt
+
+
+def _items_insert(*, attempt_id: int, orders: list[tuple[int, list[int]]]) -> None:
+    if not orders:
+        return
+    rows, params = [], []
+    empty = _prep(AttemptItem, "selected_options", [])
+    for position, (question_id, order) in enumerate(orders, start=1):
+        rows.append("(%s, %s, %s, %s, %s)")
+        params += [attempt_id, question_id, position, _prep(AttemptItem, "option_order", order), empty]
+    _execute(
+        "INSERT INTO quizzes_attemptitem (attempt_id, question_id, position, option_order, selected_options) "  # noqa: S608
+        f"VALUES {', '.join(rows)}",  # placeholders only
+        params,
+    )
 
 
 # --- answers -------------------------------------------------------------------------------------
@@ -164,9 +266,13 @@ def _answer_save(*, attempt_id: int, item_id: int, option_ids: list[int] | None,
 def _store_answer(
     *, attempt: Attempt, item_id: int, option_ids: list[int] | None, choices: list[int] | None, now: dt.datetime
 ) -> AttemptItem:
-    item = AttemptItem.objects.select_related("question").filter(attempt=attempt, pk=item_id).first()
-    if item is None:
+    with connection.cursor() as cursor:
+        cursor.execute(_item_sql(connection.vendor), [attempt.pk, item_id])
+        row = cursor.fetchone()
+    if row is None:
         raise ValidationError(_("This question is not part of the attempt."), code="unknown_item")
+    item, at = model_from_row(AttemptItem, row)
+    kind = row[at]
     if choices is not None:
         if any(not 1 <= choice <= len(item.option_order) for choice in choices):
             raise ValidationError(_("Choose among the options shown."), code="unknown_option")
@@ -174,13 +280,29 @@ def _store_answer(
     selected = list(dict.fromkeys(option_ids or []))
     if any(option_id not in item.option_order for option_id in selected):
         raise ValidationError(_("Choose among the options shown."), code="unknown_option")
-    if item.question.kind in _SINGLE_ANSWER_KINDS and len(selected) != 1:
+    if kind in _SINGLE_ANSWER_KINDS and len(selected) != 1:
         raise ValidationError(_("Choose exactly one option."), code="one_option")
     # Kept in the shuffled order the learner saw, so that the review reads the same.
     item.selected_options = [option_id for option_id in item.option_order if option_id in selected]
     item.answered_at = now if selected else None
-    item.save(update_fields=["selected_options", "answered_at"])
+    _execute(
+        "UPDATE quizzes_attemptitem SET selected_options = %s, answered_at = %s WHERE id = %s",
+        [
+            _prep(AttemptItem, "selected_options", item.selected_options),
+            _prep(AttemptItem, "answered_at", item.answered_at),
+            item.pk,
+        ],
+    )
     return item
+
+
+@functools.cache
+def _item_sql(vendor: str) -> str:
+    return f"""
+SELECT {model_columns(AttemptItem, "i")}, q.kind
+FROM quizzes_attemptitem i JOIN quizzes_question q ON q.id = i.question_id
+WHERE i.attempt_id = %s AND i.id = %s
+"""  # noqa: S608 - column names from the models' metadata only; every value is a parameter
 
 
 # --- closing ------------------------------------------------------------------------------------------
@@ -215,25 +337,24 @@ def _close(attempt: Attempt, *, now: dt.datetime) -> None:
     """
     limit = attempt.deadline_at + grace_period()
     in_time = now <= limit
-    items = list(AttemptItem.objects.filter(attempt=attempt).order_by("position"))
-    key: dict[int, set[int]] = defaultdict(set)
-    for question_id, option_id in Option.objects.filter(
-        question_id__in=[item.question_id for item in items], is_correct=True
-    ).values_list("question_id", "pk"):
-        key[question_id].add(option_id)
+    with connection.cursor() as cursor:
+        cursor.execute(_items_sql(connection.vendor), [attempt.pk])
+        items = [model_from_row(AttemptItem, row)[0] for row in cursor.fetchall()]
+        cursor.execute(_KEY_SQL, [attempt.pk])
+        key: dict[int, set[int]] = defaultdict(set)
+        for question_id, option_id in cursor.fetchall():
+            key[question_id].add(option_id)
     for item in items:
         counted = item.answered_at is not None and item.answered_at <= limit
         selected = set(item.selected_options)
         item.is_correct = counted and bool(selected) and selected == key[item.question_id]
-    # One UPDATE with a plain IN list: `bulk_update` would build a CASE branch per question, which costs
-    # more CPU to compile than the grading itself.
     right = [item.pk for item in items if item.is_correct]
-    marks = (
-        ExpressionWrapper(Q(pk__in=right), output_field=BooleanField())
-        if right and len(right) < len(items)
-        else Value(bool(right))
-    )
-    AttemptItem.objects.filter(attempt=attempt).update(is_correct=marks)
+    if right and len(right) < len(items):
+        placeholders = ", ".join(["%s"] * len(right))
+        marks, params = f"CASE WHEN id IN ({placeholders}) THEN %s ELSE %s END", [*right, True, False]
+    else:
+        marks, params = "%s", [bool(right)]
+    _execute(f"UPDATE quizzes_attemptitem SET is_correct = {marks} WHERE attempt_id = %s", [*params, attempt.pk])  # noqa: S608 - placeholders only
 
     total = len(items)
     correct = sum(item.is_correct for item in items)
@@ -244,9 +365,26 @@ def _close(attempt: Attempt, *, now: dt.datetime) -> None:
     attempt.passed = total > 0 and correct * 100 >= attempt.version.pass_percent * total
     attempt.status = AttemptStatus.SUBMITTED if in_time else AttemptStatus.EXPIRED
     attempt.closed_at = now if in_time else attempt.deadline_at
-    attempt.save(update_fields=["correct_count", "question_count", "score_percent", "passed", "status", "closed_at"])
+    fields = ["correct_count", "question_count", "score_percent", "passed", "status", "closed_at"]
+    _execute(
+        f"UPDATE quizzes_attempt SET {', '.join(f'{name} = %s' for name in fields)} WHERE id = %s",  # noqa: S608 - fixed names
+        [*(_prep(Attempt, name, getattr(attempt, name)) for name in fields), attempt.pk],
+    )
     if attempt.passed:
         _complete_if_lessons_read(attempt=attempt, completed_on=timezone.localdate(attempt.closed_at))
+
+
+@functools.cache
+def _items_sql(vendor: str) -> str:
+    columns = model_columns(AttemptItem, "i")
+    return f"SELECT {columns} FROM quizzes_attemptitem i WHERE i.attempt_id = %s ORDER BY i.position"  # noqa: S608
+
+
+# The answer key of the attempt's questions: their correct options.
+_KEY_SQL = """
+SELECT o.question_id, o.id FROM quizzes_option o JOIN quizzes_attemptitem i ON i.question_id = o.question_id
+WHERE i.attempt_id = %s AND o.is_correct
+"""
 
 
 def _complete_if_lessons_read(*, attempt: Attempt, completed_on: dt.date) -> Completion | None:
