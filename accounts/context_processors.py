@@ -44,9 +44,23 @@ class _Roles:
             return cursor.fetchone() is not None
 
 
+def _nav_section(request: HttpRequest) -> str:
+    """The navigation entry the page belongs to ('' for none), marked as the current one."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return ""
+    if match.view_name == "courses:my_courses":
+        return "my_courses"
+    return match.app_name if match.app_name in ("reports", "nominations") else ""
+
+
 def roles(request: HttpRequest) -> dict:
-    """Role flags for the navigation; no query runs unless a template reads them."""
+    """Role flags and the current section for the navigation; no query runs unless a template reads the flags.
+
+    `templates/base.html` caches the navigation by these values (and the language): they must be all
+    the navigation depends on.
+    """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {}
-    return {"roles": _Roles(user)}
+        return {"nav_section": _nav_section(request)}
+    return {"roles": _Roles(user), "nav_section": _nav_section(request)}

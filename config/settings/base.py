@@ -115,7 +115,18 @@ def cache_settings(config: dict) -> dict:
     return config
 
 
-CACHES = {"default": cache_settings(env.cache("CACHE_URL", default="locmemcache://lantoa"))}
+# Pieces of the site's shell that depend only on the language and the navigation's role flags
+# (templates/base.html's `{% cache %}` blocks), kept in each process's memory: no round trip.
+FRAGMENT_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "lantoa-fragments",
+    "TIMEOUT": None,
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
+CACHES = {
+    "default": cache_settings(env.cache("CACHE_URL", default="locmemcache://lantoa")),
+    "fragments": FRAGMENT_CACHE,
+}
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]

@@ -2,7 +2,9 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.middleware.csrf import _unmask_cipher_token
 from django.test import RequestFactory
+from django.urls import resolve
 
 from accounts.context_processors import roles
 from orgchart.selectors import scope_for
@@ -55,7 +57,44 @@ def test_no_query_until_a_template_reads_the_flags(learner, django_assert_num_qu
         _roles(user)
 
 
-def test_nothing_for_a_visitor():
+def test_no_roles_for_a_visitor():
     request = RequestFactory().get("/")
     request.user = AnonymousUser()
-    assert roles(request) == {}
+    assert roles(request) == {"nav_section": ""}
+
+
+@pytest.mark.parametrize(
+    ("path", "section"),
+    [("/courses/", "my_courses"), ("/reports/", "reports"), ("/nominations/", "nominations"), ("/people/", "")],
+)
+def test_the_current_section(path, section, learner):
+    request = RequestFactory().get(path)
+    request.user = learner
+    request.resolver_match = resolve(path)
+    assert roles(request)["nav_section"] == section
+
+
+def _nav(client) -> str:
+    page = client.get("/courses/").content.decode()
+    return page[page.index('<nav aria-label="') : page.index("</nav>")]
+
+
+def test_the_cached_navigation_follows_each_users_roles_and_language(client, unit_head, learner):
+    """The navigation is cached by language, role flags and section: never one person's menu for another."""
+    client.force_login(unit_head)
+    head_nav = _nav(client)
+    assert 'href="/people/"' in head_nav and 'aria-current="page"' in head_nav
+    client.force_login(learner)
+    learner_nav = _nav(client)
+    assert 'href="/people/"' not in learner_nav and "/reports/" not in learner_nav
+    assert "Khóa học của tôi" in learner_nav
+    client.cookies["django_language"] = "en"
+    english = _nav(client)
+    assert "My courses" in english and "Khóa học của tôi" not in english
+    # The sign-out form is outside the cache: its CSRF token is this session's.
+    assert english.count('name="csrfmiddlewaretoken"') == 1
+    token = english.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    assert _unmask_cipher_token(token) == client.cookies["csrftoken"].value
+    client.logout()
+    visitor = client.get("/").content.decode()
+    assert "/accounts/logout/" not in visitor
