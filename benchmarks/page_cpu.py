@@ -54,6 +54,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 import load_learners  # noqa: E402
 
 BASELINE = "one-row view"
+SIGNED_IN = "one-row view, signed in"
 PAGES = load_learners.PAGES
 TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
 BASELINE_PER_LOOP = 8  # one-row requests per journey loop: enough for the database's clock ticks to add up
@@ -146,6 +147,11 @@ class Journey:
     def baseline(self, record) -> None:
         record(BASELINE, lambda: self.anonymous.get(load_learners.BASELINE_PATH), 200, None)
 
+    def signed_in(self, record, turn: int) -> None:
+        """The same view for a signed-in learner: a reference, what the session and the user cost every page."""
+        client = self.clients[turn % len(self.clients)]
+        record(SIGNED_IN, lambda: client.get(load_learners.BASELINE_PATH), 200, None)
+
 
 def load_learners_item(html: str) -> str:
     import re
@@ -169,9 +175,10 @@ def measure(*, journey: Journey, loops: int, rounds: int, warmup: int) -> dict[s
 
     # Every client at least once: each test client loads the middleware on its first request (whitenoise
     # then indexes the static files), which no measured request should pay.
-    for _ in range(max(warmup, len(journey.clients))):
+    for turn in range(max(warmup, len(journey.clients))):
         journey.loop(untimed)
         journey.baseline(untimed)
+        journey.signed_in(untimed, turn)
 
     per_round: dict[str, list[float]] = defaultdict(list)
     database: dict[str, list[float]] = defaultdict(list)
@@ -193,10 +200,14 @@ def measure(*, journey: Journey, loops: int, rounds: int, warmup: int) -> dict[s
         for _ in range(loops * BASELINE_PER_LOOP):
             journey.baseline(timed)
         baseline_ticks = _backend_ticks() - ticks - journey_ticks
+        for turn in range(loops * BASELINE_PER_LOOP):
+            journey.signed_in(timed, turn)
+        signed_in_ticks = _backend_ticks() - ticks - journey_ticks - baseline_ticks
         for name, seconds in spent.items():
             per_round[name].append(seconds * 1000 / counts[name])
         database["journey"].append(journey_ticks * TICK_MS / (loops * len(PAGES)))
         database[BASELINE].append(baseline_ticks * TICK_MS / (loops * BASELINE_PER_LOOP))
+        database[SIGNED_IN].append(signed_in_ticks * TICK_MS / (loops * BASELINE_PER_LOOP))
     return {
         "django": {name: min(values) for name, values in per_round.items()},
         # Clock ticks are 10 ms: the mean over the rounds, not the lowest of a few ticks.
@@ -216,14 +227,17 @@ def report(figures: dict[str, dict[str, float]], *, loops: int, rounds: int, lea
         "| --- | ---: | ---: |",
         f"| {BASELINE} (baseline) | {base:.2f} | 1.00 |",
     ]
+    lines.append(f"| reference: {SIGNED_IN} | {django_ms[SIGNED_IN]:.2f} | {base / django_ms[SIGNED_IN]:.2f} |")
     lines += [f"| {name} | {django_ms[name]:.2f} | {base / django_ms[name]:.2f} |" for name in PAGES]
     lines.append(f"| **journey, mean of the pages** | **{journey:.2f}** | **{base / journey:.2f}** |")
     lines += [
         "",
         f"PostgreSQL backend CPU per request (10 ms clock ticks, mean over the rounds): one-row view "
-        f"{database_ms[BASELINE]:.2f} ms, journey pages {database_ms['journey']:.2f} ms.",
+        f"{database_ms[BASELINE]:.2f} ms, signed in {database_ms[SIGNED_IN]:.2f} ms, journey pages "
+        f"{database_ms['journey']:.2f} ms.",
         f"Both together: one-row view {base_total:.2f} ms, journey pages {journey_total:.2f} ms "
         f"→ ratio {base_total / journey_total:.2f}.",
+        f"The journey's pages cost {journey / django_ms[SIGNED_IN]:.2f}× the signed-in one-row view in Django.",
     ]
     return "\n".join(lines)
 
