@@ -264,9 +264,11 @@ def profile(*, journey: Journey, page: str, loops: int, limit: int) -> str:
         profiler.disable()
         return _checked(name, response, status, contains)
 
-    for _ in range(loops):
+    for turn in range(loops):
         if page == BASELINE:
             journey.baseline(maybe)
+        elif page == SIGNED_IN:
+            journey.signed_in(maybe, turn)
         else:
             journey.loop(maybe)
     out = io.StringIO()
