@@ -201,15 +201,15 @@ def _attempt_insert(*, staff: Staff, version: CourseVersion, number: int, starte
     }
     columns = ", ".join(values)
     placeholders = ", ".join(["%s"] * len(values))
+    returning = " RETURNING id" if connection.features.can_return_columns_from_insert else ""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO quizzes_attempt ({columns}) VALUES ({placeholders}) RETURNING id",  # noqa: S608 - fixed names
+            f"INSERT INTO quizzes_attempt ({columns}) VALUES ({placeholders}){returning}",  # noqa: S608 - fixed names
             [_prep(Attempt, name, value) for name, value in values.items()],
         )
-        attempt_id = cursor.fetchone()[0]
-    attempt = Attempt(
-        id=attempt_id, staff=staff, version=version, **{k: v for k, v in values.items() if "_id" not in k}
-    )
+        attempt_id = cursor.fetchone()[0] if returning else cursor.lastrowid
+    fields = {name: value for name, value in values.items() if not name.endswith("_id")}
+    attempt = Attempt(id=attempt_id, staff=staff, version=version, **fields)
     attempt._state.adding = False
     attempt._state.db = connection.alias
     return attempt

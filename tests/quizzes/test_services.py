@@ -439,3 +439,40 @@ def test_staff_rows_are_untouched_by_grading(staff, version):
     attempt = attempt_start(staff=staff, version=version)
     attempt_submit(attempt_id=attempt.pk, staff=staff)
     assert Staff.objects.get(pk=staff.pk).full_name == staff.full_name
+
+
+# --- the plain-SQL writes give back what the database holds -------------------------------------------
+
+
+def _columns(instance) -> dict:
+    return {field.attname: getattr(instance, field.attname) for field in type(instance)._meta.concrete_fields}
+
+
+def test_a_started_attempt_is_what_the_database_holds(staff, version, enrolled):
+    attempt = attempt_start(staff=staff, version=version)
+    assert _columns(attempt) == _columns(Attempt.objects.get(pk=attempt.pk))
+    assert attempt._state.adding is False and attempt.staff == staff and attempt.version == version
+    items = list(AttemptItem.objects.filter(attempt=attempt).order_by("position"))
+    assert [item.position for item in items] == list(range(1, version.questions_per_attempt + 1))
+    for item in items:
+        options = set(Option.objects.filter(question_id=item.question_id).values_list("pk", flat=True))
+        assert sorted(item.option_order) == sorted(options) and item.selected_options == []
+        assert item.answered_at is None and item.is_correct is None
+
+
+def test_a_saved_answer_is_what_the_database_holds(staff, version, enrolled):
+    attempt = attempt_start(staff=staff, version=version)
+    item = AttemptItem.objects.filter(attempt=attempt).order_by("position").first()
+    saved = attempt_answer_save_choices(attempt=attempt, item_id=item.pk, choices=[2])
+    stored = AttemptItem.objects.get(pk=item.pk)
+    assert _columns(saved) == _columns(stored)
+    assert stored.selected_options == [item.option_order[1]] and stored.answered_at is not None
+
+
+def test_grading_stores_what_it_returns(staff, version, enrolled):
+    attempt = attempt_start(staff=staff, version=version)
+    answer_all(attempt, right=1)
+    closed = attempt_submit(attempt_id=attempt.pk, staff=staff)
+    assert _columns(closed) == _columns(Attempt.objects.get(pk=attempt.pk))
+    marks = list(AttemptItem.objects.filter(attempt=attempt).values_list("is_correct", flat=True))
+    assert marks.count(True) == 1 == closed.correct_count and None not in marks
