@@ -288,6 +288,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-collectstatic", action="store_true", help="reuse the files collected last time")
     parser.add_argument("--profile", metavar="PAGE", help="print a cProfile of this page instead of the table")
     parser.add_argument("--profile-lines", type=int, default=60)
+    parser.add_argument("--results", action="store_true", help="also write the table to benchmarks/results.md")
     args = parser.parse_args(argv)
 
     _setup(database_url=args.database_url, collect=not args.no_collectstatic, settings_module=args.settings)
@@ -300,7 +301,29 @@ def main(argv: list[str] | None = None) -> None:
         print(profile(journey=journey, page=args.profile, loops=args.loops, limit=args.profile_lines))
         return
     figures = measure(journey=journey, loops=args.loops, rounds=args.rounds, warmup=args.warmup)
-    print(report(figures, loops=args.loops, rounds=args.rounds, learners=args.learners))
+    text = report(figures, loops=args.loops, rounds=args.rounds, learners=args.learners)
+    print(text)
+    if args.results:
+        write_results(text)
+
+
+def write_results(text: str) -> None:
+    """The table, with the machine and date, between this script's markers in benchmarks/results.md."""
+    import datetime as dt
+
+    start, end = "<!-- page_cpu:start -->", "<!-- page_cpu:end -->"
+    block = (
+        f"{start}\n## Server CPU per learner page, in process (`benchmarks/page_cpu.py`)\n\n"
+        f"Machine: {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}; nproc {os.cpu_count()}; "
+        f"`config.settings.bench` on `lantoa_bench_load`.\n\n{text}\n{end}"
+    )
+    current = load_learners.RESULTS.read_text() if load_learners.RESULTS.exists() else "# Benchmarks\n"
+    if start in current and end in current:
+        before, rest = current.split(start, 1)
+        current = before + block + rest.split(end, 1)[1]
+    else:
+        current = current.rstrip("\n") + "\n\n" + block + "\n"
+    load_learners.RESULTS.write_text(current)
 
 
 if __name__ == "__main__":

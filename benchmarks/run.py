@@ -16,6 +16,10 @@ one-row view in the same run; also written to benchmarks/results.md. coverage: i
 SQL, its query count against a small data set, the xlsx export's time and peak memory; also written to
 benchmarks/results.md.
 
+page_cpu: the server CPU of each learner page in process (Django and its PostgreSQL backend), against the
+one-row view and, as a reference, the same view signed in: the stable figure behind the load test's
+throughput; also written to benchmarks/results.md.
+
 certificates_bulk: 1,000 certificates issued by the bulk job on 2 Celery workers against one process
 (PostgreSQL + Redis broker, its own database lantoa_bench_certs); also written to benchmarks/results.md.
 """
@@ -62,6 +66,11 @@ def load_learners() -> None:
     subprocess.run([sys.executable, str(Path(__file__).with_name("load_learners.py"))], check=True)
 
 
+def page_cpu() -> None:
+    # Its own process: config.settings.bench on the load benchmark's database.
+    subprocess.run([sys.executable, str(Path(__file__).with_name("page_cpu.py")), "--results"], check=True)
+
+
 def coverage() -> None:
     # Its own process: it sets Django up on its own database (the roster import's is another).
     subprocess.run([sys.executable, "-m", "benchmarks.coverage"], cwd=Path(__file__).resolve().parents[1], check=True)
@@ -73,6 +82,7 @@ BENCHMARKS = {
     "certificates_bulk": certificates_bulk,
     "clone_to_page": clone_to_page,
     "load_learners": load_learners,
+    "page_cpu": page_cpu,
     "coverage": coverage,
 }
 DEFAULT = ["roster_import", "certificates_render", "coverage"]
