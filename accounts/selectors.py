@@ -27,17 +27,26 @@ _HEADS_AN_ACTIVE_UNIT = (
 )
 
 
+# The roster entry linked to the account (one-to-one: at most one), which most learner pages start from.
+_LINKED_STAFF = "(SELECT s.id FROM orgchart_staff s WHERE s.user_id = a.id)"
+
+
 @functools.cache
 def _user_sql(vendor: str) -> str:
     # Identifiers from the model's metadata only; the id is a parameter.
-    return f"SELECT {model_columns(User, 'a')}, {_HEADS_AN_ACTIVE_UNIT} FROM {User._meta.db_table} a WHERE a.id = %s"  # noqa: S608
+    return (
+        f"SELECT {model_columns(User, 'a')}, {_HEADS_AN_ACTIVE_UNIT}, {_LINKED_STAFF} "  # noqa: S608
+        f"FROM {User._meta.db_table} a WHERE a.id = %s"
+    )
 
 
 def user_get_for_request(*, user_id) -> User | None:
     """The account with this id (None if there is none), read for a signed-in request in one statement.
 
     It carries `heads_active_unit`, whether the linked person heads an active unit: the question the
-    navigation asks on every page (`accounts.context_processors.roles`), answered by the same statement.
+    navigation asks on every page (`accounts.context_processors.roles`), and `linked_staff_id`, the id of
+    the roster entry linked to the account or None (`courses.selectors_learning.staff_id_for_user`),
+    both answered by the same statement.
     """
     with connection.cursor() as cursor:
         cursor.execute(_user_sql(connection.vendor), [user_id])
@@ -46,4 +55,5 @@ def user_get_for_request(*, user_id) -> User | None:
         return None
     user, at = model_from_row(User, row)
     user.heads_active_unit = bool(row[at])
+    user.linked_staff_id = row[at + 1]
     return user

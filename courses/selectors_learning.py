@@ -96,6 +96,8 @@ def staff_id_for_user(*, user: User) -> int | None:
     """The id of the roster entry linked to the account, or None."""
     if not user.is_authenticated:
         return None
+    if hasattr(user, "linked_staff_id"):  # read with the user for this request (accounts.backends)
+        return user.linked_staff_id
     with connection.cursor() as cursor:
         cursor.execute("SELECT id FROM orgchart_staff WHERE user_id = %s", [user.pk])
         row = cursor.fetchone()

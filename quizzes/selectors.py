@@ -216,7 +216,7 @@ class ItemView:
 
 
 def attempt_item_views(*, attempt: Attempt) -> list[ItemView]:
-    """The attempt's questions in drawn order with their options in shuffled order: two queries."""
+    """The attempt's questions in drawn order with their options in shuffled order: one query."""
     return _item_views(attempt=attempt, with_texts=True)
 
 
@@ -229,8 +229,16 @@ def attempt_item_answers(*, attempt: Attempt) -> list[ItemView]:
 
 
 _ITEMS_SQL = """
-SELECT i.id, i.position, i.option_order, i.selected_options, i.answered_at, q.id, q.kind, {text}
+SELECT i.id, i.position, i.option_order, i.selected_options, i.answered_at, q.id, q.kind, ''
 FROM quizzes_attemptitem i JOIN quizzes_question q ON q.id = i.question_id
+WHERE i.attempt_id = %s
+ORDER BY i.position
+"""
+# With the texts: a row per option (the question's columns repeated), the options' texts in the same statement.
+_ITEMS_WITH_TEXTS_SQL = """
+SELECT i.id, i.position, i.option_order, i.selected_options, i.answered_at, q.id, q.kind, q.text, o.id, o.text
+FROM quizzes_attemptitem i JOIN quizzes_question q ON q.id = i.question_id
+LEFT JOIN quizzes_option o ON o.question_id = q.id
 WHERE i.attempt_id = %s
 ORDER BY i.position
 """
@@ -240,19 +248,16 @@ def _item_views(*, attempt: Attempt, with_texts: bool) -> list[ItemView]:
     json_field = AttemptItem._meta.get_field("option_order")
     answered_field = AttemptItem._meta.get_field("answered_at")
     with connection.cursor() as cursor:
-        cursor.execute(_ITEMS_SQL.format(text="q.text" if with_texts else "''"), [attempt.pk])
-        items = cursor.fetchall()
-        texts: dict[int, str] = {}
-        if with_texts and items:
-            question_ids = [item[5] for item in items]
-            placeholders = ", ".join(["%s"] * len(question_ids))
-            cursor.execute(
-                f"SELECT id, text FROM quizzes_option WHERE question_id IN ({placeholders})",  # noqa: S608 - placeholders only
-                question_ids,
-            )
-            texts = dict(cursor.fetchall())
+        cursor.execute(_ITEMS_WITH_TEXTS_SQL if with_texts else _ITEMS_SQL, [attempt.pk])
+        rows = cursor.fetchall()
+    items: dict[int, tuple] = {}  # by item id, in position order
+    texts: dict[int, str] = {}
+    for row in rows:
+        items.setdefault(row[0], row[:8])
+        if with_texts and row[8] is not None:
+            texts[row[8]] = row[9]
     views = []
-    for item_id, position, option_order, selected_options, answered_at, _question_id, kind, text in items:
+    for item_id, position, option_order, selected_options, answered_at, _question_id, kind, text in items.values():
         option_order = convert_value(json_field, option_order)
         selected = convert_value(json_field, selected_options)
         views.append(

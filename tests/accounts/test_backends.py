@@ -74,3 +74,18 @@ def test_the_flag_read_with_the_user_feeds_the_navigation(unit_head, rf, django_
     request.user = user_get_for_request(user_id=unit_head.pk)
     with django_assert_num_queries(0):
         assert roles(request)["roles"].is_unit_head is True
+
+
+def test_the_linked_roster_entry_comes_with_the_user(learner, office_admin, django_assert_num_queries):
+    from courses.selectors_learning import staff_id_for_user
+    from orgchart.models import Staff
+
+    read = user_get_for_request(user_id=learner.pk)
+    assert read.linked_staff_id == Staff.objects.get(user=learner).pk
+    with django_assert_num_queries(0):
+        assert staff_id_for_user(user=read) == read.linked_staff_id
+    assert user_get_for_request(user_id=office_admin.pk).linked_staff_id is None  # no roster entry
+    # A user read some other way still gets the answer, with its own query.
+    orm_user = User.objects.get(pk=learner.pk)
+    with django_assert_num_queries(1):
+        assert staff_id_for_user(user=orm_user) == read.linked_staff_id
