@@ -337,13 +337,20 @@ def _close(attempt: Attempt, *, now: dt.datetime) -> None:
     """
     limit = attempt.deadline_at + grace_period()
     in_time = now <= limit
+    # The items with the answer key: a row per correct option of each item's question (one, for an item
+    # whose question has none, with NULL).
+    by_id: dict[int, AttemptItem] = {}
+    key: dict[int, set[int]] = defaultdict(set)
+    option_at = len(AttemptItem._meta.concrete_fields)
     with connection.cursor() as cursor:
-        cursor.execute(_items_sql(connection.vendor), [attempt.pk])
-        items = [model_from_row(AttemptItem, row)[0] for row in cursor.fetchall()]
-        cursor.execute(_KEY_SQL, [attempt.pk])
-        key: dict[int, set[int]] = defaultdict(set)
-        for question_id, option_id in cursor.fetchall():
-            key[question_id].add(option_id)
+        cursor.execute(_items_with_key_sql(connection.vendor), [attempt.pk])
+        for row in cursor.fetchall():
+            item = by_id.get(row[0])
+            if item is None:
+                item = by_id[row[0]] = model_from_row(AttemptItem, row)[0]
+            if row[option_at] is not None:
+                key[item.question_id].add(row[option_at])
+    items = list(by_id.values())
     for item in items:
         counted = item.answered_at is not None and item.answered_at <= limit
         selected = set(item.selected_options)
@@ -375,16 +382,13 @@ def _close(attempt: Attempt, *, now: dt.datetime) -> None:
 
 
 @functools.cache
-def _items_sql(vendor: str) -> str:
-    columns = model_columns(AttemptItem, "i")
-    return f"SELECT {columns} FROM quizzes_attemptitem i WHERE i.attempt_id = %s ORDER BY i.position"  # noqa: S608
-
-
-# The answer key of the attempt's questions: their correct options.
-_KEY_SQL = """
-SELECT o.question_id, o.id FROM quizzes_option o JOIN quizzes_attemptitem i ON i.question_id = o.question_id
-WHERE i.attempt_id = %s AND o.is_correct
-"""
+def _items_with_key_sql(vendor: str) -> str:
+    return f"""
+SELECT {model_columns(AttemptItem, "i")}, o.id
+FROM quizzes_attemptitem i LEFT JOIN quizzes_option o ON o.question_id = i.question_id AND o.is_correct
+WHERE i.attempt_id = %s
+ORDER BY i.position, o.id
+"""  # noqa: S608 - column names from the model's metadata only; the id is a parameter
 
 
 def _complete_if_lessons_read(*, attempt: Attempt, completed_on: dt.date) -> Completion | None:
