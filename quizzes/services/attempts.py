@@ -3,7 +3,7 @@
 The server's clock is the only clock. An attempt accepts answers until `deadline_at` plus
 `LANTOA_QUIZ_GRACE_SECONDS`; after that a save is refused and the attempt is closed, and
 grading counts only answers saved by then. Every write to an attempt first locks its row
-(`select_for_update` inside `transaction.atomic()`: on PostgreSQL a second, concurrent
+(`SELECT … FOR UPDATE` inside `transaction.atomic()`: on PostgreSQL a second, concurrent
 submit waits and then finds the attempt already closed; SQLite's IMMEDIATE transactions
 serialise writers anyway), so an attempt is graded exactly once and an answer cannot slip
 in while it is being graded.
@@ -175,9 +175,8 @@ def attempt_start(*, staff: Staff, version: CourseVersion) -> Attempt:
 _STALE_SQL = "SELECT id, deadline_at FROM quizzes_attempt WHERE staff_id = %s AND version_id = %s AND status = %s"
 _START_SUMMARY_SQL = """
 SELECT v.status, v.max_attempts, v.questions_per_attempt, v.time_limit_minutes,
-  (SELECT MAX(CASE WHEN t.version_id = v.id AND t.status = %(in_progress)s THEN t.id END)
-     FROM quizzes_attempt t JOIN courses_courseversion tv ON tv.id = t.version_id
-     WHERE t.staff_id = %(staff)s AND tv.course_id = v.course_id),
+  (SELECT MAX(t.id) FROM quizzes_attempt t
+     WHERE t.staff_id = %(staff)s AND t.version_id = v.id AND t.status = %(in_progress)s),
   (SELECT COUNT(*) FROM quizzes_attempt t JOIN courses_courseversion tv ON tv.id = t.version_id
      WHERE t.staff_id = %(staff)s AND tv.course_id = v.course_id AND t.passed),
   (SELECT MAX(t.number) FROM quizzes_attempt t WHERE t.staff_id = %(staff)s AND t.version_id = v.id)
