@@ -1,17 +1,7 @@
-from django.db import connection
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 
-# Whether the person linked to the account heads an active unit: the test `scope_for` makes
-# (its `is_unit_head`), asked on its own. A plain statement: this runs on nearly every page,
-# and building the ORM query would cost several times what the database does.
-_HEADS_AN_ACTIVE_UNIT = (
-    "SELECT 1 FROM orgchart_staff s"
-    " JOIN orgchart_unit_heads h ON h.staff_id = s.id"
-    " JOIN orgchart_unit u ON u.id = h.unit_id"
-    " WHERE s.user_id = %s AND u.is_active"
-    " LIMIT 1"
-)
+from .selectors import user_heads_active_unit
 
 
 class _Roles:
@@ -36,12 +26,7 @@ class _Roles:
             return scope.is_unit_head
         if self.is_office:
             return False  # the Office's scope is everything, never a unit head's subtrees
-        read_with_user = getattr(self._user, "heads_active_unit", None)  # accounts.backends' get_user
-        if read_with_user is not None:
-            return read_with_user
-        with connection.cursor() as cursor:
-            cursor.execute(_HEADS_AN_ACTIVE_UNIT, [self._user.pk])
-            return cursor.fetchone() is not None
+        return user_heads_active_unit(user=self._user)
 
 
 def _nav_section(request: HttpRequest) -> str:

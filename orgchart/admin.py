@@ -25,14 +25,8 @@ from core.admin_site import OfficeOnlyAdminMixin, is_office_user
 from orgchart.admin_forms import RosterConfirmImportForm, RosterImportForm, SpreadsheetImportForm, StaffAdminForm
 from orgchart.importing import ImportRefused
 from orgchart.models import Membership, Staff, StaffCategory, Unit
-from orgchart.resources import (
-    IMPORT_FORMATS,
-    RosterResource,
-    ServiceResult,
-    UnitResource,
-    staff_list_with_current_membership,
-)
-from orgchart.selectors import staff_search_terms
+from orgchart.resources import IMPORT_FORMATS, RosterResource, ServiceResult, UnitResource
+from orgchart.selectors import staff_list_with_current_membership, staff_search_terms
 from orgchart.services.roster import CATEGORY_LABELS
 from orgchart.services.staff import staff_update
 from orgchart.services.units import KIND_LABELS

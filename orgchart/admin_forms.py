@@ -13,15 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export.forms import ConfirmImportForm, ImportForm
 
-from orgchart.importing import ImportRefused, read_table
+from orgchart.importing import ImportRefused, read_table, size_label, too_large_message
 from orgchart.models import Staff
 from orgchart.services.staff import staff_update
-
-
-def _size_label(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
-    return f"{max(1, size // 1024)} KB"
 
 
 class SpreadsheetImportForm(ImportForm):
@@ -32,16 +26,15 @@ class SpreadsheetImportForm(ImportForm):
         self._formats = formats
         self.fields["format"].required = False
         self.fields["format"].help_text = _("Leave empty to use the file's extension (.xlsx or .csv).")
-        limit = _size_label(settings.LANTOA_IMPORT_MAX_BYTES)
+        limit = size_label(settings.LANTOA_IMPORT_MAX_BYTES)
         help_text = _("An .xlsx workbook (first sheet) or a UTF-8 .csv file, at most %s.")
         self.fields["import_file"].help_text = help_text % limit
 
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
-        limit = settings.LANTOA_IMPORT_MAX_BYTES
-        if upload.size > limit:
+        if upload.size > settings.LANTOA_IMPORT_MAX_BYTES:
             # Vietnamese like every import refusal (the contract shows them to the Office as is).
-            raise ValidationError(f"Tệp quá lớn ({_size_label(upload.size)}); giới hạn là {_size_label(limit)}.")
+            raise ValidationError(too_large_message(upload.size))
         return upload
 
     def clean(self):

@@ -16,7 +16,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,15 +64,25 @@ class ImportRefused(Exception):
     def __str__(self) -> str:
         return "\n".join(str(problem) for problem in self.problems)
 
+    @classmethod
+    def in_row_order(cls, problems: Iterable[ImportProblem]) -> ImportRefused:
+        """The refusal of a whole file: problems by row, those of no particular row last."""
+        return cls(sorted(problems, key=lambda p: (p.row is None, p.row or 0)))
+
 
 def _refuse(message: str) -> ImportRefused:
     return ImportRefused([ImportProblem(row=None, column=None, message=message)])
 
 
-def _size_label(size: int) -> str:
+def size_label(size: int) -> str:
     if size >= 1024 * 1024:
         return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
     return f"{max(1, size // 1024)} KB"
+
+
+def too_large_message(size: int) -> str:
+    """The refusal of a file over `LANTOA_IMPORT_MAX_BYTES`, wherever its size is first known."""
+    return f"Tệp quá lớn ({size_label(size)}); giới hạn là {size_label(settings.LANTOA_IMPORT_MAX_BYTES)}."
 
 
 # --- reading files -----------------------------------------------------------------
@@ -83,11 +93,10 @@ def read_table(*, content: bytes, filename: str) -> list[dict[str, object]]:
 
     Raises `ImportRefused` for an empty, oversized, unreadable or wrongly typed file.
     """
-    max_bytes = settings.LANTOA_IMPORT_MAX_BYTES
     if not content:
         raise _refuse("Tệp rỗng, không có dữ liệu.")
-    if len(content) > max_bytes:
-        raise _refuse(f"Tệp quá lớn ({_size_label(len(content))}); giới hạn là {_size_label(max_bytes)}.")
+    if len(content) > settings.LANTOA_IMPORT_MAX_BYTES:
+        raise _refuse(too_large_message(len(content)))
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if content.startswith(_OLE_MAGIC) or extension == "xls":
         raise _refuse(
@@ -108,9 +117,7 @@ def read_file(*, path: str | Path) -> list[dict[str, object]]:
     try:
         size = path.stat().st_size
         if size > settings.LANTOA_IMPORT_MAX_BYTES:
-            raise _refuse(
-                f"Tệp quá lớn ({_size_label(size)}); giới hạn là {_size_label(settings.LANTOA_IMPORT_MAX_BYTES)}."
-            )
+            raise _refuse(too_large_message(size))
         content = path.read_bytes()
     except FileNotFoundError as exc:
         raise _refuse(f"Không tìm thấy tệp {path}.") from exc
@@ -311,6 +318,54 @@ def clean_rows(
 def parse_code(value: str) -> str | None:
     """A unit or staff code: letters, digits, dot, dash, underscore; at most 32."""
     return value if CODE_PATTERN.fullmatch(value) else None
+
+
+# How a row check reports a problem: refuse(column, message).
+Refuse = Callable[[str, str], None]
+REQUIRED = "bắt buộc, không được để trống."
+
+
+def check_code(*, row: CleanRow, column: str, first_row: dict[str, int], refuse: Refuse) -> str:
+    """The row's unit or staff code, refused when blank, malformed or already on an earlier row.
+
+    `first_row` maps each case-folded code to the row it was first seen on; it fills as rows are checked.
+    """
+    code = row.text(column)
+    if not code:
+        refuse(column, REQUIRED)
+    elif not parse_code(code):
+        refuse(
+            column,
+            f'"{code}" không hợp lệ: chỉ gồm chữ cái không dấu, chữ số, dấu chấm, gạch ngang, gạch dưới '
+            "(tối đa 32 ký tự).",
+        )
+    elif code.casefold() in first_row:
+        refuse(column, f'mã "{code}" trùng với dòng {first_row[code.casefold()]}.')
+    else:
+        first_row[code.casefold()] = row.number
+    return code
+
+
+def check_name(*, row: CleanRow, column: str, max_length: int, refuse: Refuse) -> str:
+    """The row's text in a required column no longer than `max_length`."""
+    name = row.text(column)
+    if not name:
+        refuse(column, REQUIRED)
+    elif len(name) > max_length:
+        refuse(column, f"dài {len(name)} ký tự, tối đa {max_length}.")
+    return name
+
+
+def check_choice(*, row: CleanRow, column: str, labels: dict[str, str], refuse: Refuse) -> str | None:
+    """The value whose label (value → label in `labels`, any letter case) the required cell holds."""
+    text = row.text(column)
+    folded = text.casefold()
+    value = next((value for value, label in labels.items() if label.casefold() == folded), None)
+    if not text:
+        refuse(column, REQUIRED)
+    elif value is None:
+        refuse(column, f'"{text}" không hợp lệ; chỉ nhận: {", ".join(labels.values())}.')
+    return value
 
 
 def parse_date_cell(value: object) -> dt.date:

@@ -22,8 +22,7 @@ from collections.abc import Iterable, Sequence
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Length, Substr
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export import resources
@@ -34,6 +33,7 @@ from import_export.results import InvalidRow, Result, RowResult
 from core.spreadsheets import escape_row
 from orgchart.importing import ImportProblem, ImportRefused, format_date, read_table
 from orgchart.models import Staff, Unit
+from orgchart.selectors import staff_list_with_current_membership, unit_list_with_parent_code
 from orgchart.services import roster as roster_service
 from orgchart.services import units as units_service
 from orgchart.services.roster import CATEGORY_LABELS, ChangeKind, RosterSummary, roster_import
@@ -192,12 +192,6 @@ def add_problems(result: Result, problems: Iterable[ImportProblem]) -> None:
 # --- units ----------------------------------------------------------------------------------
 
 
-def unit_list_with_parent_code(queryset: QuerySet[Unit]) -> QuerySet[Unit]:
-    """Units with `parent_code` (from the materialized path, one query), parents before children."""
-    parent = Unit.objects.filter(path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Unit.steplen))
-    return queryset.annotate(parent_code=Subquery(parent.values("code")[:1])).order_by("path")
-
-
 class UnitResource(ServiceImportResource):
     code = Field(attribute="code", column_name=units_service.CODE)
     name = Field(attribute="name", column_name=units_service.NAME)
@@ -230,24 +224,6 @@ class UnitResource(ServiceImportResource):
 
 
 # --- the roster -----------------------------------------------------------------------------
-
-
-def staff_list_with_current_membership(queryset: QuerySet[Staff]) -> QuerySet[Staff]:
-    """Staff with their open membership's unit, position and category (one LEFT JOIN, no N+1).
-
-    At most one membership per person is open (a database constraint), so rows never repeat;
-    people who left have NULLs.
-    """
-    if "current_unit_code" in queryset.query.annotations:
-        return queryset
-    return queryset.annotate(
-        current=FilteredRelation("memberships", condition=Q(memberships__valid_to__isnull=True)),
-        current_unit_code=F("current__unit__code"),
-        current_unit_name=F("current__unit__name"),
-        current_position=F("current__position"),
-        current_category=F("current__category"),
-        current_since=F("current__valid_from"),
-    )
 
 
 class RosterResource(ServiceImportResource):

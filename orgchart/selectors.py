@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.db.models import FilteredRelation, Q, QuerySet
+from django.db.models import F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Length, Substr
 from django.http import Http404
 
 from accounts.models import User
@@ -18,6 +19,30 @@ from .models import Membership, Staff, Unit
 
 def unit_get(*, code: str) -> Unit:
     return Unit.objects.get(code=code)
+
+
+def unit_list_with_parent_code(queryset: QuerySet[Unit]) -> QuerySet[Unit]:
+    """Units with `parent_code` (from the materialized path, one query), parents before children."""
+    parent = Unit.objects.filter(path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Unit.steplen))
+    return queryset.annotate(parent_code=Subquery(parent.values("code")[:1])).order_by("path")
+
+
+def staff_list_with_current_membership(queryset: QuerySet[Staff]) -> QuerySet[Staff]:
+    """Staff with their open membership's unit, position and category (one LEFT JOIN, no N+1).
+
+    At most one membership per person is open (a database constraint), so rows never repeat;
+    people who left have NULLs.
+    """
+    if "current_unit_code" in queryset.query.annotations:
+        return queryset
+    return queryset.annotate(
+        current=FilteredRelation("memberships", condition=Q(memberships__valid_to__isnull=True)),
+        current_unit_code=F("current__unit__code"),
+        current_unit_name=F("current__unit__name"),
+        current_position=F("current__position"),
+        current_category=F("current__category"),
+        current_since=F("current__valid_from"),
+    )
 
 
 def active_on_q(on_date: dt.date, prefix: str = "") -> Q:

@@ -15,3 +15,13 @@ def lock_orgchart_imports() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_IMPORT_LOCK_KEY])
+
+
+class ChangeTally:
+    """`add` for an import summary: keep the change and count it in the field named after its kind."""
+
+    changes: list
+
+    def add(self, change) -> None:
+        self.changes.append(change)
+        setattr(self, change.kind, getattr(self, change.kind) + 1)

@@ -20,16 +20,19 @@ from django.db.models import Max
 from django.utils import timezone
 
 from orgchart.importing import (
+    REQUIRED,
     CleanRow,
     ImportProblem,
     ImportRefused,
+    check_choice,
+    check_code,
+    check_name,
     clean_rows,
     format_date,
-    parse_code,
     parse_date_cell,
 )
 from orgchart.models import Membership, Staff, StaffCategory, Unit
-from orgchart.services import lock_orgchart_imports
+from orgchart.services import ChangeTally, lock_orgchart_imports
 from orgchart.services.staff import EARLIEST_BIRTH_YEAR, staff_index_fields
 
 CODE = "Mã cán bộ"
@@ -50,7 +53,6 @@ CATEGORY_LABELS = {
     StaffCategory.PUBLIC_EMPLOYEE: "Viên chức",
     StaffCategory.CONTRACT_WORKER: "Người lao động",
 }
-_CATEGORY_BY_LABEL = {label.casefold(): category for category, label in CATEGORY_LABELS.items()}
 _YES_NO = {"có": True, "không": False, "": False}
 
 _NAME_MAX = Staff._meta.get_field("full_name").max_length
@@ -79,7 +81,7 @@ class RosterChange:
 
 
 @dataclass
-class RosterSummary:
+class RosterSummary(ChangeTally):
     effective_date: dt.date
     joined: int = 0
     moved: int = 0
@@ -96,10 +98,6 @@ class RosterSummary:
             f"{self.moved} chuyển đơn vị, {self.updated} thay đổi thông tin, {self.left} nghỉ, "
             f"{self.unchanged} không đổi{ending}"
         )
-
-    def add(self, change: RosterChange) -> None:
-        self.changes.append(change)
-        setattr(self, change.kind, getattr(self, change.kind) + 1)
 
 
 @dataclass
@@ -153,7 +151,7 @@ def roster_import(*, rows: list[dict[str, object]], effective_date: dt.date, dry
             file_codes=file_codes, state=state, on=effective_date, plan=plan, summary=summary, problems=problems
         )
         if problems:
-            raise ImportRefused(sorted(problems, key=lambda p: (p.row is None, p.row or 0)))
+            raise ImportRefused.in_row_order(problems)
         if not dry_run:
             _write(plan)
             # Assignments are rules: joiners get their courses, movers keep their history (rule 2).
@@ -222,25 +220,8 @@ def _validate(
         def refuse(column: str, message: str, _row=row, _problems=row_problems) -> None:
             _problems.append(ImportProblem(row=_row.number, column=column, message=message))
 
-        code = row.text(CODE)
-        if not code:
-            refuse(CODE, "bắt buộc, không được để trống.")
-        elif not parse_code(code):
-            refuse(
-                CODE,
-                f'"{code}" không hợp lệ: chỉ gồm chữ cái không dấu, chữ số, dấu chấm, gạch ngang, gạch dưới '
-                "(tối đa 32 ký tự).",
-            )
-        elif code.casefold() in first_row_of_code:
-            refuse(CODE, f'mã "{code}" trùng với dòng {first_row_of_code[code.casefold()]}.')
-        else:
-            first_row_of_code[code.casefold()] = row.number
-
-        full_name = row.text(FULL_NAME)
-        if not full_name:
-            refuse(FULL_NAME, "bắt buộc, không được để trống.")
-        elif len(full_name) > _NAME_MAX:
-            refuse(FULL_NAME, f"dài {len(full_name)} ký tự, tối đa {_NAME_MAX}.")
+        code = check_code(row=row, column=CODE, first_row=first_row_of_code, refuse=refuse)
+        full_name = check_name(row=row, column=FULL_NAME, max_length=_NAME_MAX, refuse=refuse)
 
         email = None
         if EMAIL in present:
@@ -268,7 +249,7 @@ def _validate(
         unit_code = row.text(UNIT)
         unit = None
         if not unit_code:
-            refuse(UNIT, "bắt buộc, không được để trống.")
+            refuse(UNIT, REQUIRED)
         else:
             unit = state.unit(unit_code)
             if unit is None:
@@ -282,12 +263,7 @@ def _validate(
             if len(position) > _POSITION_MAX:
                 refuse(POSITION, f"dài {len(position)} ký tự, tối đa {_POSITION_MAX}.")
 
-        category_text = row.text(CATEGORY)
-        category = _CATEGORY_BY_LABEL.get(category_text.casefold())
-        if not category_text:
-            refuse(CATEGORY, "bắt buộc, không được để trống.")
-        elif category is None:
-            refuse(CATEGORY, f'"{category_text}" không hợp lệ; chỉ nhận: {", ".join(CATEGORY_LABELS.values())}.')
+        category = check_choice(row=row, column=CATEGORY, labels=CATEGORY_LABELS, refuse=refuse)
 
         is_communications = None
         if COMMUNICATIONS in present:

@@ -13,9 +13,18 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from orgchart.importing import CleanRow, ImportProblem, ImportRefused, clean_rows, parse_code
+from orgchart.importing import (
+    CleanRow,
+    ImportProblem,
+    ImportRefused,
+    check_choice,
+    check_code,
+    check_name,
+    clean_rows,
+    parse_code,
+)
 from orgchart.models import Unit, UnitKind
-from orgchart.services import lock_orgchart_imports
+from orgchart.services import ChangeTally, lock_orgchart_imports
 
 CODE = "Mã đơn vị"
 NAME = "Tên đơn vị"
@@ -29,7 +38,6 @@ KIND_LABELS = {
     UnitKind.PUBLIC_SERVICE_UNIT: "Đơn vị sự nghiệp",
     UnitKind.TEAM: "Tổ",
 }
-_KIND_BY_LABEL = {label.casefold(): kind for kind, label in KIND_LABELS.items()}
 _NAME_MAX = Unit._meta.get_field("name").max_length
 
 
@@ -50,7 +58,7 @@ class UnitChange:
 
 
 @dataclass
-class UnitsSummary:
+class UnitsSummary(ChangeTally):
     created: int = 0
     updated: int = 0
     moved: int = 0
@@ -64,10 +72,6 @@ class UnitsSummary:
             f"Danh sách đơn vị: {self.created} mới, {self.updated} thay đổi thông tin, "
             f"{self.moved} chuyển đơn vị cấp trên, {self.unchanged} không đổi{ending}"
         )
-
-    def add(self, change: UnitChange) -> None:
-        self.changes.append(change)
-        setattr(self, change.kind, getattr(self, change.kind) + 1)
 
 
 @dataclass
@@ -106,7 +110,7 @@ def units_import(*, rows: list[dict[str, object]], dry_run: bool = False) -> Uni
         _check_roots(entries=entries, existing=existing, has_root_row=has_root_row, problems=problems)
         _check_cycles(entries=entries, final_parent=final_parent, problems=problems)
         if problems:
-            raise ImportRefused(sorted(problems, key=lambda p: (p.row is None, p.row or 0)))
+            raise ImportRefused.in_row_order(problems)
         summary = UnitsSummary(dry_run=dry_run)
         ordered = sorted(entries, key=lambda entry: (_depth(entry.code, final_parent), entry.row))
         for entry in ordered:
@@ -148,25 +152,8 @@ def _validate(
         def refuse(column: str, message: str, _row=row) -> None:
             problems.append(ImportProblem(row=_row.number, column=column, message=message))
 
-        code = row.text(CODE)
-        if not code:
-            refuse(CODE, "bắt buộc, không được để trống.")
-        elif not parse_code(code):
-            refuse(
-                CODE,
-                f'"{code}" không hợp lệ: chỉ gồm chữ cái không dấu, chữ số, dấu chấm, gạch ngang, gạch dưới '
-                "(tối đa 32 ký tự).",
-            )
-        elif code.casefold() in first_row_of_code:
-            refuse(CODE, f'mã "{code}" trùng với dòng {first_row_of_code[code.casefold()]}.')
-        else:
-            first_row_of_code[code.casefold()] = row.number
-
-        name = row.text(NAME)
-        if not name:
-            refuse(NAME, "bắt buộc, không được để trống.")
-        elif len(name) > _NAME_MAX:
-            refuse(NAME, f"dài {len(name)} ký tự, tối đa {_NAME_MAX}.")
+        code = check_code(row=row, column=CODE, first_row=first_row_of_code, refuse=refuse)
+        name = check_name(row=row, column=NAME, max_length=_NAME_MAX, refuse=refuse)
 
         parent_text = row.text(PARENT)
         parent_code = None
@@ -177,12 +164,7 @@ def _validate(
             elif parent_text.casefold() == code.casefold():
                 refuse(PARENT, "một đơn vị không thể là cấp trên của chính nó.")
 
-        kind_text = row.text(KIND)
-        kind = _KIND_BY_LABEL.get(kind_text.casefold())
-        if not kind_text:
-            refuse(KIND, "bắt buộc, không được để trống.")
-        elif kind is None:
-            refuse(KIND, f'"{kind_text}" không hợp lệ; chỉ nhận: {", ".join(KIND_LABELS.values())}.')
+        kind = check_choice(row=row, column=KIND, labels=KIND_LABELS, refuse=refuse)
 
         if len(problems) == before:
             entries.append(
