@@ -16,6 +16,7 @@ from core.admin_site import OfficeOnlyAdminMixin
 from courses.models import Course, CourseVersion, CourseVersionStatus, Lesson
 from courses.selectors import course_version_get_draft
 from courses.services import (
+    VERSION_SETTINGS_FIELDS,
     course_version_create_draft_from,
     course_version_delete_draft,
     course_version_publish,
@@ -28,8 +29,30 @@ from courses.services import (
 from quizzes.models import Question
 
 
-def _editable(version: CourseVersion | None) -> bool:
-    return version is None or version.is_editable
+class DraftOnlyMixin:
+    """Changing and deleting are offered only while the course version is a draft (no object: as usual).
+
+    `version_of` names the version that decides: the object itself here, its version for a question.
+    """
+
+    def version_of(self, obj) -> CourseVersion:
+        return obj
+
+    def is_editable(self, obj) -> bool:
+        return obj is None or self.version_of(obj).is_editable
+
+    def has_change_permission(self, request, obj=None):
+        return self.is_editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.is_editable(obj) and super().has_delete_permission(request, obj)
+
+
+class DraftOnlyInlineMixin(DraftOnlyMixin):
+    """For an inline, whose `obj` is the parent: adding rows too only while it is a draft."""
+
+    def has_add_permission(self, request, obj=None):
+        return self.is_editable(obj) and super().has_add_permission(request, obj)
 
 
 def _error_text(error: ValidationError) -> str:
@@ -76,24 +99,15 @@ class CourseAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
         return False
 
 
-class LessonInline(OfficeOnlyAdminMixin, admin.StackedInline):
+class LessonInline(DraftOnlyInlineMixin, OfficeOnlyAdminMixin, admin.StackedInline):
     model = Lesson
     extra = 0
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = ("position", "title", "body_html", "estimated_minutes", "attachment", "video_file", "video_url")
     ordering = ("position",)
 
-    def has_add_permission(self, request, obj=None):
-        return _editable(obj) and super().has_add_permission(request, obj)
 
-    def has_change_permission(self, request, obj=None):
-        return _editable(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return _editable(obj) and super().has_delete_permission(request, obj)
-
-
-class QuestionInline(OfficeOnlyAdminMixin, admin.TabularInline):
+class QuestionInline(DraftOnlyInlineMixin, OfficeOnlyAdminMixin, admin.TabularInline):
     """Questions of the version; their options are edited on each question's own page."""
 
     model = Question
@@ -102,31 +116,11 @@ class QuestionInline(OfficeOnlyAdminMixin, admin.TabularInline):
     ordering = ("position",)
     show_change_link = True
 
-    def has_add_permission(self, request, obj=None):
-        return _editable(obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return _editable(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return _editable(obj) and super().has_delete_permission(request, obj)
-
 
 class CourseVersionForm(forms.ModelForm):
     class Meta:
         model = CourseVersion
-        fields = (
-            "course",
-            "title",
-            "description",
-            "estimated_minutes",
-            "pass_percent",
-            "questions_per_attempt",
-            "max_attempts",
-            "time_limit_minutes",
-            "requires_all_lessons",
-            "review_policy",
-        )
+        fields = ("course", *VERSION_SETTINGS_FIELDS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -146,7 +140,7 @@ class CourseVersionForm(forms.ModelForm):
 
 
 @admin.register(CourseVersion)
-class CourseVersionAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
+class CourseVersionAdmin(DraftOnlyMixin, OfficeOnlyAdminMixin, admin.ModelAdmin):
     form = CourseVersionForm
     list_display = ("course", "number", "title", "status", "published_at", "lesson_count", "question_count")
     list_filter = ("status", "course")
@@ -175,12 +169,6 @@ class CourseVersionAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
         if obj is None:
             return self.readonly_fields
         return ("course", *self.readonly_fields)
-
-    def has_change_permission(self, request, obj=None):
-        return _editable(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return _editable(obj) and super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         course_version_save_draft(version=obj)

@@ -10,6 +10,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_site import OfficeOnlyAdminMixin
+from courses.admin import DraftOnlyInlineMixin, DraftOnlyMixin
 from courses.models import CourseVersion, CourseVersionStatus
 from courses.services import option_delete, option_save, question_delete, question_save
 from orgchart.admin import ServiceImportExportMixin
@@ -18,28 +19,24 @@ from quizzes.models import Option, Question
 from quizzes.resources import QuestionResource
 
 
-def _editable(question: Question | None) -> bool:
-    return question is None or question.version.is_editable
+class _QuestionDraftOnly:
+    """A question, and its options, change only while its course version is a draft."""
+
+    def version_of(self, obj: Question) -> CourseVersion:
+        return obj.version
 
 
-class OptionInline(OfficeOnlyAdminMixin, admin.TabularInline):
+class OptionInline(_QuestionDraftOnly, DraftOnlyInlineMixin, OfficeOnlyAdminMixin, admin.TabularInline):
     model = Option
     extra = 0
     fields = ("position", "text", "is_correct")
     ordering = ("position",)
 
-    def has_add_permission(self, request, obj=None):
-        return _editable(obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return _editable(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return _editable(obj) and super().has_delete_permission(request, obj)
-
 
 @admin.register(Question)
-class QuestionAdmin(ServiceImportExportMixin, OfficeOnlyAdminMixin, admin.ModelAdmin):
+class QuestionAdmin(
+    _QuestionDraftOnly, DraftOnlyMixin, ServiceImportExportMixin, OfficeOnlyAdminMixin, admin.ModelAdmin
+):
     list_display = ("short_text", "version", "position", "kind")
     list_filter = ("kind", "version__status", "version__course")
     search_fields = ("text", "version__course__slug")
@@ -76,12 +73,6 @@ class QuestionAdmin(ServiceImportExportMixin, OfficeOnlyAdminMixin, admin.ModelA
             # New questions can only go into a draft.
             kwargs["queryset"] = CourseVersion.objects.filter(status=CourseVersionStatus.DRAFT).select_related("course")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def has_change_permission(self, request, obj=None):
-        return _editable(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return _editable(obj) and super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         question_save(question=obj)

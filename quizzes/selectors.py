@@ -282,14 +282,6 @@ def _item_views(*, attempt: Attempt, with_texts: bool) -> list[ItemView]:
     return views
 
 
-def attempt_item_view(*, attempt: Attempt, item_id: int) -> ItemView:
-    """One question of the attempt as `attempt_item_views` shows it (for the autosave partial)."""
-    for view in attempt_item_views(attempt=attempt):
-        if view.item_id == item_id:
-            return view
-    raise Http404
-
-
 # --- after closing -----------------------------------------------------------------------------------
 
 

@@ -26,7 +26,9 @@ def _result_url(attempt: Attempt) -> str:
     return reverse("quizzes:result", args=[attempt.pk])
 
 
-def _close_if_time_is_up(attempt: Attempt) -> Attempt:
+def _access_attempt_now(request: HttpRequest, attempt_id: int) -> Attempt:
+    """The person's own attempt (else 404), closed first if its time ran out while nobody was looking."""
+    attempt = selectors.access_attempt(user=request.user, attempt_id=attempt_id)
     if attempt.status == AttemptStatus.IN_PROGRESS and selectors.attempt_is_past_grace(attempt=attempt):
         return services.attempt_close_expired(attempt_id=attempt.pk)
     return attempt
@@ -57,8 +59,7 @@ def attempt_begin(request: HttpRequest, version_id: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def attempt_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """All questions on one page. POST is the no-JS path: save the answers given, and submit if asked."""
-    attempt = selectors.access_attempt(user=request.user, attempt_id=attempt_id)
-    attempt = _close_if_time_is_up(attempt)
+    attempt = _access_attempt_now(request, attempt_id)
     if attempt.status != AttemptStatus.IN_PROGRESS:
         return redirect(_result_url(attempt))
     errors: dict[int, str] = {}
@@ -144,8 +145,7 @@ def answer_save(request: HttpRequest, attempt_id: int, item_id: int) -> HttpResp
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    attempt = selectors.access_attempt(user=request.user, attempt_id=attempt_id)
-    attempt = _close_if_time_is_up(attempt)
+    attempt = _access_attempt_now(request, attempt_id)
     if attempt.status == AttemptStatus.IN_PROGRESS:
         return redirect("quizzes:attempt", attempt_id=attempt.pk)
     version = attempt.version
@@ -168,8 +168,7 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def attempt_review(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    attempt = selectors.access_attempt(user=request.user, attempt_id=attempt_id)
-    attempt = _close_if_time_is_up(attempt)
+    attempt = _access_attempt_now(request, attempt_id)
     if attempt.status == AttemptStatus.IN_PROGRESS:
         return redirect("quizzes:attempt", attempt_id=attempt.pk)
     # The selector leaves out whatever the version's review policy hides; the template shows the rest.

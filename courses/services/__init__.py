@@ -24,7 +24,8 @@ from courses.sanitize import sanitize_html
 from courses.selectors import course_version_get_draft, course_version_next_number
 from quizzes.models import Option, Question, QuestionKind
 
-_VERSION_FIELDS = (
+# A version's settings: what the admin's form edits and what a new draft copies.
+VERSION_SETTINGS_FIELDS = (
     "title",
     "description",
     "estimated_minutes",
@@ -87,6 +88,14 @@ def _lock_course(course_id: int) -> Course:
     return Course.objects.select_for_update().get(pk=course_id)
 
 
+def _lock_course_without_draft(course_id: int) -> Course:
+    """Lock the course for a new draft; refused while it has one (a course has at most one draft)."""
+    course = _lock_course(course_id)
+    if course_version_get_draft(course=course) is not None:
+        raise ValidationError(_("This course already has a draft; edit or publish it first."), code="draft_exists")
+    return course
+
+
 def _lock_draft(version_id: int) -> CourseVersion:
     course_id = CourseVersion.objects.values_list("course_id", flat=True).get(pk=version_id)
     _lock_course(course_id)
@@ -120,9 +129,7 @@ def course_create(*, slug: str) -> Course:
 def course_version_save_draft(*, version: CourseVersion) -> CourseVersion:
     """Create a new draft (numbered after every earlier version) or save changes to a draft."""
     if version.pk is None:
-        _lock_course(version.course_id)
-        if course_version_get_draft(course=version.course) is not None:
-            raise ValidationError(_("This course already has a draft; edit or publish it first."), code="draft_exists")
+        _lock_course_without_draft(version.course_id)
         version.number = course_version_next_number(course=version.course)
         version.status = CourseVersionStatus.DRAFT
         version.published_at = None
@@ -145,14 +152,12 @@ def course_version_create_draft_from(*, version: CourseVersion) -> CourseVersion
     Attachments and video files are shared by name, not copied: the stored files of a
     published version never change, so sharing them is safe.
     """
-    course = _lock_course(version.course_id)
-    if course_version_get_draft(course=course) is not None:
-        raise ValidationError(_("This course already has a draft; edit or publish it first."), code="draft_exists")
+    course = _lock_course_without_draft(version.course_id)
     draft = CourseVersion.objects.create(
         course=course,
         number=course_version_next_number(course=course),
         status=CourseVersionStatus.DRAFT,
-        **{field: getattr(version, field) for field in _VERSION_FIELDS},
+        **{field: getattr(version, field) for field in VERSION_SETTINGS_FIELDS},
     )
     Lesson.objects.bulk_create(
         Lesson(version=draft, **{field: getattr(lesson, field) for field in _LESSON_COPY_FIELDS})

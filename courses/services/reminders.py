@@ -225,9 +225,11 @@ def digests_send_weekly(*, on_date: dt.date) -> ReminderSummary:
         if head_id not in addresses:
             continue
         overdue = enrolment_list_overdue_in_units(unit_paths=paths, on_date=on_date)
-        total = overdue.count()
+        rows = list(overdue[:DIGEST_MAX_ROWS])
+        # Counted apart only when the list is cut short: one query per head otherwise.
+        total = overdue.count() if len(rows) == DIGEST_MAX_ROWS else len(rows)
         if total:
-            pending[head_id] = (total, list(overdue[:DIGEST_MAX_ROWS]))
+            pending[head_id] = (total, rows)
     claim = uuid.uuid4()
     _claim(
         [
