@@ -5,30 +5,16 @@ Every text cell goes through `core.spreadsheets.escape_cell`.
 
 from __future__ import annotations
 
-import tempfile
 from typing import BinaryIO
 
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from core.spreadsheets import escape_cell
+from reports.exports import xlsx_header, xlsx_response
 
 from .selectors import NominationProgress, ProgressFigures
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _header(sheet, titles: list[str]) -> None:
-    bold = Font(bold=True)
-    cells = []
-    for title in titles:
-        cell = WriteOnlyCell(sheet, value=escape_cell(title))
-        cell.font = bold
-        cells.append(cell)
-    sheet.append(cells)
 
 
 def _figures_row(figures: ProgressFigures, expected: float) -> list[object]:
@@ -46,7 +32,7 @@ def progress_xlsx_write(*, progress: NominationProgress, output: BinaryIO | str)
     workbook = Workbook(write_only=True)
     units = workbook.create_sheet(_("Units"))
     units.freeze_panes = "A2"
-    _header(
+    xlsx_header(
         units,
         [
             _("Unit code"),
@@ -73,7 +59,7 @@ def progress_xlsx_write(*, progress: NominationProgress, output: BinaryIO | str)
     )
 
     line = workbook.create_sheet(_("Trajectory"))
-    _header(
+    xlsx_header(
         line, [_("Year"), _("Expected trained by 31/12 (%)"), _("Trained (%)"), _("Trained"), _("Communications staff")]
     )
     for point in progress.trajectory:
@@ -84,13 +70,8 @@ def progress_xlsx_write(*, progress: NominationProgress, output: BinaryIO | str)
 
 
 def progress_xlsx_response(*, progress: NominationProgress, root_code: str | None) -> FileResponse:
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
-    progress_xlsx_write(progress=progress, output=spool)
-    spool.seek(0)
     suffix = f"-{root_code}" if root_code else ""
-    return FileResponse(
-        spool,
-        as_attachment=True,
+    return xlsx_response(
+        write=lambda output: progress_xlsx_write(progress=progress, output=output),
         filename=f"cu-dao-tao-{progress.as_of.isoformat()}{suffix}.xlsx",
-        content_type=XLSX_CONTENT_TYPE,
     )

@@ -17,10 +17,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from orgchart.models import Membership, Unit
-from orgchart.selectors import access_unit, active_on_q, scope_for, staff_visible_to, within_units_q
+from orgchart.selectors import active_on_q, scope_for, staff_visible_to, within_units_q
+from reports.selectors import head_root_unit
 
 from .models import Nomination, NominationEvent, TrainingProgramme
 
@@ -86,6 +88,11 @@ def access_nomination(*, user: User, nomination_id: int) -> Nomination:
 def programme_list_open(*, on_date: dt.date) -> QuerySet[TrainingProgramme]:
     """Programmes one can still be nominated to (not over by `on_date`)."""
     return TrainingProgramme.objects.filter(ends_on__gte=on_date).order_by("starts_on", "title")
+
+
+def access_programme(*, programme_id: int) -> TrainingProgramme:
+    """Any programme (programmes are not scoped to units); 404 when unknown."""
+    return get_object_or_404(TrainingProgramme, pk=programme_id)
 
 
 def programme_list() -> QuerySet[TrainingProgramme]:
@@ -206,15 +213,19 @@ def _figures_by_unit(*, on_date: dt.date, root_paths: list[str]) -> list[dict[st
 
 
 def progress_root_unit(*, user: User, unit_code: str | None = None) -> Unit | None:
-    """Where a user's progress page starts: any unit (or the whole tree) for the Office, a head's own unit; else 404."""
-    scope = scope_for(user=user)
-    if unit_code:
-        return access_unit(user=user, unit_code=unit_code)
-    if scope.everything:
-        return None
-    if not scope.unit_paths:
-        raise Http404
-    return Unit.objects.get(path=scope.unit_paths[0])
+    """Where a user's progress page starts: the same rule as the coverage dashboard (404 outside their scope)."""
+    return head_root_unit(user=user, unit_code=unit_code)
+
+
+def _row_figures(row: dict[str, object]) -> ProgressFigures:
+    return ProgressFigures(communications_staff=row["people"], nominated=row["nominated"], trained=row["trained"])
+
+
+def _total(rows: list[dict[str, object]]) -> ProgressFigures:
+    total = ProgressFigures()
+    for row in rows:
+        total.add(_row_figures(row))
+    return total
 
 
 def nomination_progress(*, as_of: dt.date, root_unit: Unit | None = None) -> NominationProgress:
@@ -234,19 +245,13 @@ def nomination_progress(*, as_of: dt.date, root_unit: Unit | None = None) -> Nom
     if root_unit is not None:
         units_by_path[root_unit.path].parent = None
     for row in rows:
-        figures = ProgressFigures(
-            communications_staff=row["people"], nominated=row["nominated"], trained=row["trained"]
-        )
+        figures = _row_figures(row)
         path = row["unit__path"]
         for end in range(STEPLEN, len(path) + 1, STEPLEN):
             ancestor = units_by_path.get(path[:end])
             if ancestor is not None:
                 ancestor.figures.add(figures)
-    total = ProgressFigures()
-    for row in rows:
-        total.add(
-            ProgressFigures(communications_staff=row["people"], nominated=row["nominated"], trained=row["trained"])
-        )
+    total = _total(rows)
     if root_unit is not None:
         root = units_by_path.get(root_unit.path)
     else:
@@ -268,9 +273,7 @@ def _trajectory(*, as_of: dt.date, root_paths: list[str], current: ProgressFigur
     for year in range(PLAN_YEAR, TARGET_YEAR + 1):
         year_end = dt.date(year, 12, 31)
         if year_end < as_of:
-            totals = ProgressFigures()
-            for row in _figures_by_unit(on_date=year_end, root_paths=root_paths):
-                totals.add(ProgressFigures(communications_staff=row["people"], trained=row["trained"]))
+            totals = _total(_figures_by_unit(on_date=year_end, root_paths=root_paths))
         elif year == as_of.year:
             totals = current
         else:
@@ -292,9 +295,4 @@ def _trajectory(*, as_of: dt.date, root_paths: list[str], current: ProgressFigur
 
 def department_nomination_figures(*, as_of: dt.date) -> ProgressFigures:
     """The whole department's figures on `as_of` (for published indicators): one query."""
-    total = ProgressFigures()
-    for row in _figures_by_unit(on_date=as_of, root_paths=[]):
-        total.add(
-            ProgressFigures(communications_staff=row["people"], nominated=row["nominated"], trained=row["trained"])
-        )
-    return total
+    return _total(_figures_by_unit(on_date=as_of, root_paths=[]))

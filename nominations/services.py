@@ -162,12 +162,14 @@ def _transition(
     to: NominationStatus,
     allowed_from: tuple[NominationStatus, ...],
     office_only: bool,
+    dated_field: str,
     on: dt.date | None,
     note: str = "",
     extra_checks: Callable[[Nomination, dt.date], list[str]] | None = None,
-    apply: Callable[[Nomination, dt.date], list[str]] | None = None,
+    apply: Callable[[Nomination], list[str]] | None = None,
 ) -> Nomination:
-    """The shared shape of every step after the nomination; `apply` sets the fields and returns their names."""
+    """The shared shape of every step after the nomination: `dated_field` gets the step's date;
+    `apply`, when given, sets any further fields and returns their names."""
     on = on or timezone.localdate()
     with transaction.atomic():
         locked = Nomination.objects.select_for_update().select_related("staff", "programme").get(pk=nomination.pk)
@@ -189,10 +191,11 @@ def _transition(
             problems += extra_checks(locked, on)
         if problems:
             raise ValidationError(problems)
-        fields = ["status"]
+        fields = ["status", dated_field]
         locked.status = to
+        setattr(locked, dated_field, on)
         if apply is not None:
-            fields += apply(locked, on)
+            fields += apply(locked)
         locked.save(update_fields=fields)
         NominationEvent.objects.create(nomination=locked, status=to, on=on, by=by, note=note)
     return locked
@@ -200,20 +203,15 @@ def _transition(
 
 def nomination_approve(*, nomination: Nomination, by: User, on: dt.date | None = None, note: str = "") -> Nomination:
     """The Office approves a nomination."""
-
-    def apply(locked: Nomination, day: dt.date) -> list[str]:
-        locked.approved_on = day
-        return ["approved_on"]
-
     return _transition(
         nomination=nomination,
         by=by,
         to=NominationStatus.APPROVED,
         allowed_from=(NominationStatus.NOMINATED,),
         office_only=True,
+        dated_field="approved_on",
         on=on,
         note=note,
-        apply=apply,
     )
 
 
@@ -223,20 +221,16 @@ def nomination_decline(*, nomination: Nomination, by: User, reason: str, on: dt.
     def checks(locked: Nomination, day: dt.date) -> list[str]:
         return [] if normalize_text(reason) else [_("Say why the nomination is declined.")]
 
-    def apply(locked: Nomination, day: dt.date) -> list[str]:
-        locked.closed_on = day
-        return ["closed_on"]
-
     return _transition(
         nomination=nomination,
         by=by,
         to=NominationStatus.DECLINED,
         allowed_from=(NominationStatus.NOMINATED, NominationStatus.APPROVED),
         office_only=True,
+        dated_field="closed_on",
         on=on,
         note=reason,
         extra_checks=checks,
-        apply=apply,
     )
 
 
@@ -251,19 +245,15 @@ def nomination_start(*, nomination: Nomination, by: User, on: dt.date | None = N
             ]
         return []
 
-    def apply(locked: Nomination, day: dt.date) -> list[str]:
-        locked.started_on = day
-        return ["started_on"]
-
     return _transition(
         nomination=nomination,
         by=by,
         to=NominationStatus.ATTENDING,
         allowed_from=(NominationStatus.APPROVED,),
         office_only=False,
+        dated_field="started_on",
         on=on,
         extra_checks=checks,
-        apply=apply,
     )
 
 
@@ -292,12 +282,9 @@ def nomination_complete(
     def checks(locked: Nomination, day: dt.date) -> list[str]:
         return certificate_problems(certificate=certificate)
 
-    def apply(locked: Nomination, day: dt.date) -> list[str]:
-        locked.completed_on = day
-        if certificate is not None:
-            locked.certificate.save(f"nomination-{locked.pk}.pdf", certificate, save=False)
-            return ["completed_on", "certificate"]
-        return ["completed_on"]
+    def store_certificate(locked: Nomination) -> list[str]:
+        locked.certificate.save(f"nomination-{locked.pk}.pdf", certificate, save=False)
+        return ["certificate"]
 
     return _transition(
         nomination=nomination,
@@ -305,26 +292,22 @@ def nomination_complete(
         to=NominationStatus.COMPLETED,
         allowed_from=(NominationStatus.ATTENDING,),
         office_only=False,
+        dated_field="completed_on",
         on=on,
         extra_checks=checks,
-        apply=apply,
+        apply=store_certificate if certificate is not None else None,
     )
 
 
 def nomination_withdraw(*, nomination: Nomination, by: User, reason: str = "", on: dt.date | None = None) -> Nomination:
     """The head or the Office withdraws a nomination that has not been completed."""
-
-    def apply(locked: Nomination, day: dt.date) -> list[str]:
-        locked.closed_on = day
-        return ["closed_on"]
-
     return _transition(
         nomination=nomination,
         by=by,
         to=NominationStatus.WITHDRAWN,
         allowed_from=(NominationStatus.NOMINATED, NominationStatus.APPROVED, NominationStatus.ATTENDING),
         office_only=False,
+        dated_field="closed_on",
         on=on,
         note=reason,
-        apply=apply,
     )

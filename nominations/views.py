@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -25,7 +25,7 @@ from reports.selectors_trend import parse_date_input
 
 from . import selectors, services
 from .exports import progress_xlsx_response
-from .models import Nomination, NominationStatus, TrainingProgramme
+from .models import Nomination, NominationStatus
 
 PER_PAGE = 25
 
@@ -80,7 +80,7 @@ def nominate(request: HttpRequest) -> HttpResponse:
     except ValueError as exc:
         raise Http404 from exc
     staff = access_staff(user=request.user, staff_id=staff_id)
-    programme = get_object_or_404(TrainingProgramme, pk=programme_id)
+    programme = selectors.access_programme(programme_id=programme_id)
     try:
         nomination = services.nomination_create(
             staff=staff, programme=programme, by=request.user, note=request.POST.get("note", "")

@@ -95,6 +95,7 @@ class ExemptionAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
 class ApiTokenAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("name", "prefix", "created_by", "created_at", "last_used_at", "revoked_at")
     readonly_fields = ("name", "prefix", "created_by", "created_at", "last_used_at", "revoked_at")
+    list_select_related = ("created_by",)
     actions = ["revoke"]
 
     def has_add_permission(self, request: HttpRequest, *args) -> bool:

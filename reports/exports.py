@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import BinaryIO
 
 from django.http import FileResponse
@@ -36,7 +36,8 @@ def _date_cell(sheet: WriteOnlyWorksheet, value: dt.date | None):
     return cell
 
 
-def _header(sheet: WriteOnlyWorksheet, titles: list[str]) -> None:
+def xlsx_header(sheet: WriteOnlyWorksheet, titles: list[str]) -> None:
+    """The sheet's first row: the column titles, escaped and in bold."""
     bold = Font(bold=True)
     cells = []
     for title in titles:
@@ -51,7 +52,7 @@ def coverage_xlsx_write(*, report: CoverageReport, people: Iterable[PersonCovera
     workbook = Workbook(write_only=True)
     units_sheet = workbook.create_sheet(_("Units"))
     units_sheet.freeze_panes = "A2"
-    _header(
+    xlsx_header(
         units_sheet,
         [
             _("Unit code"),
@@ -98,7 +99,7 @@ def coverage_xlsx_write(*, report: CoverageReport, people: Iterable[PersonCovera
 
     people_sheet = workbook.create_sheet(_("People"))
     people_sheet.freeze_panes = "A2"
-    _header(
+    xlsx_header(
         people_sheet,
         [
             _("Staff code"),
@@ -148,11 +149,16 @@ def coverage_xlsx_filename(*, report: CoverageReport) -> str:
     return f"bao-phu-{report.assignment.slug}-{report.as_of.isoformat()}{suffix}.xlsx"
 
 
-def coverage_xlsx_response(*, report: CoverageReport, people: Iterable[PersonCoverage]) -> FileResponse:
-    """The workbook as a download, streamed from a temporary file (never held in memory whole)."""
+def xlsx_response(*, write: Callable[[BinaryIO], object], filename: str) -> FileResponse:
+    """A workbook as a download: `write` fills a temporary file, which is streamed (never held in memory whole)."""
     spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
-    coverage_xlsx_write(report=report, people=people, output=spool)
+    write(spool)
     spool.seek(0)
-    return FileResponse(
-        spool, as_attachment=True, filename=coverage_xlsx_filename(report=report), content_type=XLSX_CONTENT_TYPE
+    return FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+
+
+def coverage_xlsx_response(*, report: CoverageReport, people: Iterable[PersonCoverage]) -> FileResponse:
+    return xlsx_response(
+        write=lambda output: coverage_xlsx_write(report=report, people=people, output=output),
+        filename=coverage_xlsx_filename(report=report),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
 from reports.models import CoverageSnapshot, Publication
 
@@ -43,6 +44,11 @@ def snapshot_list_unpublished() -> QuerySet[CoverageSnapshot]:
         .defer("content")
         .order_by("-as_of", "assignment__slug")
     )
+
+
+def access_publication(*, publication_id: int) -> Publication:
+    """A publication (the Office's pages check the role first); 404 if unknown."""
+    return get_object_or_404(Publication, pk=publication_id)
 
 
 def publication_for_snapshot(*, snapshot: CoverageSnapshot) -> Publication | None:

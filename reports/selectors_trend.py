@@ -21,9 +21,9 @@ from courses.selectors_audience import UnitRule
 from orgchart.models import Unit
 from orgchart.selectors import scope_for
 from reports.selectors import CoverageFigures, coverage_as_of, head_root_unit
+from reports.selectors_semiannual import REPORTING_DEADLINES
 
 MAX_TREND_DATES = 8
-REPORTING_DEADLINES = ((6, 15), (12, 15))
 _DMY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 
 
@@ -74,13 +74,21 @@ class TrendPoint:
 
 
 def coverage_trend(
-    *, assignment: Assignment, dates: list[dt.date], root_unit: Unit | None, rules: list[UnitRule], chosen: dt.date
+    *,
+    assignment: Assignment,
+    dates: list[dt.date],
+    root_unit: Unit | None,
+    rules: list[UnitRule],
+    chosen: dt.date,
+    chosen_figures: CoverageFigures | None = None,
 ) -> list[TrendPoint]:
-    """The scope's total on each date (two queries per date)."""
+    """The scope's total on each date (two queries per date; none for `chosen` when its figures are given)."""
     return [
         TrendPoint(
             on=day,
-            figures=coverage_as_of(assignment=assignment, as_of=day, root_unit=root_unit, rules=rules).total,
+            figures=chosen_figures
+            if day == chosen and chosen_figures is not None
+            else coverage_as_of(assignment=assignment, as_of=day, root_unit=root_unit, rules=rules).total,
             is_chosen=day == chosen,
         )
         for day in dates

@@ -106,6 +106,21 @@ def _check_number(
     return parsed
 
 
+def _save_numbered(report: SemiannualReport) -> None:
+    """Save a report whose number was checked free; refuse it if someone took the number in between."""
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        raise ValidationError(
+            {
+                "number": [
+                    _("Number %(number)s was just taken; choose another.") % {"number": number_text(report.number)}
+                ]
+            }
+        ) from None
+
+
 # --- services -----------------------------------------------------------------------------------------------
 
 
@@ -173,14 +188,7 @@ def semiannual_report_create_draft(
     report.number = parsed
     report.previous = semiannual_previous_for(assignment=assignment, period_end=period_end)
     report.created_by = created_by
-    try:
-        with transaction.atomic():
-            report.save()
-    except IntegrityError:
-        # Someone took the number between the check and the insert.
-        raise ValidationError(
-            {"number": [_("Number %(number)s was just taken; choose another.") % {"number": number_text(parsed)}]}
-        ) from None
+    _save_numbered(report)
     return report
 
 
@@ -252,13 +260,7 @@ def semiannual_report_update_narrative(
     report.number = parsed
     report.document_date = document_date
     report.year = document_date.year
-    try:
-        with transaction.atomic():
-            report.save()
-    except IntegrityError:
-        raise ValidationError(
-            {"number": [_("Number %(number)s was just taken; choose another.") % {"number": number_text(parsed)}]}
-        ) from None
+    _save_numbered(report)
     return report
 
 

@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -27,7 +27,6 @@ from courses.selectors_audience import audience_unit_rules
 from orgchart.selectors import scope_for
 from reports import selectors, selectors_publication, selectors_trend
 from reports.charts import Bar, Series, bar_chart_svg, line_chart_svg
-from reports.models import CoverageSnapshot, Publication
 from reports.selectors import CoverageReport, CoverageStatus, UnitCoverage
 from reports.services import snapshot_create
 from reports.services_publication import publication_create, publication_publish, publication_unpublish
@@ -154,15 +153,15 @@ def _dashboard(request: HttpRequest, assignment: Assignment, *, assignments: lis
         bars=chart_bars,
     )
 
-    # The trend: the chosen date's figures are already computed; the other dates one report each.
-    points = []
-    for day in selectors_trend.trend_dates(assignment=assignment, as_of=as_of):
-        total = (
-            report.total
-            if day == as_of
-            else selectors.coverage_as_of(assignment=assignment, as_of=day, root_unit=root_unit, rules=rules).total
-        )
-        points.append(selectors_trend.TrendPoint(on=day, figures=total, is_chosen=day == as_of))
+    # The chosen date's figures are already computed; the other dates are one report each.
+    points = selectors_trend.coverage_trend(
+        assignment=assignment,
+        dates=selectors_trend.trend_dates(assignment=assignment, as_of=as_of),
+        root_unit=root_unit,
+        rules=rules,
+        chosen=as_of,
+        chosen_figures=report.total,
+    )
     trend_svg = line_chart_svg(
         chart_id="coverage-trend",
         title=_("Percent informed over the reporting dates"),
@@ -344,7 +343,7 @@ def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def publication_list(request: HttpRequest) -> HttpResponse:
     _require_office(request)
     if request.method == "POST":
-        snapshot = get_object_or_404(CoverageSnapshot, pk=request.POST.get("snapshot") or 0)
+        snapshot = selectors.access_snapshot(snapshot_id=request.POST.get("snapshot") or 0)
         try:
             publication = publication_create(snapshot=snapshot, by=request.user)
         except ValidationError as exc:
@@ -371,7 +370,7 @@ def publication_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def publication_change(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     _require_office(request)
-    publication = get_object_or_404(Publication, pk=pk)
+    publication = selectors_publication.access_publication(publication_id=pk)
     if action == "publish":
         publication_publish(publication=publication, by=request.user)
         messages.success(request, _("Published."))
