@@ -57,8 +57,7 @@ class CertificateTemplateForm(forms.ModelForm):
             signer_title="GIÁM ĐỐC",
         )
         sample.staff = Staff(full_name="Nguyễn Thị Mẫu", date_of_birth=dt.date(1990, 1, 1))
-        register = selectors.register_settings_get()
-        details = {field: getattr(register, field) for field in ("parent_agency", "agency", "certifier", "place")}
+        details = selectors.register_details_get()
         template = CertificateTemplate(html=cleaned.get("html", ""), css=cleaned.get("css", ""))
         try:
             certificate_pdf_bytes(certificate=sample, template=template, register_details=details)
@@ -139,14 +138,14 @@ class CertificateAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
     def export_register(self, request: HttpRequest, queryset):
         buffer = io.BytesIO()
         services.register_export_xlsx(
-            certificates=queryset.select_related("staff", "replaces").order_by("year", "number").iterator(),
+            certificates=selectors.certificate_list_for_register().filter(pk__in=queryset.values("pk")).iterator(),
             target=buffer,
         )
         response = HttpResponse(
             buffer.getvalue(),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        response["Content-Disposition"] = 'attachment; filename="so-cap-giay-chung-nhan.xlsx"'
+        response["Content-Disposition"] = f'attachment; filename="{services.REGISTER_FILE_NAME}"'
         return response
 
     def get_urls(self):

@@ -50,9 +50,9 @@ from . import services
 from .models import BulkIssueItem, BulkIssueJob, BulkIssueJobStatus, Certificate
 from .selectors import certificate_list_for_register, completion_list_awaiting_certificate
 from .selectors_bulk import bulk_job_progress
+from .services import REGISTER_FILE_NAME
 
 RENDER_CHUNK = 10  # certificates per render task: small enough to spread, large enough to keep the broker quiet
-REGISTER_FILE_NAME = "so-cap-giay-chung-nhan.xlsx"
 UNFINISHED = (BulkIssueJobStatus.QUEUED, BulkIssueJobStatus.RUNNING, BulkIssueJobStatus.ASSEMBLING)
 # Errors worth a retry of the task (the database went away for a moment), not a failed job.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
@@ -268,8 +268,7 @@ def bulk_job_assemble(*, job_id: int) -> BulkIssueJob | None:
 def bulk_job_zip_name(*, job: BulkIssueJob) -> str:
     """ "giay-chung-nhan-nq57-2025-VP-12.zip": the assignment, the unit when there is one, the job."""
     parts = ["giay-chung-nhan", job.assignment.slug, *([job.unit.code] if job.unit_id else []), str(job.pk)]
-    safe = "-".join(parts)
-    return "".join(char if char.isalnum() or char in "-_" else "-" for char in safe) + ".zip"
+    return services.file_name_safe("-".join(parts)) + ".zip"
 
 
 def bulk_jobs_resume(*, stalled_for: dt.timedelta | None = None) -> list[int]:

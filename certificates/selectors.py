@@ -22,6 +22,15 @@ def register_settings_get() -> RegisterSettings:
     return settings_row
 
 
+REGISTER_DETAIL_FIELDS = ("parent_agency", "agency", "certifier", "place", "serial_suffix")
+
+
+def register_details_get() -> dict[str, str]:
+    """The register's details a certificate's page prints (`certificates.rendering` takes them as a dict)."""
+    register = register_settings_get()
+    return {field: getattr(register, field) for field in REGISTER_DETAIL_FIELDS}
+
+
 def certificate_template_default() -> CertificateTemplate:
     template = CertificateTemplate.objects.filter(is_default=True).first()
     if template is None:
@@ -45,7 +54,8 @@ def course_issues_on_completion(*, course_id: int) -> bool:
 
 def certificate_get_by_code(*, code: str) -> Certificate | None:
     """The certificate with this verification code, or None (also for malformed codes)."""
-    return Certificate.objects.filter(code=code).first()
+    # With its holder: the download checks the holder's account and renders their date of birth.
+    return Certificate.objects.select_related("staff").filter(code=code).first()
 
 
 def certificate_valid_for(*, staff_id: int, course_id: int) -> Certificate | None:

@@ -31,7 +31,7 @@ from core.spreadsheets import escape_cell
 from courses.models import Completion, CompletionEvidence
 
 from . import selectors
-from .models import Certificate, CertificateStatus, SerialCounter
+from .models import Certificate, CertificateStatus, CertificateTemplate, SerialCounter
 from .rendering import certificate_pdf_bytes, format_percent
 
 CODE_BYTES = 10  # 80 random bits → 16 base32 characters
@@ -45,10 +45,14 @@ def serial_format(*, number: int, year: int, suffix: str) -> str:
     return f"{number:04d}/{year}/{suffix}"
 
 
+def file_name_safe(text: str) -> str:
+    """Letters, digits, "-" and "_" kept, anything else (a slash, a space) made a "-"."""
+    return "".join(char if char.isalnum() or char in "-_" else "-" for char in text)
+
+
 def serial_file_name(serial: str) -> str:
     """A file name for a serial: "0001/2026/GCN-STP" → "0001-2026-GCN-STP.pdf"."""
-    safe = "".join(char if char.isalnum() or char in "-_" else "-" for char in serial)
-    return f"{safe}.pdf"
+    return f"{file_name_safe(serial)}.pdf"
 
 
 def _facts(*, completion: Completion) -> dict:
@@ -132,14 +136,13 @@ def certificate_issue(
         return existing, False
 
 
-def certificate_pdf_render(*, certificate: Certificate) -> bytes:
-    """The certificate's PDF as its course's template renders it now (the stored one is what counts)."""
-    template = selectors.certificate_template_for_course(course_id=certificate.course_id)
-    register = selectors.register_settings_get()
-    details = {
-        field: getattr(register, field) for field in ("parent_agency", "agency", "certifier", "place", "serial_suffix")
-    }
-    return certificate_pdf_bytes(certificate=certificate, template=template, register_details=details)
+def certificate_pdf_render(*, certificate: Certificate, template: CertificateTemplate | None = None) -> bytes:
+    """The certificate's PDF as its course's template (or `template`) renders it now (the stored one is what counts)."""
+    if template is None:
+        template = selectors.certificate_template_for_course(course_id=certificate.course_id)
+    return certificate_pdf_bytes(
+        certificate=certificate, template=template, register_details=selectors.register_details_get()
+    )
 
 
 def certificate_pdf_ensure(*, certificate: Certificate) -> Certificate:
@@ -147,7 +150,7 @@ def certificate_pdf_ensure(*, certificate: Certificate) -> Certificate:
     if certificate.pdf:
         return certificate
     template = selectors.certificate_template_for_course(course_id=certificate.course_id)
-    content = certificate_pdf_render(certificate=certificate)
+    content = certificate_pdf_render(certificate=certificate, template=template)
     digest = hashlib.sha256(content).hexdigest()
     name = f"{certificate.year}/{serial_file_name(certificate.serial)}"
     with transaction.atomic():
@@ -227,6 +230,7 @@ def certificate_reissue(
     return certificate_pdf_ensure(certificate=replacement)
 
 
+REGISTER_FILE_NAME = "so-cap-giay-chung-nhan.xlsx"  # the register book's name wherever it is written or sent
 REGISTER_COLUMNS = (
     "Số vào sổ",
     "Số hiệu",

@@ -17,10 +17,9 @@ from django.db import transaction
 
 from certificates import services
 from certificates.selectors import completion_list_awaiting_certificate
+from certificates.services import REGISTER_FILE_NAME
 from courses.models import Assignment
 from orgchart.models import Unit
-
-REGISTER_FILE_NAME = "so-cap-giay-chung-nhan.xlsx"
 
 
 class Command(BaseCommand):
