@@ -38,8 +38,9 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import _common
+
 REPO = Path(__file__).resolve().parents[1]
-RESULTS = REPO / "benchmarks" / "results.md"
 DATABASE_URL = "postgres://postgres@127.0.0.1:5432/lantoa_bench_certs"
 BROKER_URL = "redis://127.0.0.1:6379/12"
 WORKERS = 2
@@ -382,13 +383,7 @@ def _write_results(text: str, results: dict) -> None:
         "PostgreSQL, Redis and the polling share them.\n"
         f"{end}"
     )
-    current = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmarks\n"
-    if start in current:
-        before, _rest = current.split(start, 1)
-        current = before + section + _rest.split(end, 1)[1]
-    else:
-        current = current.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(current, encoding="utf-8")
+    _common.results_write(section, start=start, end=end)
 
 
 def run(count: int = 1000, rounds: int = 1, results: bool = False) -> str:

@@ -33,8 +33,9 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+import _common
+
 REPO = Path(__file__).resolve().parents[1]
-RESULTS = REPO / "benchmarks" / "results.md"
 ORIGINAL_FONTS = Path("/usr/share/fonts/truetype/croscore")
 FIRST_NAMES = ["Nguyễn Thị Hồng", "Trần Văn", "Lê Minh", "Phạm Thị Bích", "Hoàng Đức", "Võ Thị Ngọc", "Đặng Quốc"]
 GIVEN_NAMES = ["Nhung", "Đạt", "Thủy", "Hương", "Khải", "Ánh", "Dũng", "Yến", "Lộc", "Trường"]
@@ -269,14 +270,7 @@ def _write_results(text: str) -> None:
     section = (
         f"{start}\n## Certificate PDFs (`benchmarks/certificates_render.py`)\n\n{machine}\n\n{text}\n\n{NOTES}\n{end}"
     )
-    current = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmarks\n"
-    if start in current:
-        before, _rest = current.split(start, 1)
-        after = _rest.split(end, 1)[1]
-        current = before + section + after
-    else:
-        current = current.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(current, encoding="utf-8")
+    _common.results_write(section, start=start, end=end)
 
 
 def run(count: int = 200, results: bool = False) -> str:

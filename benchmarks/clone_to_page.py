@@ -13,58 +13,40 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
+
+import _common
 
 REPO = Path(__file__).resolve().parents[1]
 PYTHON = shutil.which("python3.11") or sys.executable
 
 
-def _wait_for(url: str, process: subprocess.Popen, timeout: float = 900) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode} before serving {url}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback only
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.2)
-    raise TimeoutError(url)
-
-
-def _stop(process: subprocess.Popen) -> None:
+def _serve_until_answered(command: list[str], *, cwd: Path, env: dict[str, str], url: str, start: float) -> float:
+    """Start the server, wait for its first page, stop it; seconds since `start` when the page came."""
+    process = subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=10)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        os.killpg(process.pid, signal.SIGKILL)
+        _common.wait_for(url, process, timeout=900)
+        return time.monotonic() - start
+    finally:
+        _common.stop(process, timeout=10)
 
 
 def time_lantoa(workdir: Path, env: dict[str, str], port: int) -> float:
     start = time.monotonic()
     subprocess.run(["git", "clone", "--quiet", str(REPO), str(workdir)], check=True, env=env)
-    process = subprocess.Popen(
+    return _serve_until_answered(
         ["make", "run", f"PORT={port}"],
         cwd=workdir,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
+        url=f"http://127.0.0.1:{port}/accounts/login/",
+        start=start,
     )
-    try:
-        _wait_for(f"http://127.0.0.1:{port}/accounts/login/", process)
-        return time.monotonic() - start
-    finally:
-        _stop(process)
 
 
 def time_bare_django(workdir: Path, env: dict[str, str], port: int) -> float:
@@ -81,19 +63,13 @@ def time_bare_django(workdir: Path, env: dict[str, str], port: int) -> float:
     subprocess.run(
         [python, "manage.py", "migrate", "--noinput"], cwd=workdir, check=True, env=env, stdout=subprocess.DEVNULL
     )
-    process = subprocess.Popen(
+    return _serve_until_answered(
         [python, "manage.py", "runserver", f"127.0.0.1:{port}"],
         cwd=workdir,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
+        url=f"http://127.0.0.1:{port}/admin/login/",
+        start=start,
     )
-    try:
-        _wait_for(f"http://127.0.0.1:{port}/admin/login/", process)
-        return time.monotonic() - start
-    finally:
-        _stop(process)
 
 
 def measure(*, cold: bool = False) -> list[tuple[str, float, float]]:

@@ -56,7 +56,8 @@ if __name__ == "__main__":
     # `coverage` package for anything that imports it; the repository root is what we need.
     sys.path[0] = str(REPO)
 
-RESULTS = REPO / "benchmarks" / "results.md"
+from benchmarks import _common  # noqa: E402 - after the path fix above
+
 BASELINE_SQL = REPO / "benchmarks" / "sql" / "coverage_baseline.sql"
 GENERATOR = REPO / "core" / "province.py"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/lantoa_bench_province"
@@ -106,25 +107,8 @@ def _child_env(database_url: str) -> dict[str, str]:
     return env
 
 
-def _maintenance_url(database_url: str) -> str:
-    return urlparse(database_url)._replace(path="/postgres").geturl()
-
-
 def _psycopg_url(database_url: str) -> str:
     return urlparse(database_url)._replace(scheme="postgresql").geturl()
-
-
-def _database_create(database_url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    url = urlparse(database_url)
-    if not url.scheme.startswith("postgres"):
-        raise SystemExit("This benchmark is about PostgreSQL: give a postgres:// DATABASE_URL.")
-    name = url.path.lstrip("/")
-    with psycopg.connect(_psycopg_url(_maintenance_url(database_url)), autocommit=True) as connection:
-        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def _generator_fingerprint() -> str:
@@ -162,7 +146,7 @@ def _store_meta(database_url: str, meta: dict) -> None:
 def dataset_ensure(*, database_url: str, spec: DataSet) -> dict:
     """Create, migrate and (only when it is not there yet) build the data set; returns its bench_meta."""
     name = urlparse(database_url).path.lstrip("/")
-    _database_create(database_url)
+    _common.database_create(database_url)
     env = _child_env(database_url)
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--verbosity=0", "--no-input"], cwd=REPO, env=env, check=True
@@ -542,16 +526,7 @@ def _mb(value: int) -> float:
 def machine() -> str:
     from django.db import connection
 
-    try:
-        with open("/proc/meminfo") as meminfo:
-            kib = int(next(line for line in meminfo if line.startswith("MemTotal")).split()[1])
-        ram = f"{kib / 1024 / 1024:.1f} GiB"
-    except (OSError, StopIteration, ValueError):
-        ram = "?"
-    try:
-        nproc = subprocess.run(["nproc"], capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        nproc = str(os.cpu_count())
+    ram, nproc = _common.ram_text(), _common.nproc_text()
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         postgres = cursor.fetchone()[0]
@@ -589,14 +564,7 @@ def table(rows: list[tuple[str, str, str, str, str, str]]) -> str:
 
 def write_results(text: str) -> None:
     start, end = MARKERS
-    block = f"{start}\n{text}\n{end}"
-    current = RESULTS.read_text() if RESULTS.exists() else "# Benchmarks\n"
-    if start in current and end in current:
-        before, rest = current.split(start, 1)
-        current = before + block + rest.split(end, 1)[1]
-    else:
-        current = current.rstrip("\n") + "\n\n" + block + "\n"
-    RESULTS.write_text(current)
+    _common.results_write(f"{start}\n{text}\n{end}", start=start, end=end)
 
 
 def run(

@@ -35,24 +35,22 @@ import os
 import platform
 import random
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
+
+import _common
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/lantoa_bench_load"
 DEFAULT_CACHE_URL = "redis://127.0.0.1:6379/13"
-RESULTS = REPO / "benchmarks" / "results.md"
 LOCUSTFILE = REPO / "benchmarks" / "locustfile.py"
 BASELINE_PATH = "/bench/one-row/"
 WORKERS = 5
@@ -76,7 +74,7 @@ def _setup_django(database_url: str, static_root: Path) -> None:
     os.environ["LANTOA_BENCH_STATIC_ROOT"] = str(static_root)
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.bench"
     sys.path.insert(0, str(REPO))
-    _create_database(database_url)
+    _common.database_create(database_url)
     import django
 
     django.setup()
@@ -86,21 +84,6 @@ def _setup_django(database_url: str, static_root: Path) -> None:
     assert not settings.DEBUG, "DEBUG keeps every query in memory; benchmark with DEBUG off"
     call_command("migrate", verbosity=0, interactive=False)
     call_command("collectstatic", verbosity=0, interactive=False)
-
-
-def _create_database(database_url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    url = urlparse(database_url)
-    if not url.scheme.startswith("postgres"):
-        raise SystemExit("This benchmark is about PostgreSQL: give a postgres:// DATABASE_URL.")
-    name = url.path.lstrip("/")
-    maintenance = url._replace(path="/postgres").geturl()
-    with psycopg.connect(maintenance, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 # --- seeding -------------------------------------------------------------------------------------------
@@ -257,35 +240,6 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_for(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {process.returncode} before answering {url}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback only
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.2)
-    raise TimeoutError(url)
-
-
-def _stop(process: subprocess.Popen, *, timeout: float = 30) -> None:
-    """SIGTERM to the process group (gunicorn stops its workers gracefully), SIGKILL if it hangs."""
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=timeout)
-    except ProcessLookupError:
-        pass
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-
-
 class CpuSampler:
     """CPU seconds, twice a second: gunicorn (master and workers), locust, this database's PostgreSQL
     backends, Redis, and the whole machine (whatever else runs on it included)."""
@@ -402,7 +356,7 @@ def run_locust(
         try:
             process.wait(timeout=timeout + 60)
         finally:
-            _stop(process, timeout=10)
+            _common.stop(process, timeout=10)
             sampler.locust = None
     if not result_file.exists():
         log_tail = (workdir / f"{label}.log").read_text()[-3000:]
@@ -418,16 +372,7 @@ def run_locust(
 def machine() -> str:
     from django.db import connection
 
-    try:
-        with open("/proc/meminfo") as meminfo:
-            kib = int(next(line for line in meminfo if line.startswith("MemTotal")).split()[1])
-        ram = f"{kib / 1024 / 1024:.1f} GiB"
-    except (OSError, StopIteration, ValueError):
-        ram = "?"
-    try:
-        nproc = subprocess.run(["nproc"], capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        nproc = str(os.cpu_count())
+    ram, nproc = _common.ram_text(), _common.nproc_text()
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         postgres = cursor.fetchone()[0]
@@ -605,14 +550,7 @@ def report(
 
 def write_results(text: str) -> None:
     start, end = "<!-- load_learners:start -->", "<!-- load_learners:end -->"
-    block = f"{start}\n{text}\n{end}"
-    current = RESULTS.read_text() if RESULTS.exists() else "# Benchmarks\n"
-    if start in current and end in current:
-        before, rest = current.split(start, 1)
-        current = before + block + rest.split(end, 1)[1]
-    else:
-        current = current.rstrip("\n") + "\n\n" + block + "\n"
-    RESULTS.write_text(current)
+    _common.results_write(f"{start}\n{text}\n{end}", start=start, end=end)
 
 
 def run(
@@ -655,7 +593,7 @@ def run(
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        _wait_for(host + BASELINE_PATH, gunicorn)
+        _common.wait_for(host + BASELINE_PATH, gunicorn, timeout=60, name="gunicorn")
         sampler = CpuSampler(gunicorn, database=urlparse(os.environ["DATABASE_URL"]).path.lstrip("/")).start()
         data = {
             "baseline_path": BASELINE_PATH,
@@ -674,13 +612,13 @@ def run(
         signed_in = run_locust(user_class="SignedInVisitor", label="signed-in", data=data, **common)
         after = run_locust(user_class="BaselineVisitor", label="baseline-after", data=data, **common)
         sampler.stop()
-        _stop(gunicorn)
+        _common.stop(gunicorn)
         text = report(
             baselines=[before, after], journey=journey, seeded=seeded, users=users, warmup=warmup, signed_in=signed_in
         )
     finally:
         if gunicorn is not None:
-            _stop(gunicorn)
+            _common.stop(gunicorn)
         if os.environ.get("LANTOA_BENCH_KEEP"):
             print(f"(kept {workdir})", file=sys.stderr)
         else:

@@ -52,6 +52,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
+import _common  # noqa: E402
 import load_learners  # noqa: E402
 
 BASELINE = "one-row view"
@@ -70,7 +71,7 @@ def _setup(*, database_url: str, collect: bool, settings_module: str = "config.s
     os.environ.setdefault("CACHE_URL", load_learners.DEFAULT_CACHE_URL)
     os.environ["LANTOA_BENCH_STATIC_ROOT"] = str(static_root)
     os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
-    load_learners._create_database(database_url)
+    _common.database_create(database_url)
     import django
 
     django.setup()
@@ -317,13 +318,7 @@ def write_results(text: str) -> None:
         f"Machine: {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}; nproc {os.cpu_count()}; "
         f"`config.settings.bench` on `lantoa_bench_load`.\n\n{text}\n{end}"
     )
-    current = load_learners.RESULTS.read_text() if load_learners.RESULTS.exists() else "# Benchmarks\n"
-    if start in current and end in current:
-        before, rest = current.split(start, 1)
-        current = before + block + rest.split(end, 1)[1]
-    else:
-        current = current.rstrip("\n") + "\n\n" + block + "\n"
-    load_learners.RESULTS.write_text(current)
+    _common.results_write(block, start=start, end=end)
 
 
 if __name__ == "__main__":

@@ -26,16 +26,15 @@ import io
 import os
 import platform
 import random
-import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlparse
+
+import _common
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/lantoa_bench"
-RESULTS = REPO / "benchmarks" / "results.md"
 SEED = 20260701
 FIRST_DATE = dt.date(2026, 1, 1)
 SECOND_DATE = dt.date(2026, 7, 1)
@@ -104,7 +103,7 @@ def _setup_django(database_url: str) -> None:
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     sys.path.insert(0, str(REPO))
-    _create_database(database_url)
+    _common.database_create(database_url)
     import django
 
     django.setup()
@@ -114,21 +113,6 @@ def _setup_django(database_url: str) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
-
-
-def _create_database(database_url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    url = urlparse(database_url)
-    if not url.scheme.startswith("postgres"):
-        raise SystemExit("This benchmark is about PostgreSQL: give a postgres:// DATABASE_URL.")
-    name = url.path.lstrip("/")
-    maintenance = url._replace(path="/postgres").geturl()
-    with psycopg.connect(maintenance, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 # --- the files ----------------------------------------------------------------------------------
@@ -366,17 +350,7 @@ def measure(*, count: int) -> tuple[list[Figure], dict[str, object]]:
 def machine() -> str:
     from django.db import connection
 
-    cpus = os.cpu_count()
-    try:
-        with open("/proc/meminfo") as meminfo:
-            kib = int(next(line for line in meminfo if line.startswith("MemTotal")).split()[1])
-        ram = f"{kib / 1024 / 1024:.1f} GiB"
-    except (OSError, StopIteration, ValueError):
-        ram = "?"
-    try:
-        nproc = subprocess.run(["nproc"], capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        nproc = str(cpus)
+    ram, nproc = _common.ram_text(), _common.nproc_text()
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         postgres = cursor.fetchone()[0]
@@ -406,14 +380,7 @@ def table(figures: list[Figure]) -> str:
 
 def write_results(text: str) -> None:
     start, end = "<!-- roster_import:start -->", "<!-- roster_import:end -->"
-    block = f"{start}\n{text}\n{end}"
-    current = RESULTS.read_text() if RESULTS.exists() else "# Benchmarks\n"
-    if start in current and end in current:
-        before, rest = current.split(start, 1)
-        current = before + block + rest.split(end, 1)[1]
-    else:
-        current = current.rstrip("\n") + "\n\n" + block + "\n"
-    RESULTS.write_text(current)
+    _common.results_write(f"{start}\n{text}\n{end}", start=start, end=end)
 
 
 def run(*, count: int = 10_000, database_url: str | None = None, write: bool = True) -> str:
