@@ -544,9 +544,16 @@ def snapshot_get_for_date(*, assignment: Assignment, as_of: dt.date) -> Coverage
     return CoverageSnapshot.objects.filter(assignment=assignment, as_of=as_of).only("pk").first()
 
 
-def access_snapshot(*, snapshot_id: int) -> CoverageSnapshot:
-    """A snapshot with its assignment and author (the Office's pages check the role first); 404 if unknown."""
-    return get_object_or_404(CoverageSnapshot.objects.select_related("assignment", "created_by"), pk=snapshot_id)
+def access_snapshot(*, snapshot_id: int | str) -> CoverageSnapshot:
+    """A snapshot with its assignment and author (the Office's pages check the role first); 404 if unknown.
+
+    `snapshot_id` may come straight from a form: anything that is not a whole number is unknown too.
+    """
+    try:
+        pk = int(snapshot_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    return get_object_or_404(CoverageSnapshot.objects.select_related("assignment", "created_by"), pk=pk)
 
 
 def snapshot_list(*, assignment: Assignment | None = None) -> models.QuerySet[CoverageSnapshot]:

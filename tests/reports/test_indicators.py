@@ -188,3 +188,10 @@ def test_office_prepares_and_publishes_on_its_page(client, setup, office_admin):
     client.post(reverse("reports:publication_change", args=[publication.pk, "unpublish"]))
     publication.refresh_from_db()
     assert not publication.is_published
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "", "9999999"])
+def test_an_unknown_or_malformed_snapshot_is_not_found(client, setup, office_admin, value):
+    client.force_login(office_admin)
+    assert client.post(reverse("reports:publications"), {"snapshot": value}).status_code == 404
+    assert not Publication.objects.exists()
