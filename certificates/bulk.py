@@ -36,6 +36,7 @@ import tempfile
 import zipfile
 from collections.abc import Iterable
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import InterfaceError, OperationalError, transaction
@@ -199,7 +200,8 @@ def bulk_job_render(*, job_id: int, certificate_ids: list[int]) -> int:
 
     A rendering error that a retry cannot fix (the template reaches outside the static
     files, say) fails the job with a message naming the certificate; database hiccups are
-    raised for the task to retry.
+    raised for the task to retry, and so is the task's soft time limit (what is rendered is
+    stored; the task hands the rest of the chunk to a fresh one).
     """
     if not BulkIssueJob.objects.filter(pk=job_id, status__in=UNFINISHED).exists():
         return 0
@@ -208,7 +210,8 @@ def bulk_job_render(*, job_id: int, certificate_ids: list[int]) -> int:
     for certificate in unrendered.order_by("pk"):
         try:
             services.certificate_pdf_ensure(certificate=certificate)
-        except TRANSIENT_ERRORS:
+        except (*TRANSIENT_ERRORS, SoftTimeLimitExceeded):
+            # Not the certificate's fault: the task retries, or carries the rest of the chunk on.
             raise
         except Exception as error:
             bulk_job_fail(job_id=job_id, message=f"{certificate.serial}: {type(error).__name__}: {error}")

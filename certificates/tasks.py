@@ -65,7 +65,12 @@ def bulk_job_render(job_id: int, certificate_ids: list[int]) -> int:
     """Render the PDFs still missing among a chunk of the job's certificates."""
     from . import bulk
 
-    return bulk.bulk_job_render(job_id=job_id, certificate_ids=certificate_ids)
+    try:
+        return bulk.bulk_job_render(job_id=job_id, certificate_ids=certificate_ids)
+    except SoftTimeLimitExceeded:
+        # A slow chunk: what is rendered is stored; a fresh task renders the rest (it skips the stored PDFs).
+        bulk_job_render.delay(job_id, certificate_ids)
+        return 0
 
 
 @shared_task(name="certificates.tasks.bulk_job_assemble", soft_time_limit=10 * 60, time_limit=11 * 60, **_BULK)

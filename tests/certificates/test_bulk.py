@@ -256,3 +256,28 @@ def test_retry_is_for_the_office_only(client, learner, cohort, office_admin):
     assert client.post(f"/certificates/bulk/{job.pk}/retry/").status_code == 404
     job.refresh_from_db()
     assert job.status == BulkIssueJobStatus.FAILED
+
+
+def test_a_render_chunk_out_of_time_carries_on_instead_of_failing_the_job(
+    cohort, office_admin, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The task's soft time limit is not the certificate's fault: the rest of the chunk goes to a fresh task."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from certificates import services
+
+    ensure = services.certificate_pdf_ensure
+    calls = {"n": 0}
+
+    def slow_once(*, certificate):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise SoftTimeLimitExceeded
+        return ensure(certificate=certificate)
+
+    monkeypatch.setattr(services, "certificate_pdf_ensure", slow_once)
+    job = _start(django_capture_on_commit_callbacks, assignment=cohort["assignment"], started_by=office_admin)
+
+    assert job.status == BulkIssueJobStatus.DONE and job.error == ""
+    assert len(_zip_entries(job)) == 6
+    assert not Certificate.objects.filter(pdf="").exists()
