@@ -75,6 +75,22 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The learner pages (`jinja2/**/*.jinja`, see config/jinja2.py): after the Django engine, whose
+        # loaders remember that they have no `.jinja` template.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "config.jinja2.environment",
+            "context_processors": [
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.roles",
+            ],
+        },
+    },
 ]
 
 # SQLite (WAL, see core.apps) is the embedded default; DATABASE_URL selects PostgreSQL.
@@ -115,17 +131,8 @@ def cache_settings(config: dict) -> dict:
     return config
 
 
-# Pieces of the site's shell that depend only on the language and the navigation's role flags
-# (templates/base.html's `{% cache %}` blocks), kept in each process's memory: no round trip.
-FRAGMENT_CACHE = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "lantoa-fragments",
-    "TIMEOUT": None,
-    "OPTIONS": {"MAX_ENTRIES": 2000},
-}
 CACHES = {
     "default": cache_settings(env.cache("CACHE_URL", default="locmemcache://lantoa")),
-    "fragments": FRAGMENT_CACHE,
 }
 
 LANGUAGE_CODE = "vi"

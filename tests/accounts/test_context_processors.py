@@ -79,8 +79,8 @@ def _nav(client) -> str:
     return page[page.index('<nav aria-label="') : page.index("</nav>")]
 
 
-def test_the_cached_navigation_follows_each_users_roles_and_language(client, unit_head, learner):
-    """The navigation is cached by language, role flags and section: never one person's menu for another."""
+def test_the_navigation_follows_each_users_roles_and_language(client, unit_head, learner):
+    """The navigation follows each person's role flags, section and language: never one person's menu for another."""
     client.force_login(unit_head)
     head_nav = _nav(client)
     assert 'href="/people/"' in head_nav and 'aria-current="page"' in head_nav
@@ -91,7 +91,7 @@ def test_the_cached_navigation_follows_each_users_roles_and_language(client, uni
     client.cookies["django_language"] = "en"
     english = _nav(client)
     assert "My courses" in english and "Khóa học của tôi" not in english
-    # The sign-out form is outside the cache: its CSRF token is this session's.
+    # The sign-out form carries this session's CSRF token.
     assert english.count('name="csrfmiddlewaretoken"') == 1
     token = english.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
     assert _unmask_cipher_token(token) == client.cookies["csrftoken"].value

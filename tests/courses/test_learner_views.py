@@ -19,7 +19,9 @@ from tests.notifications.builders import assign, complete_externally, enrol, pas
 pytestmark = pytest.mark.django_db
 
 TODAY = dt.date(2026, 3, 10)
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "courses"
+REPO = Path(__file__).resolve().parents[2]
+# The course pages' templates in both engines: the Django template language's and Jinja2's (config/jinja2.py).
+TEMPLATE_DIRS = (REPO / "templates" / "courses", REPO / "jinja2" / "courses")
 
 
 @pytest.fixture(autouse=True)
@@ -327,14 +329,19 @@ def test_only_the_sanitised_lesson_body_is_marked_safe_and_it_says_why():
     """Trusting HTML (`|safe`, or `scrollable_tables`, which marks its input safe) is acceptable only because
     body_html is sanitised with nh3 on the way in."""
     uses = []
-    for template in TEMPLATES.rglob("*.html"):
+    templates = [
+        path for folder in TEMPLATE_DIRS for path in sorted(folder.rglob("*")) if path.suffix in (".html", ".jinja")
+    ]
+    assert {path.suffix for path in templates} == {".html", ".jinja"}
+    markers = ("|safe", "autoescape off", "autoescape false", "safeseq", "|scrollable_tables", "Markup")
+    for template in templates:
         lines = template.read_text().splitlines()
         for number, line in enumerate(lines):
-            if any(marker in line for marker in ("|safe", "autoescape off", "safeseq", "|scrollable_tables")):
+            if any(marker in line for marker in markers):
                 uses.append((template.name, line.strip(), lines[number - 1]))
     assert [(name, line) for name, line, _comment in uses] == [
         (
-            "lesson_detail.html",
+            "lesson_detail.jinja",
             '<div class="lesson-body" lang="vi">{{ page.lesson.body_html|scrollable_tables }}</div>',
         )
     ]
