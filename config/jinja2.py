@@ -84,11 +84,17 @@ def environment(**options) -> Environment:
         autoescape=True,
         **{key: value for key, value in options.items() if key != "autoescape"},
     )
-    env.install_gettext_callables(translation.gettext, translation.ngettext, newstyle=True)
+    # Newstyle: `{% trans %}` blocks pass their variables to the callables, which escape them.
+    env.install_gettext_callables(
+        translation.gettext,
+        translation.ngettext,
+        newstyle=True,
+        pgettext=translation.pgettext,
+        npgettext=translation.npgettext,
+    )
     env.globals.update(
         url=url,
         static=static,
-        pgettext=translation.pgettext,
         get_current_language=translation.get_language,
         available_languages=available_languages,
         quiz_choices=quiz_choices,

@@ -84,6 +84,7 @@ TEMPLATES = [
         "OPTIONS": {
             "environment": "config.jinja2.environment",
             "context_processors": [
+                "core.context_processors.csrf_once",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",

@@ -247,14 +247,45 @@ def attempt_answer_save_choices(*, attempt: Attempt, item_id: int, choices: list
     return _answer_save(attempt_id=attempt.pk, item_id=item_id, option_ids=None, choices=choices)
 
 
+@functools.cache
+def _lock_attempt_with_item_sql(vendor: str) -> str:
+    # The attempt locked as `_lock_attempt` locks it, and the question the learner answers, in one statement.
+    # Under a lock wait, PostgreSQL re-reads the attempt's row (its status is current) but not the item's;
+    # nothing read from the item can have changed meanwhile (its options and their order are fixed at
+    # the start), and its answer is overwritten, not read.
+    return f"""
+SELECT {model_columns(Attempt, "t")}, {model_columns(CourseVersion, "v")}, {model_columns(AttemptItem, "i")}, q.kind
+FROM quizzes_attempt t JOIN courses_courseversion v ON v.id = t.version_id
+LEFT JOIN quizzes_attemptitem i ON i.attempt_id = t.id AND i.id = %s
+LEFT JOIN quizzes_question q ON q.id = i.question_id
+WHERE t.id = %s{_for_update("t")}
+"""  # noqa: S608 - column names from the models' metadata only; every value is a parameter
+
+
+def _lock_attempt_with_item(attempt_id: int, item_id: int) -> tuple[Attempt, AttemptItem | None, str | None]:
+    """The attempt with its version (row locked until the caller's transaction ends), and its item
+    `item_id` with the question's kind (None, None if the attempt has no such item)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_lock_attempt_with_item_sql(connection.vendor), [item_id, attempt_id])
+        row = cursor.fetchone()
+    if row is None:
+        raise Attempt.DoesNotExist(f"No attempt {attempt_id}.")
+    attempt, at = model_from_row(Attempt, row)
+    attempt.version, at = model_from_row(CourseVersion, row, at)
+    if row[at] is None:  # the item's id: no such item in this attempt
+        return attempt, None, None
+    item, at = model_from_row(AttemptItem, row, at)
+    return attempt, item, row[at]
+
+
 def _answer_save(*, attempt_id: int, item_id: int, option_ids: list[int] | None, choices: list[int] | None):
     now = timezone.now()
     with transaction.atomic():
-        locked = _lock_attempt(attempt_id)
+        locked, item, kind = _lock_attempt_with_item(attempt_id, item_id)
         if locked.status != AttemptStatus.IN_PROGRESS:
             raise AttemptClosed(_("This attempt is closed; answers can no longer change."), code="attempt_closed")
         if not attempt_is_past_grace(attempt=locked, now=now):
-            return _store_answer(attempt=locked, item_id=item_id, option_ids=option_ids, choices=choices, now=now)
+            return _store_answer(item=item, kind=kind, option_ids=option_ids, choices=choices, now=now)
         _close(locked, now=now)
     # Raised after the transaction, so that closing the attempt is kept.
     raise AttemptClosed(
@@ -263,15 +294,16 @@ def _answer_save(*, attempt_id: int, item_id: int, option_ids: list[int] | None,
 
 
 def _store_answer(
-    *, attempt: Attempt, item_id: int, option_ids: list[int] | None, choices: list[int] | None, now: dt.datetime
+    *,
+    item: AttemptItem | None,
+    kind: str | None,
+    option_ids: list[int] | None,
+    choices: list[int] | None,
+    now: dt.datetime,
 ) -> AttemptItem:
-    with connection.cursor() as cursor:
-        cursor.execute(_item_sql(connection.vendor), [attempt.pk, item_id])
-        row = cursor.fetchone()
-    if row is None:
+    """Save the answer to `item` (of the locked attempt; None: the attempt has no such question)."""
+    if item is None:
         raise ValidationError(_("This question is not part of the attempt."), code="unknown_item")
-    item, at = model_from_row(AttemptItem, row)
-    kind = row[at]
     if choices is not None:
         if any(not 1 <= choice <= len(item.option_order) for choice in choices):
             raise ValidationError(_("Choose among the options shown."), code="unknown_option")
@@ -293,15 +325,6 @@ def _store_answer(
         ],
     )
     return item
-
-
-@functools.cache
-def _item_sql(vendor: str) -> str:
-    return f"""
-SELECT {model_columns(AttemptItem, "i")}, q.kind
-FROM quizzes_attemptitem i JOIN quizzes_question q ON q.id = i.question_id
-WHERE i.attempt_id = %s AND i.id = %s
-"""  # noqa: S608 - column names from the models' metadata only; every value is a parameter
 
 
 # --- closing ------------------------------------------------------------------------------------------

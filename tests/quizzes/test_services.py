@@ -9,6 +9,8 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from courses.models import Completion, CompletionEvidence, CourseVersionStatus
@@ -168,6 +170,24 @@ def test_answer_by_place_in_the_shuffled_order(staff, version):
     assert saved.selected_options == [item.option_order[1]]
     with refused("unknown_option"):
         attempt_answer_save_choices(attempt=attempt, item_id=item.pk, choices=[len(item.option_order) + 1])
+
+
+def test_saving_an_answer_locks_the_attempt_and_reads_the_question_in_one_statement(staff, version):
+    """Autosave runs on every choice a learner makes: one locked read (attempt, version, item, kind), one write."""
+    attempt = attempt_start(staff=staff, version=version)
+    item = _items(attempt)[0]
+
+    with CaptureQueriesContext(connection) as captured:
+        attempt_answer_save_choices(attempt=attempt, item_id=item.pk, choices=[1])
+
+    statements = [query["sql"] for query in captured.captured_queries if "SAVEPOINT" not in query["sql"]]
+    assert len(statements) == 2
+    read, write = statements
+    assert "quizzes_attemptitem" in read and "quizzes_question" in read
+    assert ("FOR UPDATE OF" in read) == connection.features.has_select_for_update_of
+    assert write.startswith("UPDATE quizzes_attemptitem")
+    item.refresh_from_db()
+    assert item.selected_options == [item.option_order[0]]
 
 
 def _item_of_kind(attempt, kind):
