@@ -2,24 +2,44 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from courses.models import Lesson, LessonProgress
 from orgchart.models import Staff
 from quizzes.services import completion_check_after_lessons
 
 
-def lesson_open(*, staff: Staff, lesson: Lesson) -> tuple[LessonProgress, bool]:
+def lesson_open(*, staff: Staff, lesson: Lesson, check_completion: bool = True) -> tuple[LessonProgress, bool]:
     """Record the first opening of `lesson` by `staff`; returns (progress, created).
 
     Opening it again changes nothing: the first time is what counts, and a reload or a
-    second tab never makes a second row (the unique constraint settles a race). Someone
-    who passed the quiz of a course that asks for every lesson to be opened completes it
-    with the last lesson they open. The check runs on every opening, not only the first:
-    it is one query when there is nothing to do, and it also catches a quiz graded at the
-    same moment as that last opening, when neither transaction could see the other.
+    second tab never makes a second row (one `INSERT … ON CONFLICT DO NOTHING` on the unique
+    pair settles a race). Someone who passed the quiz of a course that asks for every lesson to
+    be opened completes it with the last lesson they open: the check runs after the reading is
+    recorded, unless the caller knows there is nothing to complete (`check_completion=False`:
+    the lesson page read, in the same request, that the person has no passed attempt without a
+    completion). A quiz graded at the same moment as that last opening, when neither transaction
+    could see the other, leaves a passed attempt without a completion: the next lesson page sees
+    it and runs the check.
     """
+    now = timezone.now()
     with transaction.atomic():
-        progress, created = LessonProgress.objects.get_or_create(staff=staff, lesson=lesson)
-        completion_check_after_lessons(staff=staff, version=lesson.version)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO courses_lessonprogress (staff_id, lesson_id, first_opened_at) VALUES (%s, %s, %s) "
+                "ON CONFLICT (staff_id, lesson_id) DO NOTHING RETURNING id",
+                [
+                    staff.pk,
+                    lesson.pk,
+                    LessonProgress._meta.get_field("first_opened_at").get_db_prep_save(now, connection),
+                ],
+            )
+            row = cursor.fetchone()
+        if row is not None:
+            progress, created = LessonProgress(id=row[0], staff=staff, lesson=lesson, first_opened_at=now), True
+        else:
+            progress, created = LessonProgress.objects.get(staff=staff, lesson=lesson), False
+        if check_completion:
+            completion_check_after_lessons(staff=staff, version=lesson.version)
     return progress, created

@@ -78,3 +78,12 @@ def test_django_and_jinja2_pages_share_one_header(client, learner):
     assert 'aria-current="page"' in jinja_header and "aria-current" not in django_header
     assert jinja_header.replace(' aria-current="page"', "") == django_header
     assert "/accounts/logout/" in django_header and "/courses/" in django_header
+
+
+@pytest.mark.django_db
+def test_a_jinja2_page_masks_its_csrf_token_once(client, learner):
+    """Every form of a page carries the same masked token: it is worked out once (core.context_processors)."""
+    client.force_login(learner)
+    page = client.get("/courses/").content.decode()
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert len(tokens) == 2 and len(set(tokens)) == 1  # the language switch and the sign-out form

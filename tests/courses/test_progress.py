@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from courses.models import Completion, LessonProgress
 from courses.services.progress import lesson_open
@@ -78,3 +80,19 @@ def test_reading_without_a_passed_quiz_completes_nothing(version):
     for lesson in version.lessons.all():
         lesson_open(staff=staff, lesson=lesson)
     assert not Completion.objects.exists()
+
+
+def test_a_first_opening_is_one_statement_when_there_is_nothing_to_complete(version):
+    """The lesson page knows when the person has no passed quiz waiting for its lessons: then the reading is
+    one `INSERT … ON CONFLICT DO NOTHING` (no read first, no savepoint), and a second opening inserts nothing."""
+    staff = StaffFactory()
+    lesson = version.lessons.get(position=1)
+
+    with CaptureQueriesContext(connection) as captured:
+        progress, created = lesson_open(staff=staff, lesson=lesson, check_completion=False)
+
+    statements = [query["sql"] for query in captured.captured_queries if "SAVEPOINT" not in query["sql"]]
+    assert len(statements) == 1 and "ON CONFLICT" in statements[0]
+    assert created and LessonProgress.objects.get() == progress
+    again, created_again = lesson_open(staff=staff, lesson=lesson, check_completion=False)
+    assert not created_again and again.pk == progress.pk and LessonProgress.objects.count() == 1
