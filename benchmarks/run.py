@@ -20,6 +20,9 @@ page_cpu: the server CPU of each learner page in process (Django and its Postgre
 one-row view and, as a reference, the same view signed in: the stable figure behind the load test's
 throughput; also written to benchmarks/results.md.
 
+page_instructions: instructions per request of the journey and of the one-row view, counted by valgrind
+(callgrind): the same from run to run on a noisy machine, for comparing two versions of the code.
+
 certificates_bulk: 1,000 certificates issued by the bulk job on 2 Celery workers against one process
 (PostgreSQL + Redis broker, its own database lantoa_bench_certs); also written to benchmarks/results.md.
 """
@@ -71,6 +74,11 @@ def page_cpu() -> None:
     subprocess.run([sys.executable, str(Path(__file__).with_name("page_cpu.py")), "--results"], check=True)
 
 
+def page_instructions() -> None:
+    # Its own process: each kind runs in a valgrind child with config.settings.bench.
+    subprocess.run([sys.executable, str(Path(__file__).with_name("page_instructions.py"))], check=True)
+
+
 def coverage() -> None:
     # Its own process: it sets Django up on its own database (the roster import's is another).
     subprocess.run([sys.executable, "-m", "benchmarks.coverage"], cwd=Path(__file__).resolve().parents[1], check=True)
@@ -83,6 +91,7 @@ BENCHMARKS = {
     "clone_to_page": clone_to_page,
     "load_learners": load_learners,
     "page_cpu": page_cpu,
+    "page_instructions": page_instructions,
     "coverage": coverage,
 }
 DEFAULT = ["roster_import", "certificates_render", "coverage"]
