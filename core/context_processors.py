@@ -4,6 +4,12 @@ from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+
+def csrf_hidden_input(token: object) -> SafeString:
+    """The form field that carries the CSRF token, as Django's `{% csrf_token %}` writes it."""
+    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
 
 
 def csrf_once(request: HttpRequest) -> dict:
@@ -16,9 +22,4 @@ def csrf_once(request: HttpRequest) -> dict:
     does the same for Jinja2 (context processors run after the backend's own values, and win).
     """
     token = SimpleLazyObject(lambda: get_token(request))
-    return {
-        "csrf_token": token,
-        "csrf_input": SimpleLazyObject(
-            lambda: format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
-        ),
-    }
+    return {"csrf_token": token, "csrf_input": SimpleLazyObject(lambda: csrf_hidden_input(token))}

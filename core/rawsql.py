@@ -54,3 +54,8 @@ def convert_value(field: models.Field, value: Any) -> Any:
     for function in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
         value = function(value, column, connection)
     return value
+
+
+def prep_value(model: type[models.Model], name: str, value: Any) -> Any:
+    """`value` for field `name` of `model` as a parameter of plain SQL, prepared as the ORM would save it."""
+    return model._meta.get_field(name).get_db_prep_save(value, connection)

@@ -60,19 +60,20 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+# What every page's template reads, in both engines.
+_CONTEXT_PROCESSORS = [
+    "django.template.context_processors.i18n",
+    "django.contrib.auth.context_processors.auth",
+    "django.contrib.messages.context_processors.messages",
+    "accounts.context_processors.roles",
+]
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.request",
-                "django.template.context_processors.i18n",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-                "accounts.context_processors.roles",
-            ],
+            "context_processors": ["django.template.context_processors.request", *_CONTEXT_PROCESSORS],
         },
     },
     {
@@ -83,13 +84,8 @@ TEMPLATES = [
         "APP_DIRS": False,
         "OPTIONS": {
             "environment": "config.jinja2.environment",
-            "context_processors": [
-                "core.context_processors.csrf_once",
-                "django.template.context_processors.i18n",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-                "accounts.context_processors.roles",
-            ],
+            # Django's Jinja2 backend adds the request itself; the CSRF token is worked out once per page.
+            "context_processors": ["core.context_processors.csrf_once", *_CONTEXT_PROCESSORS],
         },
     },
 ]

@@ -9,19 +9,27 @@ from django.contrib.auth.models import AnonymousUser
 from django.template import engines
 from django.utils.safestring import SafeString, mark_safe
 
+from core.context_processors import csrf_hidden_input
+
 register = template.Library()
 
 
 def _render(name: str, context: template.Context) -> SafeString:
-    request = context.get("request")
-    jinja = engines["jinja2"].get_template(name)
-    if request is None:  # a page rendered without a request: no one is signed in, no form can post
-        html = jinja.template.render(
-            request=None, user=AnonymousUser(), roles=None, nav_section="", csrf_input="", LANGUAGE_CODE=""
+    # The page's own context processors have already given what the partials read (the user, the role
+    # flags, the section, the CSRF token, masked once for the page): passed on, not worked out again.
+    # "NOTPROVIDED" is what Django's `csrf` processor gives without a token; `{% csrf_token %}` prints nothing then.
+    token = context.get("csrf_token")
+    html = (
+        engines["jinja2"]
+        .get_template(name)
+        .template.render(
+            request=context.get("request"),
+            user=context.get("user") or AnonymousUser(),
+            roles=context.get("roles"),
+            nav_section=context.get("nav_section", ""),
+            csrf_input=csrf_hidden_input(token) if token and token != "NOTPROVIDED" else "",  # noqa: S105
         )
-    else:
-        # Django's Jinja2 backend adds the request, its CSRF token and the context processors' values.
-        html = jinja.render({}, request)
+    )
     return mark_safe(html)  # noqa: S308 - rendered by the autoescaping Jinja2 environment
 
 

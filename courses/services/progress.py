@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.rawsql import prep_value
 from courses.models import Lesson, LessonProgress
 from orgchart.models import Staff
 from quizzes.services import completion_check_after_lessons
@@ -32,7 +33,7 @@ def lesson_open(*, staff: Staff, lesson: Lesson, check_completion: bool = True) 
                 [
                     staff.pk,
                     lesson.pk,
-                    LessonProgress._meta.get_field("first_opened_at").get_db_prep_save(now, connection),
+                    prep_value(LessonProgress, "first_opened_at", now),
                 ],
             )
             row = cursor.fetchone()

@@ -26,7 +26,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.rawsql import convert_value, model_columns, model_from_row
+from core.rawsql import convert_value, model_columns, model_from_row, prep_value
 from courses.models import Completion, CompletionEvidence, CourseVersion, CourseVersionStatus
 from courses.services.completions import completion_record
 from orgchart.models import Staff
@@ -60,10 +60,6 @@ def _for_update(alias: str) -> str:
     if not connection.features.has_select_for_update:
         return ""
     return f" FOR UPDATE OF {alias}" if connection.features.has_select_for_update_of else " FOR UPDATE"
-
-
-def _prep(model, name: str, value):
-    return model._meta.get_field(name).get_db_prep_save(value, connection)
 
 
 @functools.cache
@@ -204,7 +200,7 @@ def _attempt_insert(*, staff: Staff, version: CourseVersion, number: int, starte
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO quizzes_attempt ({columns}) VALUES ({placeholders}){returning}",  # noqa: S608 - fixed names
-            [_prep(Attempt, name, value) for name, value in values.items()],
+            [prep_value(Attempt, name, value) for name, value in values.items()],
         )
         attempt_id = cursor.fetchone()[0] if returning else cursor.lastrowid
     fields = {name: value for name, value in values.items() if not name.endswith("_id")}
@@ -218,10 +214,10 @@ def _items_insert(*, attempt_id: int, orders: list[tuple[int, list[int]]]) -> No
     if not orders:
         return
     rows, params = [], []
-    empty = _prep(AttemptItem, "selected_options", [])
+    empty = prep_value(AttemptItem, "selected_options", [])
     for position, (question_id, order) in enumerate(orders, start=1):
         rows.append("(%s, %s, %s, %s, %s)")
-        params += [attempt_id, question_id, position, _prep(AttemptItem, "option_order", order), empty]
+        params += [attempt_id, question_id, position, prep_value(AttemptItem, "option_order", order), empty]
     _execute(
         "INSERT INTO quizzes_attemptitem (attempt_id, question_id, position, option_order, selected_options) "  # noqa: S608
         f"VALUES {', '.join(rows)}",  # placeholders only
@@ -319,8 +315,8 @@ def _store_answer(
     _execute(
         "UPDATE quizzes_attemptitem SET selected_options = %s, answered_at = %s WHERE id = %s",
         [
-            _prep(AttemptItem, "selected_options", item.selected_options),
-            _prep(AttemptItem, "answered_at", item.answered_at),
+            prep_value(AttemptItem, "selected_options", item.selected_options),
+            prep_value(AttemptItem, "answered_at", item.answered_at),
             item.pk,
         ],
     )
@@ -397,7 +393,7 @@ def _close(attempt: Attempt, *, now: dt.datetime) -> None:
     fields = ["correct_count", "question_count", "score_percent", "passed", "status", "closed_at"]
     _execute(
         f"UPDATE quizzes_attempt SET {', '.join(f'{name} = %s' for name in fields)} WHERE id = %s",  # noqa: S608 - fixed names
-        [*(_prep(Attempt, name, getattr(attempt, name)) for name in fields), attempt.pk],
+        [*(prep_value(Attempt, name, getattr(attempt, name)) for name in fields), attempt.pk],
     )
     if attempt.passed:
         _complete_if_lessons_read(attempt=attempt, completed_on=timezone.localdate(attempt.closed_at))
