@@ -297,7 +297,7 @@ class Timing:
 
 def report_time(*, assignment, as_of: dt.date, runs: int, warmup: int = 2) -> Timing:
     from courses.selectors_audience import audience_unit_rules  # noqa: F401 - imported before timing
-    from reports.selectors import coverage_as_of
+    from reports.selectors.coverage import coverage_as_of
 
     params = {
         "as_of": as_of,
@@ -350,7 +350,8 @@ def query_counts(*, as_of: dt.date) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from reports.selectors import coverage_as_of, coverage_people
+    from reports.selectors.coverage import coverage_as_of
+    from reports.selectors.people import coverage_people
 
     assignment, _enrolments = assignment_pick()
     with CaptureQueriesContext(connection) as report_queries:
@@ -487,7 +488,7 @@ def _child(kind: str, argv: list[str]) -> None:
 
     if kind == "people":
         # The same command, query and rows, nothing written: what the export costs on top of it.
-        from reports.management.commands import coverage_report as command_module
+        from semiannual.management.commands import coverage_report as command_module
 
         counted = {"rows": 0}
 
@@ -704,7 +705,7 @@ def run(
             "",
             table(rows),
             "",
-            "Lan Tỏa = `reports.selectors.coverage_as_of(...).as_dict()`: the audience rules, one aggregate over"
+            "Lan Tỏa = `reports.selectors.coverage.coverage_as_of(...).as_dict()`: the audience rules, one aggregate over"
             " the memberships open on D grouped by unit, the units of the scope, then the roll-up in Python and the"
             " JSON contract's dict (3 queries). Baseline = the fastest of the single statements (1 query) in"
             " `benchmarks/sql/coverage_baseline.sql` (per-unit figures with sub-units, rolled up in SQL), run"

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from orgchart import views as orgchart_views
+from publication.urls import public_urlpatterns as indicators_urlpatterns
 
 urlpatterns = [
     path("", orgchart_views.home, name="home"),
@@ -12,10 +13,12 @@ urlpatterns = [
     path("", include("orgchart.urls")),
     path("courses/", include("courses.urls")),
     path("quiz/", include("quizzes.urls")),
+    path("reports/semiannual/", include("semiannual.urls")),
+    path("reports/publications/", include("publication.urls")),
     path("reports/", include("reports.urls")),
     path("nominations/", include("nominations.urls")),
     path("api/v1/", include("reports.api_urls")),  # token-authenticated JSON API (reports/api.py)
-    path("indicators/", include("reports.urls_public")),  # public, no sign-in: published indicators
+    path("indicators/", include((indicators_urlpatterns, "indicators"))),  # public, no sign-in
     # Public, no sign-in: certificate verification (/verify/<code>/) and published indicators.
     path("", include("certificates.urls")),
 ]

@@ -13,30 +13,29 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
+from core.numbers import percent
 from orgchart.models import Membership, Unit
+from orgchart.report_scope import report_root_unit
 from orgchart.selectors import active_on_q, scope_for, staff_visible_to, within_units_q
-from reports.selectors import head_root_unit
 
 from .models import Nomination, NominationEvent, TrainingProgramme
 
 STEPLEN = Unit.steplen
 PLAN_YEAR = 2025
 TARGET_YEAR = 2030
-_HUNDREDTH = Decimal("0.01")
 
 
 def share_percent(*, part: int, whole: int) -> float:
     """part / whole × 100, half-up to 2 places; 0.0 when there is nobody (no one trained out of no one)."""
-    if whole == 0:
-        return 0.0
-    return float((Decimal(part) * 100 / Decimal(whole)).quantize(_HUNDREDTH, rounding=ROUND_HALF_UP))
+    value = percent(part=part, whole=whole)
+    return 0.0 if value is None else value
 
 
 def trajectory_expected_percent(*, year: int) -> float:
@@ -214,7 +213,7 @@ def _figures_by_unit(*, on_date: dt.date, root_paths: list[str]) -> list[dict[st
 
 def progress_root_unit(*, user: User, unit_code: str | None = None) -> Unit | None:
     """Where a user's progress page starts: the same rule as the coverage dashboard (404 outside their scope)."""
-    return head_root_unit(user=user, unit_code=unit_code)
+    return report_root_unit(user=user, unit_code=unit_code)
 
 
 def _row_figures(row: dict[str, object]) -> ProgressFigures:

@@ -21,6 +21,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -36,7 +37,7 @@ _TITLE_MAX = TrainingProgramme._meta.get_field("title").max_length
 
 
 def _text(value: str) -> str:
-    return value.strftime("%d/%m/%Y") if isinstance(value, dt.date) else value
+    return date_format(value, "SHORT_DATE_FORMAT") if isinstance(value, dt.date) else value
 
 
 def _is_office(user: User) -> bool:

@@ -16,12 +16,13 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.charts import Series, line_chart_svg
+from core.date_input import parse_date_input
 from orgchart.selectors import access_staff, scope_for
-from reports.charts import Series, line_chart_svg
-from reports.selectors_trend import parse_date_input
 
 from . import selectors, services
 from .exports import progress_xlsx_response
@@ -222,9 +223,10 @@ def progress(request: HttpRequest) -> HttpResponse:
             "line to 100%% in %(end)s (dashed, squares), and the share actually trained (solid, circles; on "
             "%(date)s for this year). The same figures are in the table below."
         )
-        % {"start": selectors.PLAN_YEAR, "end": selectors.TARGET_YEAR, "date": as_of.strftime("%d/%m/%Y")},
+        % {"start": selectors.PLAN_YEAR, "end": selectors.TARGET_YEAR, "date": date_format(as_of, "SHORT_DATE_FORMAT")},
         labels=[
-            (str(point.year), as_of.strftime("%d/%m") if point.year == as_of.year else "31/12") for point in trajectory
+            (str(point.year), date_format(as_of, "d/m") if point.year == as_of.year else "31/12")
+            for point in trajectory
         ],
         series=[
             Series(name=_("Trained"), values=[point.actual_percent for point in trajectory]),
@@ -237,7 +239,7 @@ def progress(request: HttpRequest) -> HttpResponse:
         ],
     )
     params = QueryDict(mutable=True)
-    params["as_of"] = as_of.strftime("%d/%m/%Y")
+    params["as_of"] = date_format(as_of, "SHORT_DATE_FORMAT")
     if unit_code:
         params["unit"] = unit_code
     children = figures.children()
@@ -247,7 +249,7 @@ def progress(request: HttpRequest) -> HttpResponse:
         "nominations/progress.html",
         {
             "as_of": as_of,
-            "as_of_text": as_of.strftime("%d/%m/%Y"),
+            "as_of_text": date_format(as_of, "SHORT_DATE_FORMAT"),
             "date_error": date_error,
             "progress": figures,
             "rows": [

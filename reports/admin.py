@@ -18,8 +18,9 @@ from django.utils.translation import ngettext
 
 from core.admin_site import OfficeOnlyAdminMixin
 from reports.models import ApiToken, CoverageSnapshot, Exemption
-from reports.selectors import snapshot_verify
-from reports.services import api_token_revoke, exemption_create, exemption_problems, exemption_update
+from reports.selectors.snapshots import snapshot_verify
+from reports.services.api_tokens import api_token_revoke
+from reports.services.exemptions import exemption_create, exemption_problems, exemption_update
 
 
 class ExemptionForm(forms.ModelForm):

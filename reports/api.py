@@ -20,8 +20,8 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
 from courses.models import Assignment
-from reports.selectors import assignment_get, assignment_list_for_reports, coverage_as_of
-from reports.services import api_token_authenticate
+from reports.selectors.coverage import assignment_get, assignment_list_for_reports, coverage_as_of
+from reports.services.api_tokens import api_token_authenticate
 
 
 class TokenAuth(HttpBearer):

@@ -9,22 +9,21 @@ memory stays flat however many people there are (the people come from
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import BinaryIO
 
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from core.exports import xlsx_header, xlsx_response
 from core.spreadsheets import escape_cell
 from orgchart.models import StaffCategory
-from reports.selectors import CoverageReport, PersonCoverage
+from reports.selectors.coverage import CoverageReport
+from reports.selectors.people import PersonCoverage
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _DATE_FORMAT = "dd/mm/yyyy"
 
 
@@ -34,17 +33,6 @@ def _date_cell(sheet: WriteOnlyWorksheet, value: dt.date | None):
     cell = WriteOnlyCell(sheet, value=value)
     cell.number_format = _DATE_FORMAT
     return cell
-
-
-def xlsx_header(sheet: WriteOnlyWorksheet, titles: list[str]) -> None:
-    """The sheet's first row: the column titles, escaped and in bold."""
-    bold = Font(bold=True)
-    cells = []
-    for title in titles:
-        cell = WriteOnlyCell(sheet, value=escape_cell(title))
-        cell.font = bold
-        cells.append(cell)
-    sheet.append(cells)
 
 
 def coverage_xlsx_write(*, report: CoverageReport, people: Iterable[PersonCoverage], output: BinaryIO | str) -> int:
@@ -147,14 +135,6 @@ def coverage_xlsx_write(*, report: CoverageReport, people: Iterable[PersonCovera
 def coverage_xlsx_filename(*, report: CoverageReport) -> str:
     suffix = f"-{report.root_codes[0]}" if len(report.root_codes) == 1 else ""
     return f"bao-phu-{report.assignment.slug}-{report.as_of.isoformat()}{suffix}.xlsx"
-
-
-def xlsx_response(*, write: Callable[[BinaryIO], object], filename: str) -> FileResponse:
-    """A workbook as a download: `write` fills a temporary file, which is streamed (never held in memory whole)."""
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
-    write(spool)
-    spool.seek(0)
-    return FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
 
 
 def coverage_xlsx_response(*, report: CoverageReport, people: Iterable[PersonCoverage]) -> FileResponse:

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "reports",
     "nominations",
     "notifications",
+    "semiannual",
+    "publication",
 ]
 
 MIDDLEWARE = [

@@ -17,7 +17,7 @@ from courses.selectors_audience import audience_staff_ids_on
 from orgchart.models import Membership, Staff, StaffCategory, Unit
 from quizzes.models import Attempt, AttemptItem
 from reports.models import Exemption
-from reports.services import exemption_problems
+from reports.services.exemptions import exemption_problems
 
 SIZES = {"staff": 400, "units": 40, "depth": 4, "assignments": 8, "courses": 5}
 END = dt.date(2026, 6, 30)

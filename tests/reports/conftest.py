@@ -45,7 +45,7 @@ from orgchart.models import Staff, Unit
 from orgchart.services.roster import roster_import
 from orgchart.services.units import units_import
 from quizzes.services import attempt_answer_save, attempt_start, attempt_submit
-from reports.services import exemption_create
+from reports.services.exemptions import exemption_create
 
 from ..factories import UserFactory
 from ..orgchart.files import person, unit_row

@@ -9,8 +9,8 @@ from django.core.management.base import CommandError
 from django.utils import translation
 
 from reports.models import ApiToken
-from reports.selectors import coverage_as_of
-from reports.services import api_token_create, api_token_revoke
+from reports.selectors.coverage import coverage_as_of
+from reports.services.api_tokens import api_token_create, api_token_revoke
 
 pytestmark = pytest.mark.django_db
 

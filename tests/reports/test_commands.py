@@ -10,8 +10,8 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from orgchart.models import Staff
-from reports.selectors import coverage_as_of
-from reports.services import exemption_create
+from reports.selectors.coverage import coverage_as_of
+from reports.services.exemptions import exemption_create
 
 pytestmark = pytest.mark.django_db
 

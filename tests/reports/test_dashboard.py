@@ -9,10 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from core.date_input import parse_date_input
 from courses.models import Assignment, AssignmentUnit, Completion, CompletionEvidence, Course
 from orgchart.models import StaffCategory
 from reports.models import CoverageSnapshot
-from reports.selectors_trend import parse_date_input, quick_dates, trend_dates
+from reports.selectors.trend import quick_dates, trend_dates
 
 from ..factories import MembershipFactory, StaffFactory, UnitFactory
 

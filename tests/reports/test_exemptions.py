@@ -9,8 +9,10 @@ from django.utils import translation
 
 from orgchart.models import Staff
 from reports.models import Exemption
-from reports.selectors import CoverageStatus, coverage_as_of, coverage_people
-from reports.services import exemption_create
+from reports.selectors.coverage import coverage_as_of
+from reports.selectors.people import coverage_people
+from reports.selectors.rules import CoverageStatus
+from reports.services.exemptions import exemption_create
 
 from ..factories import StaffFactory
 

@@ -10,7 +10,9 @@ import datetime as dt
 
 import pytest
 
-from reports.selectors import CoverageStatus, coverage_as_of, coverage_people
+from reports.selectors.coverage import coverage_as_of
+from reports.selectors.people import coverage_people
+from reports.selectors.rules import CoverageStatus
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,9 @@ from courses.models import Assignment, AssignmentPerson, AssignmentUnit, Complet
 from courses.services.completions import completion_record
 from orgchart.models import Unit, UnitKind
 from reports.models import Exemption
-from reports.selectors import coverage_as_of, coverage_for_user, coverage_people, coverage_people_for_user
-from reports.selectors import coverage_percent as percent
+from reports.selectors.coverage import coverage_as_of, coverage_for_user
+from reports.selectors.people import coverage_people, coverage_people_for_user
+from reports.selectors.rules import coverage_percent as percent
 
 from ..factories import MembershipFactory, StaffFactory, UnitFactory
 

@@ -16,8 +16,9 @@ from courses.models import CompletionEvidence
 from courses.services.completions import completion_record
 from orgchart.models import Staff
 from reports.models import CoverageSnapshot
-from reports.selectors import snapshot_compare_live, snapshot_report, snapshot_verify
-from reports.services import exemption_create, snapshot_create
+from reports.selectors.snapshots import snapshot_compare_live, snapshot_report, snapshot_verify
+from reports.services.exemptions import exemption_create
+from reports.services.snapshots import snapshot_create
 
 from ..orgchart.files import person
 from .conftest import roster

@@ -8,7 +8,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from courses.models import Assignment, AssignmentUnit, Course
-from reports.services import api_token_create, snapshot_create
+from reports.services.api_tokens import api_token_create
+from reports.services.snapshots import snapshot_create
 
 pytestmark = pytest.mark.django_db
 

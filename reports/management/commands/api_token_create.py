@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from reports.services import api_token_create
+from reports.services.api_tokens import api_token_create
 
 
 class Command(BaseCommand):

@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from courses.management.commands.create_assignment import parse_command_date
 from courses.models import Assignment
 from orgchart.importing import format_date
-from reports.selectors import assignment_get
-from reports.services import snapshot_create
+from reports.selectors.coverage import assignment_get
+from reports.services.snapshots import snapshot_create
 
 
 class Command(BaseCommand):

@@ -1,0 +1,19 @@
+"""Numbers as the reports print them."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+_HUNDREDTH = Decimal("0.01")
+
+
+def percent(*, part: int, whole: int) -> float | None:
+    """part / whole × 100, rounded half-up to 2 places; None when `whole` is 0.
+
+    Every percent the project shows or stores goes through here, so the same counts always
+    give the same figure. What "nobody to count" means is the caller's rule (coverage says
+    100.0, the nominations' share says 0.0), hence None rather than a number.
+    """
+    if whole == 0:
+        return None
+    return float((Decimal(part) * 100 / Decimal(whole)).quantize(_HUNDREDTH, rounding=ROUND_HALF_UP))

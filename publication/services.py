@@ -1,0 +1,77 @@
+"""Writes for the published indicators: prepare a publication from a snapshot, publish, withdraw.
+
+The figures are copied when the publication is prepared — the coverage from the
+snapshot's stored content (never recomputed), the nominations as they stood on the
+snapshot's date — so nothing that happens later changes what the public sees.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from nominations.selectors import department_nomination_figures
+from orgchart.selectors import scope_for
+from publication.models import Publication
+from reports.models import CoverageSnapshot
+from reports.selectors.snapshots import snapshot_data, snapshot_verify
+
+
+def _require_office(user: User) -> None:
+    if not scope_for(user=user).everything:
+        raise ValidationError(_("Only the Office chooses what is published."))
+
+
+def publication_create(*, snapshot: CoverageSnapshot, by: User) -> Publication:
+    """Prepare (not yet publish) the headline figures of `snapshot`'s reporting date."""
+    _require_office(by)
+    if Publication.objects.filter(snapshot=snapshot).exists():
+        raise ValidationError(_("This snapshot has already been prepared for publication."))
+    if not snapshot_verify(snapshot=snapshot):
+        raise ValidationError(_("The snapshot's content no longer matches its SHA-256; it cannot be published."))
+    data = snapshot_data(snapshot=snapshot)
+    total = data["total"]
+    nominations = department_nomination_figures(as_of=snapshot.as_of)
+    assignment = snapshot.assignment
+    try:
+        with transaction.atomic():
+            return Publication.objects.create(
+                snapshot=snapshot,
+                assignment=assignment,
+                as_of=snapshot.as_of,
+                title=assignment.title or assignment.course.title or assignment.slug,
+                staff=total["staff"],
+                informed=total["informed"],
+                exempt=total["exempt"],
+                percent_informed=Decimal(str(total["percent"])),
+                communications_staff=nominations.communications_staff,
+                nominated=nominations.nominated,
+                trained=nominations.trained,
+                created_by=by,
+            )
+    except IntegrityError as exc:
+        raise ValidationError(_("This snapshot has already been prepared for publication.")) from exc
+
+
+def publication_publish(*, publication: Publication, by: User) -> Publication:
+    _require_office(by)
+    if not publication.is_published:
+        publication.is_published = True
+        publication.published_at = timezone.now()
+        publication.published_by = by
+        publication.save(update_fields=["is_published", "published_at", "published_by"])
+    return publication
+
+
+def publication_unpublish(*, publication: Publication, by: User) -> Publication:
+    """Take the row off the public page (the frozen figures stay, ready to publish again)."""
+    _require_office(by)
+    if publication.is_published:
+        publication.is_published = False
+        publication.save(update_fields=["is_published"])
+    return publication

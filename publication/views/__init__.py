@@ -1,0 +1,1 @@
+"""The Office's publication page (`office`) and the public indicators (`public`)."""

@@ -1,0 +1,226 @@
+"""Coverage as of a date (DESIGN.md rule 4), per unit and in total, and the people behind the figures.
+
+For an assignment and a date D: the people in its audience on D (each once, in the unit
+they were in on D — `courses.selectors_audience`), minus those with an exemption covering
+D, and of those the ones with a completion of the assignment's course dated on or before
+D, whatever its evidence. A unit's figures include its sub-units.
+
+`coverage_as_of` is three queries whatever the size of the roster or the tree: the
+audience rules, ONE aggregate over the audience's memberships on D grouped by unit (with
+conditional counts: exempt and informed are EXISTS on the exemptions and on the
+completions' (staff, course) index), and the units of the scope. The roll-up up the tree
+is done in Python over at most one row per unit, by materialized-path prefixes.
+
+The scope of a report is the subtree of the assignment's audience unit; when it has
+several (or named people elsewhere), the scope's root is their lowest common ancestor.
+A unit head's report is restricted to the unit they head (`coverage_for_user`). Who is in
+the audience, exempt and informed on D is decided in `reports.selectors.rules`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Count, Q
+
+from accounts.models import User
+from courses.models import Assignment
+from courses.selectors_audience import UnitRule, audience_unit_rules
+from orgchart.models import Unit
+from orgchart.report_scope import report_root_unit
+from reports.selectors.rules import audience_on, completed_by_q, coverage_percent, exempt_on_q
+
+STEPLEN = Unit.steplen
+
+
+@dataclass
+class CoverageFigures:
+    """`staff` is the denominator: people in the audience on D minus the exempt."""
+
+    staff: int = 0
+    informed: int = 0
+    exempt: int = 0
+
+    @property
+    def percent(self) -> float:
+        return coverage_percent(informed=self.informed, staff=self.staff)
+
+    @property
+    def not_informed(self) -> int:
+        return self.staff - self.informed
+
+    def add(self, other: CoverageFigures) -> None:
+        self.staff += other.staff
+        self.informed += other.informed
+        self.exempt += other.exempt
+
+    def as_dict(self) -> dict[str, object]:
+        return {"staff": self.staff, "informed": self.informed, "exempt": self.exempt, "percent": self.percent}
+
+
+@dataclass
+class UnitCoverage:
+    """A unit's figures, its sub-units included. `parent` is the parent's code (None at the top of the tree)."""
+
+    unit_id: int
+    code: str
+    name: str
+    parent: str | None
+    path: str
+    depth: int
+    figures: CoverageFigures = field(default_factory=CoverageFigures)
+    # The people counted in this unit itself, without its sub-units (for drill-down).
+    own: CoverageFigures = field(default_factory=CoverageFigures)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"code": self.code, "name": self.name, "parent": self.parent, **self.figures.as_dict()}
+
+
+@dataclass
+class CoverageReport:
+    assignment: Assignment
+    as_of: dt.date
+    total: CoverageFigures
+    units: list[UnitCoverage]
+    # The root(s) of the scope, in tree order (one, unless the audience spans several trees).
+    root_codes: list[str]
+
+    def as_dict(self) -> dict[str, object]:
+        """The coverage JSON contract (DESIGN.md), keys in the contract's order."""
+        return {
+            "assignment": self.assignment.slug,
+            "as_of": self.as_of.isoformat(),
+            "total": self.total.as_dict(),
+            "units": [unit.as_dict() for unit in self.units],
+        }
+
+    def unit(self, code: str) -> UnitCoverage:
+        for unit in self.units:
+            if unit.code == code:
+                return unit
+        raise KeyError(code)
+
+
+def _common_prefix(paths: list[str]) -> str:
+    """The path of the lowest common ancestor of these paths ("" when they lie in different trees)."""
+    if not paths:
+        return ""
+    shortest = min(paths, key=len)
+    length = 0
+    for end in range(STEPLEN, len(shortest) + 1, STEPLEN):
+        if all(path[:end] == shortest[:end] for path in paths):
+            length = end
+        else:
+            break
+    return shortest[:length]
+
+
+def _scope_roots(*, rule_paths: list[str], row_paths: list[str]) -> list[str]:
+    paths = rule_paths + row_paths
+    common = _common_prefix(paths)
+    if common:
+        return [common]
+    return sorted({path[:STEPLEN] for path in paths})
+
+
+def coverage_as_of(
+    *,
+    assignment: Assignment,
+    as_of: dt.date,
+    root_unit: Unit | None = None,
+    rules: list[UnitRule] | None = None,
+) -> CoverageReport:
+    """Coverage of `assignment` on `as_of`, per unit of the scope (tree order) and in total.
+
+    The scope is `root_unit`'s subtree when given (a unit head's report), otherwise the
+    subtree of the lowest common ancestor of the audience's units. Three queries (two
+    when `rules` is passed), whatever the data size.
+    """
+    if rules is None:
+        rules = audience_unit_rules(assignment_ids=[assignment.pk]).get(assignment.pk, [])
+    exempt = exempt_on_q(assignment_id=assignment.pk, as_of=as_of)
+    completed = completed_by_q(course_id=assignment.course_id, as_of=as_of)
+    rows = list(
+        audience_on(assignment=assignment, as_of=as_of, rules=rules, root_unit=root_unit)
+        .order_by()
+        .values("unit_id", "unit__path")
+        .annotate(
+            people=Count("pk"),
+            exempt=Count("pk", filter=exempt),
+            informed=Count("pk", filter=completed & ~exempt),
+        )
+    )
+    if root_unit is not None:
+        roots = [root_unit.path]
+    else:
+        roots = _scope_roots(rule_paths=[rule.path for rule in rules], row_paths=[row["unit__path"] for row in rows])
+
+    units_by_path: dict[str, UnitCoverage] = {}
+    if roots:
+        parent_paths = [root[:-STEPLEN] for root in roots if len(root) > STEPLEN]
+        in_scope = Q()
+        for root in roots:
+            in_scope |= Q(path__startswith=root)
+        unit_rows = (
+            Unit.objects.filter(in_scope | Q(path__in=parent_paths))
+            .order_by("path")
+            .values_list("pk", "code", "name", "path", "depth")
+        )
+        code_by_path: dict[str, str] = {}
+        for pk, code, name, path, depth in unit_rows:
+            code_by_path[path] = code
+            if path in parent_paths and not any(path.startswith(root) for root in roots):
+                continue
+            units_by_path[path] = UnitCoverage(
+                unit_id=pk,
+                code=code,
+                name=name,
+                parent=code_by_path.get(path[:-STEPLEN]) if depth > 1 else None,
+                path=path,
+                depth=depth,
+            )
+
+    for row in rows:
+        people, exempt_count, informed = row["people"], row["exempt"], row["informed"]
+        figures = CoverageFigures(staff=people - exempt_count, informed=informed, exempt=exempt_count)
+        path = row["unit__path"]
+        own = units_by_path.get(path)
+        if own is not None:
+            own.own.add(figures)
+        for end in range(STEPLEN, len(path) + 1, STEPLEN):
+            ancestor = units_by_path.get(path[:end])
+            if ancestor is not None:
+                ancestor.figures.add(figures)
+
+    total = CoverageFigures()
+    for root in roots:
+        if root in units_by_path:
+            total.add(units_by_path[root].figures)
+    return CoverageReport(
+        assignment=assignment,
+        as_of=as_of,
+        total=total,
+        units=list(units_by_path.values()),
+        root_codes=[units_by_path[root].code for root in roots if root in units_by_path],
+    )
+
+
+def coverage_for_user(
+    *, user: User, assignment: Assignment, as_of: dt.date, unit_code: str | None = None
+) -> CoverageReport:
+    """The report a signed-in user may see: the Office the whole scope (or `unit_code`'s subtree),
+    a unit head their own subtree only. A unit outside the user's scope, or a user who heads
+    nothing, gets 404 (never 403: nothing leaks)."""
+    root_unit = report_root_unit(user=user, unit_code=unit_code)
+    return coverage_as_of(assignment=assignment, as_of=as_of, root_unit=root_unit)
+
+
+def assignment_get(*, slug: str) -> Assignment:
+    """The assignment by its code (case-insensitive, as they are stored in lower case); raises DoesNotExist."""
+    return Assignment.objects.select_related("course").get(slug=slug.strip().lower())
+
+
+def assignment_list_for_reports() -> models.QuerySet[Assignment]:
+    return Assignment.objects.select_related("course").order_by("-starts_on", "slug")

@@ -1,0 +1,104 @@
+"""Reads for the dashboard: reporting dates, the trend over them, the dashboard's starting unit.
+
+The Office reports twice a year, before 15/6 and 15/12 (DESIGN.md). The trend shows
+coverage at each of those deadlines within the assignment's life up to the chosen date,
+plus the chosen date itself, capped at `MAX_TREND_DATES` (the most recent ones). Each
+date is one `coverage_as_of` with the audience rules fetched once: two queries per date,
+whatever the data size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from accounts.models import User
+from courses.models import Assignment
+from courses.selectors_audience import UnitRule
+from orgchart.models import Unit
+from orgchart.report_scope import report_root_unit
+from orgchart.selectors import scope_for
+from reports.selectors.coverage import CoverageFigures, coverage_as_of
+
+MAX_TREND_DATES = 8
+# Kế hoạch 26/KH-STP: the Office reports before 15/6 and before 15/12 every year (month, day).
+REPORTING_DEADLINES = ((6, 15), (12, 15))
+
+
+def reporting_deadlines_between(*, start: dt.date, end: dt.date) -> list[dt.date]:
+    """The 15/6 and 15/12 deadlines from `start` to `end` inclusive, in order."""
+    return [
+        day
+        for year in range(start.year, end.year + 1)
+        for month, day_of_month in REPORTING_DEADLINES
+        if start <= (day := dt.date(year, month, day_of_month)) <= end
+    ]
+
+
+def trend_dates(*, assignment: Assignment, as_of: dt.date, limit: int = MAX_TREND_DATES) -> list[dt.date]:
+    """The reporting deadlines since the assignment started up to `as_of`, then `as_of`; the last `limit` of them."""
+    dates = reporting_deadlines_between(start=assignment.starts_on, end=as_of)
+    if as_of not in dates:
+        dates.append(as_of)
+    return dates[-limit:]
+
+
+def quick_dates(*, assignment: Assignment, today: dt.date, limit: int = 6) -> list[dt.date]:
+    """Reporting deadlines to offer as quick links: those of the assignment's life up to this year's last one."""
+    end = max(today, assignment.due_on)
+    dates = reporting_deadlines_between(start=assignment.starts_on, end=dt.date(end.year, 12, 31))
+    past_or_next = [day for day in dates if day <= dt.date(today.year, 12, 31)]
+    return past_or_next[-limit:]
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    on: dt.date
+    figures: CoverageFigures
+    is_chosen: bool
+
+
+def coverage_trend(
+    *,
+    assignment: Assignment,
+    dates: list[dt.date],
+    root_unit: Unit | None,
+    rules: list[UnitRule],
+    chosen: dt.date,
+    chosen_figures: CoverageFigures | None = None,
+) -> list[TrendPoint]:
+    """The scope's total on each date (two queries per date; none for `chosen` when its figures are given)."""
+    return [
+        TrendPoint(
+            on=day,
+            figures=chosen_figures
+            if day == chosen and chosen_figures is not None
+            else coverage_as_of(assignment=assignment, as_of=day, root_unit=root_unit, rules=rules).total,
+            is_chosen=day == chosen,
+        )
+        for day in dates
+    ]
+
+
+def dashboard_root_unit(*, user: User, unit_code: str | None) -> Unit | None:
+    """Where the user's dashboard starts (same rules as `coverage_for_user`): 404 outside their scope."""
+    return report_root_unit(user=user, unit_code=unit_code)
+
+
+def dashboard_breadcrumbs(*, user: User, unit: Unit | None) -> list[Unit]:
+    """The unit's ancestors the user may open (a head stops at the unit they head), top first. One query."""
+    if unit is None:
+        return []
+    prefixes = [unit.path[:end] for end in range(Unit.steplen, len(unit.path), Unit.steplen)]
+    scope = scope_for(user=user)
+    if not scope.everything:
+        prefixes = [p for p in prefixes if any(p.startswith(root) for root in scope.unit_paths)]
+    if not prefixes:
+        return []
+    return list(Unit.objects.filter(path__in=prefixes).order_by("path").only("code", "name", "path", "depth"))
+
+
+def assignment_choices() -> QuerySet[Assignment]:
+    return Assignment.objects.order_by("-starts_on", "slug").only("slug", "title", "starts_on", "due_on", "course_id")

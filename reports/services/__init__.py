@@ -1,0 +1,1 @@
+"""Writes for the coverage reports, by topic: `exemptions`, `api_tokens`, `snapshots`."""

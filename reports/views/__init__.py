@@ -1,0 +1,1 @@
+"""The coverage report pages, by topic: `dashboard`, `snapshots`, `coverage` (the exports); `common` helpers."""

@@ -1,0 +1,53 @@
+"""What the coverage report pages share: who may read them, the assignment and the date from the request."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import Http404, HttpRequest, QueryDict
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from core.date_input import parse_date_input
+from courses.models import Assignment
+from orgchart.selectors import scope_for
+from reports.selectors.coverage import assignment_get
+
+
+def require_office(request: HttpRequest) -> None:
+    if not scope_for(user=request.user).everything:
+        raise Http404
+
+
+def require_report_reader(request: HttpRequest) -> None:
+    scope = scope_for(user=request.user)
+    if not (scope.everything or scope.is_unit_head):
+        raise Http404
+
+
+def assignment_or_404(slug: str) -> Assignment:
+    try:
+        return assignment_get(slug=slug)
+    except Assignment.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def dashboard_as_of(request: HttpRequest) -> tuple[dt.date, str | None]:
+    """The chosen date (today when empty) and, for a date that cannot be read, the message to show."""
+    today = timezone.localdate()
+    raw = request.GET.get("as_of", "").strip()
+    if not raw:
+        return today, None
+    parsed = parse_date_input(raw)
+    if parsed is None:
+        return today, _("“%(value)s” is not a date; write it as dd/mm/yyyy. Showing today instead.") % {"value": raw}
+    return parsed, None
+
+
+def dashboard_query(*, as_of: dt.date, unit_code: str | None = None) -> str:
+    params = QueryDict(mutable=True)
+    params["as_of"] = date_format(as_of, "SHORT_DATE_FORMAT")
+    if unit_code:
+        params["unit"] = unit_code
+    return params.urlencode()

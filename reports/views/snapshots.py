@@ -1,0 +1,90 @@
+"""Snapshots: the Office freezes a date's report, lists the frozen ones, and compares one with the live report."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from core.date_input import parse_date_input
+from reports.selectors.snapshots import (
+    access_snapshot,
+    snapshot_compare_live,
+    snapshot_publication,
+    snapshot_report,
+    snapshot_verify,
+)
+from reports.selectors.snapshots import snapshot_list as snapshot_list_select
+from reports.services.snapshots import snapshot_create
+from reports.views.common import assignment_or_404, dashboard_query, require_office
+
+SNAPSHOTS_PER_PAGE = 25
+CHANGES_SHOWN = 200
+
+
+@login_required
+@require_POST
+def snapshot_freeze(request: HttpRequest, slug: str) -> HttpResponse:
+    """The Office freezes the report of a date (`snapshot_create`); a date has one snapshot."""
+    require_office(request)
+    assignment = assignment_or_404(slug)
+    as_of = parse_date_input(request.POST.get("as_of", ""))
+    if as_of is None:
+        messages.error(request, _("Choose the date to freeze, as dd/mm/yyyy."))
+        return redirect("reports:dashboard", slug=assignment.slug)
+    try:
+        snapshot, created = snapshot_create(assignment=assignment, as_of=as_of, created_by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(f"{reverse('reports:dashboard', args=[assignment.slug])}?{dashboard_query(as_of=as_of)}")
+    if created:
+        messages.success(
+            request, _("The report of %(date)s is frozen.") % {"date": date_format(as_of, "SHORT_DATE_FORMAT")}
+        )
+    else:
+        messages.info(
+            request,
+            _("The report of %(date)s was already frozen; here it is.")
+            % {"date": date_format(as_of, "SHORT_DATE_FORMAT")},
+        )
+    return redirect("reports:snapshot_detail", pk=snapshot.pk)
+
+
+@login_required
+@require_GET
+def snapshot_list(request: HttpRequest) -> HttpResponse:
+    require_office(request)
+    page = Paginator(snapshot_list_select(), SNAPSHOTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "reports/snapshot_list.html", {"page": page})
+
+
+@login_required
+@require_GET
+def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The stored figures, their SHA-256 and its check, and what the live report for the date says now."""
+    require_office(request)
+    snapshot = access_snapshot(snapshot_id=pk)
+    stored = snapshot_report(snapshot=snapshot)
+    comparison = snapshot_compare_live(snapshot=snapshot)
+    return render(
+        request,
+        "reports/snapshot_detail.html",
+        {
+            "snapshot": snapshot,
+            "stored": stored,
+            "verified": snapshot_verify(snapshot=snapshot),
+            "comparison": comparison,
+            "people_changes": comparison.people[:CHANGES_SHOWN],
+            "more_changes": max(len(comparison.people) - CHANGES_SHOWN, 0),
+            "publication": snapshot_publication(snapshot=snapshot),
+            "dashboard_query": dashboard_query(as_of=snapshot.as_of),
+        },
+    )
