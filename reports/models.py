@@ -2,7 +2,7 @@
 
 The figures themselves are never stored except in a snapshot: coverage as of a date is
 computed from the effective-dated memberships, the completions and the exemptions
-(`reports.selectors.coverage_as_of`, DESIGN.md rule 4).
+(`reports.selectors.coverage.coverage_as_of`, the rule itself in `reports.selectors.rules`, DESIGN.md rule 4).
 """
 
 from django.conf import settings

@@ -2,7 +2,7 @@
 preview of a draft, issuing, and the stored PDF of an issued report.
 
 Office only: anyone else gets 404 (nothing leaks), anonymous users the sign-in page.
-Views parse the forms and call `reports.services_semiannual`; its messages go back on the form.
+Views parse the forms and call `semiannual.services`; its messages go back on the form.
 """
 
 from __future__ import annotations

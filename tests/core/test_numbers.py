@@ -1,0 +1,11 @@
+import pytest
+
+from core.numbers import percent
+
+
+@pytest.mark.parametrize(
+    ("part", "whole", "expected"),
+    [(131, 136, 96.32), (1, 3, 33.33), (2, 3, 66.67), (1, 8, 12.5), (5, 5, 100.0), (0, 7, 0.0), (0, 0, None)],
+)
+def test_percent_rounds_half_up_to_two_places_and_is_none_for_nobody(part, whole, expected):
+    assert percent(part=part, whole=whole) == expected
