@@ -705,8 +705,9 @@ def run(
             "",
             table(rows),
             "",
-            "Lan Tỏa = `reports.selectors.coverage.coverage_as_of(...).as_dict()`: the audience rules, one aggregate over"
-            " the memberships open on D grouped by unit, the units of the scope, then the roll-up in Python and the"
+            "Lan Tỏa = `reports.selectors.coverage.coverage_as_of(...).as_dict()`: the audience rules, one"
+            " aggregate over the memberships open on D grouped by unit, the units of the scope, then the roll-up"
+            " in Python and the"
             " JSON contract's dict (3 queries). Baseline = the fastest of the single statements (1 query) in"
             " `benchmarks/sql/coverage_baseline.sql` (per-unit figures with sub-units, rolled up in SQL), run"
             " through the same connection and fetched; both checked equal for every unit before timing. Two warm-up"
