@@ -1,4 +1,4 @@
-"""Reads for the dashboard: reporting dates, the trend over them, the dashboard's starting unit.
+"""Reads for the dashboard: reporting dates, the trend over them, the breadcrumbs above the unit shown.
 
 The Office reports twice a year, before 15/6 and 15/12 (DESIGN.md). The trend shows
 coverage at each of those deadlines within the assignment's life up to the chosen date,
@@ -18,7 +18,6 @@ from accounts.models import User
 from courses.models import Assignment
 from courses.selectors_audience import UnitRule
 from orgchart.models import Unit
-from orgchart.report_scope import report_root_unit
 from orgchart.selectors import scope_for
 from reports.selectors.coverage import CoverageFigures, coverage_as_of
 
@@ -80,11 +79,6 @@ def coverage_trend(
         )
         for day in dates
     ]
-
-
-def dashboard_root_unit(*, user: User, unit_code: str | None) -> Unit | None:
-    """Where the user's dashboard starts (same rules as `coverage_for_user`): 404 outside their scope."""
-    return report_root_unit(user=user, unit_code=unit_code)
 
 
 def dashboard_breadcrumbs(*, user: User, unit: Unit | None) -> list[Unit]:

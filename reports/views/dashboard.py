@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET
 from core.charts import Bar, Series, bar_chart_svg, line_chart_svg
 from courses.models import Assignment
 from courses.selectors_audience import audience_unit_rules
+from orgchart.report_scope import report_root_unit
 from orgchart.selectors import scope_for
 from reports.selectors.coverage import CoverageReport, UnitCoverage, coverage_as_of, coverage_for_user
 from reports.selectors.people import coverage_people_for_user
@@ -31,7 +32,6 @@ from reports.selectors.trend import (
     assignment_choices,
     coverage_trend,
     dashboard_breadcrumbs,
-    dashboard_root_unit,
     quick_dates,
     trend_dates,
 )
@@ -90,7 +90,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 def _dashboard(request: HttpRequest, assignment: Assignment, *, assignments: list[Assignment]) -> HttpResponse:
     as_of, date_error = dashboard_as_of(request)
     unit_code = request.GET.get("unit", "").strip() or None
-    root_unit = dashboard_root_unit(user=request.user, unit_code=unit_code)
+    root_unit = report_root_unit(user=request.user, unit_code=unit_code)
     rules = audience_unit_rules(assignment_ids=[assignment.pk]).get(assignment.pk, [])
     report = coverage_as_of(assignment=assignment, as_of=as_of, root_unit=root_unit, rules=rules)
     root, children = _root_and_children(report)

@@ -1,94 +1,27 @@
-"""Published indicators: public (no sign-in), only published rows, no personal data, frozen figures."""
+"""The public indicators page, CSV and JSON (no sign-in, only published rows, no personal data, frozen
+figures) and the Office's publication page."""
 
 import csv
 import datetime as dt
 import io
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import translation
 
-from courses.models import Assignment, AssignmentUnit, Completion, CompletionEvidence, Course
-from nominations.models import TrainingProgramme
+from courses.models import Completion, CompletionEvidence
 from nominations.services import nomination_approve, nomination_complete, nomination_create, nomination_start
-from orgchart.models import Staff, StaffCategory
+from orgchart.models import Staff
 from publication.models import Publication
 from publication.services import publication_create, publication_publish, publication_unpublish
-from reports.services.snapshots import snapshot_create
 
 from ..factories import MembershipFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def setup(tree, learner, unit_head, other_unit_head, office_admin):
-    course = Course.objects.create(slug="khoa-cong-bo")
-    assignment = Assignment.objects.create(
-        slug="cong-bo-2025",
-        title="Quán triệt Nghị quyết 57-NQ/TW",
-        course=course,
-        starts_on=dt.date(2025, 1, 1),
-        due_on=dt.date(2025, 6, 30),
-    )
-    AssignmentUnit.objects.create(assignment=assignment, unit=tree["root"], include_descendants=True)
-    writer = StaffFactory(
-        code="TT-01", full_name="Hồ Thị Viết", email="viet@stp.dongnai.gov.vn", is_communications=True
-    )
-    MembershipFactory(
-        staff=writer, unit=tree["vp"], category=StaffCategory.CIVIL_SERVANT, valid_from=dt.date(2025, 1, 1)
-    )
-    Completion.objects.create(
-        staff=Staff.objects.get(code="CB-VP"),
-        course=course,
-        completed_on=dt.date(2025, 5, 1),
-        evidence=CompletionEvidence.EXTERNAL,
-        external_reference="GCN-9",
-    )
-    programme = TrainingProgramme.objects.create(
-        title="Truyền thông số", provider="Học viện", starts_on=dt.date(2025, 1, 1), ends_on=dt.date(2025, 12, 31)
-    )
-    nomination = nomination_create(staff=writer, programme=programme, by=unit_head, on=dt.date(2025, 3, 1))
-    nomination_approve(nomination=nomination, by=office_admin, on=dt.date(2025, 3, 2))
-    nomination_start(nomination=nomination, by=office_admin, on=dt.date(2025, 3, 10))
-    nomination_complete(nomination=nomination, by=office_admin, on=dt.date(2025, 6, 1))
-    snapshot, _ = snapshot_create(assignment=assignment, as_of=dt.date(2025, 6, 15), created_by=office_admin)
-    return {"assignment": assignment, "snapshot": snapshot, "course": course, "programme": programme}
-
-
 def _published(setup, office_admin):
     publication = publication_create(snapshot=setup["snapshot"], by=office_admin)
     return publication_publish(publication=publication, by=office_admin)
-
-
-def test_publication_freezes_the_figures(setup, office_admin):
-    publication = publication_create(snapshot=setup["snapshot"], by=office_admin)
-    # Audience: CB-HV, CB-VP, CB-TG, TT-01 = 4; informed: CB-VP → 25 %. Communications staff: TT-01, trained.
-    assert (publication.staff, publication.informed, publication.exempt, float(publication.percent_informed)) == (
-        4,
-        1,
-        0,
-        25.0,
-    )
-    assert (publication.communications_staff, publication.nominated, publication.trained) == (1, 1, 1)
-    assert not publication.is_published
-
-
-def test_only_the_office_publishes_and_a_snapshot_once(setup, office_admin, unit_head):
-    with pytest.raises(ValidationError):
-        publication_create(snapshot=setup["snapshot"], by=unit_head)
-    assert not Publication.objects.exists()
-    publication_create(snapshot=setup["snapshot"], by=office_admin)
-    with pytest.raises(ValidationError, match="already been prepared"):
-        publication_create(snapshot=setup["snapshot"], by=office_admin)
 
 
 def test_the_public_page_needs_no_sign_in_and_shows_only_published_rows(client, setup, office_admin):
