@@ -17,7 +17,7 @@ def my_courses(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     rows = learning.enrolment_list_for_staff(staff=staff_id, on_date=today) if staff_id is not None else []
     context = {"rows": rows, "has_staff": staff_id is not None, "today": today}
-    return render(request, "courses/my_courses.jinja", context)
+    return render(request, "courses/my_courses.html", context)
 
 
 @login_required
@@ -38,4 +38,4 @@ def lesson_detail(request: HttpRequest, slug: str, position: int) -> HttpRespons
     # yet (a quiz graded at the same moment as their last lesson was opened): then the check runs again.
     if access.records_progress and (not page.is_read or page.completion_pending):
         lesson_open(staff=access.staff, lesson=page.lesson, check_completion=page.completion_pending)
-    return render(request, "courses/lesson_detail.jinja", {"page": page, "version": access.version})
+    return render(request, "courses/lesson_detail.html", {"page": page, "version": access.version})

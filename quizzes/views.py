@@ -39,7 +39,7 @@ def _access_attempt_now(request: HttpRequest, attempt_id: int) -> Attempt:
 def quiz_start(request: HttpRequest, version_id: int) -> HttpResponse:
     staff, version = selectors.access_quiz_version(user=request.user, version_id=version_id)
     status = selectors.quiz_status(staff=staff, version=version)
-    return render(request, "quizzes/start.jinja", {"version": version, "status": status})
+    return render(request, "quizzes/start.html", {"version": version, "status": status})
 
 
 @login_required
@@ -89,7 +89,7 @@ def attempt_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
         "remaining_minutes": (remaining + 59) // 60,
         "answered_count": sum(item.answered for item in items),
     }
-    return render(request, "quizzes/attempt.jinja", context, status=400 if errors else 200)
+    return render(request, "quizzes/attempt.html", context, status=400 if errors else 200)
 
 
 def _save_posted_answers(request: HttpRequest, *, attempt: Attempt, items: list[selectors.ItemView]) -> dict[int, str]:
@@ -137,7 +137,7 @@ def answer_save(request: HttpRequest, attempt_id: int, item_id: int) -> HttpResp
         return redirect("quizzes:attempt", attempt_id=attempt.pk)
     return render(
         request,
-        "quizzes/_save_status.jinja",
+        "quizzes/_save_status.html",
         {"item_id": item_id, "error": error, "saved": not error, "saved_at": saved_at},
     )
 
@@ -162,7 +162,7 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
         "status": status,
         "review_scope": selectors.review_scope(version=version),
     }
-    return render(request, "quizzes/result.jinja", context)
+    return render(request, "quizzes/result.html", context)
 
 
 @login_required
