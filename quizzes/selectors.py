@@ -12,59 +12,31 @@ read into the review, so no template can leak it.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import string
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.db import connection
-from django.db.models import Q
+from django.db.models import Exists, OuterRef
 from django.http import Http404
-from django.utils import timezone
 
 from accounts.models import User
-from core.rawsql import convert_value, model_columns, model_from_row
 from courses.models import (
     Completion,
     CompletionEvidence,
-    Course,
     CourseVersion,
     CourseVersionStatus,
+    Enrolment,
     Lesson,
     ReviewPolicy,
 )
 from orgchart.models import Staff
 from quizzes.forms import answer_field_name
 from quizzes.models import Attempt, AttemptItem, AttemptStatus, Option, QuestionKind
+from quizzes.rules import answers_accepted_until, past_grace_q
 
 LETTERS = string.ascii_uppercase
 
 
-def grace_period() -> dt.timedelta:
-    return dt.timedelta(seconds=settings.LANTOA_QUIZ_GRACE_SECONDS)
-
-
-def attempt_is_past_grace(*, attempt: Attempt, now: dt.datetime | None = None) -> bool:
-    """True once nothing more may be saved: the deadline plus the grace period has passed."""
-    return (now or timezone.now()) > attempt.deadline_at + grace_period()
-
-
 # --- access --------------------------------------------------------------------------------
-
-
-@functools.cache
-def _quiz_version_sql(vendor: str) -> str:
-    # The person linked to the account (a LEFT JOIN: the link is one-to-one), the version with its
-    # course unless it is a draft, and whether the person is enrolled in the course.
-    return f"""
-SELECT {model_columns(Staff, "s")}, {model_columns(CourseVersion, "v")}, {model_columns(Course, "co")},
-  EXISTS (SELECT 1 FROM courses_enrolment e JOIN courses_assignment a ON a.id = e.assignment_id
-    WHERE e.staff_id = s.id AND a.course_id = v.course_id)
-FROM orgchart_staff s
-LEFT JOIN courses_courseversion v ON v.id = %(version)s AND v.status <> %(draft)s
-LEFT JOIN courses_course co ON co.id = v.course_id
-WHERE s.user_id = %(user)s
-"""  # noqa: S608 - column names from the models' metadata only; every value is a parameter
 
 
 def access_quiz_version(*, user: User, version_id: int) -> tuple[Staff, CourseVersion]:
@@ -72,41 +44,27 @@ def access_quiz_version(*, user: User, version_id: int) -> tuple[Staff, CourseVe
 
     A learner must be enrolled in an assignment of the course; the Office may take any
     course (to try it), but only as a person on the roster: an attempt belongs to a Staff.
-    One query: the person, the version and whether they are enrolled in its course.
+    Two queries: the person, then the version with its course and whether they are enrolled in it.
     """
     if not user.is_authenticated:
         raise Http404
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _quiz_version_sql(connection.vendor),
-            {"version": version_id, "draft": CourseVersionStatus.DRAFT.value, "user": user.pk},
-        )
-        row = cursor.fetchone()
-    if row is None:
+    staff = Staff.objects.filter(user=user).first()
+    if staff is None:
         raise Http404
-    staff, at = model_from_row(Staff, row)
-    if row[at] is None:
+    enrolled = Enrolment.objects.filter(staff=staff, assignment__course_id=OuterRef("course_id"))
+    version = (
+        CourseVersion.objects.select_related("course")
+        .exclude(status=CourseVersionStatus.DRAFT)
+        .annotate(learner_enrolled=Exists(enrolled))
+        .filter(pk=version_id)
+        .first()
+    )
+    if version is None:
         raise Http404
-    version, at = model_from_row(CourseVersion, row, at)
-    version.course, at = model_from_row(Course, row, at)
-    version.learner_enrolled = bool(row[at])
     is_office = user.is_superuser or user.is_office_admin
     if not is_office and not version.learner_enrolled:
         raise Http404
     return staff, version
-
-
-@functools.cache
-def _attempt_sql(vendor: str) -> str:
-    return f"""
-SELECT {model_columns(Attempt, "t")}, {model_columns(CourseVersion, "v")}, {model_columns(Course, "co")},
-  {model_columns(Staff, "s")}
-FROM quizzes_attempt t
-JOIN courses_courseversion v ON v.id = t.version_id
-JOIN courses_course co ON co.id = v.course_id
-JOIN orgchart_staff s ON s.id = t.staff_id
-WHERE t.id = %(attempt)s AND s.user_id = %(user)s
-"""  # noqa: S608 - column names from the models' metadata only; every value is a parameter
 
 
 def access_attempt(*, user: User, attempt_id: int) -> Attempt:
@@ -116,16 +74,11 @@ def access_attempt(*, user: User, attempt_id: int) -> Attempt:
     """
     if not user.is_authenticated:
         raise Http404
-    with connection.cursor() as cursor:
-        cursor.execute(_attempt_sql(connection.vendor), {"attempt": attempt_id, "user": user.pk})
-        row = cursor.fetchone()
-    if row is None:
+    attempt = (
+        Attempt.objects.select_related("version__course", "staff").filter(pk=attempt_id, staff__user_id=user.pk).first()
+    )
+    if attempt is None:
         raise Http404
-    attempt, at = model_from_row(Attempt, row)
-    version, at = model_from_row(CourseVersion, row, at)
-    version.course, at = model_from_row(Course, row, at)
-    attempt.version = version
-    attempt.staff, at = model_from_row(Staff, row, at)
     return attempt
 
 
@@ -145,24 +98,14 @@ class QuizStatus:
         return self.in_progress is None and not self.passed and self.left > 0
 
 
-@functools.cache
-def _course_attempts_sql(vendor: str) -> str:
-    return f"""
-SELECT {model_columns(Attempt, "t")}
-FROM quizzes_attempt t JOIN courses_courseversion v ON v.id = t.version_id
-WHERE t.staff_id = %(staff)s AND v.course_id = %(course)s
-ORDER BY t.number, t.id
-"""  # noqa: S608 - column names from the models' metadata only; every value is a parameter
-
-
 def quiz_status(*, staff: Staff, version: CourseVersion) -> QuizStatus:
     """Attempts on this version, how many are left, and whether the course's quiz was already passed.
 
     One query: the person's attempts at every version of the course (a handful), split here.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(_course_attempts_sql(connection.vendor), {"staff": staff.pk, "course": version.course_id})
-        course_attempts = [model_from_row(Attempt, row)[0] for row in cursor.fetchall()]
+    course_attempts = list(
+        Attempt.objects.filter(staff=staff, version__course_id=version.course_id).order_by("number", "pk")
+    )
     attempts = [attempt for attempt in course_attempts if attempt.version_id == version.pk]
     passed_elsewhere = any(attempt.passed and attempt.version_id != version.pk for attempt in course_attempts)
     used = len(attempts)
@@ -228,38 +171,24 @@ def attempt_item_answers(*, attempt: Attempt) -> list[ItemView]:
     return _item_views(attempt=attempt, with_texts=False)
 
 
-_ITEMS_SQL = """
-SELECT i.id, i.position, i.option_order, i.selected_options, i.answered_at, q.id, q.kind, ''
-FROM quizzes_attemptitem i JOIN quizzes_question q ON q.id = i.question_id
-WHERE i.attempt_id = %s
-ORDER BY i.position
-"""
-# With the texts: a row per option (the question's columns repeated), the options' texts in the same statement.
-_ITEMS_WITH_TEXTS_SQL = """
-SELECT i.id, i.position, i.option_order, i.selected_options, i.answered_at, q.id, q.kind, q.text, o.id, o.text
-FROM quizzes_attemptitem i JOIN quizzes_question q ON q.id = i.question_id
-LEFT JOIN quizzes_option o ON o.question_id = q.id
-WHERE i.attempt_id = %s
-ORDER BY i.position
-"""
+_ITEM_COLUMNS = ("pk", "position", "option_order", "selected_options", "answered_at", "question__kind")
 
 
 def _item_views(*, attempt: Attempt, with_texts: bool) -> list[ItemView]:
-    json_field = AttemptItem._meta.get_field("option_order")
-    answered_field = AttemptItem._meta.get_field("answered_at")
-    with connection.cursor() as cursor:
-        cursor.execute(_ITEMS_WITH_TEXTS_SQL if with_texts else _ITEMS_SQL, [attempt.pk])
-        rows = cursor.fetchall()
-    items: dict[int, tuple] = {}  # by item id, in position order
+    items = AttemptItem.objects.filter(attempt=attempt).order_by("position")
+    if with_texts:
+        # A row per option (the item's columns repeated): the options' texts in the same statement.
+        rows = items.values_list(*_ITEM_COLUMNS, "question__text", "question__options__id", "question__options__text")
+    else:
+        rows = items.values_list(*_ITEM_COLUMNS)
+    by_item: dict[int, tuple] = {}  # by item id, in position order
     texts: dict[int, str] = {}
     for row in rows:
-        items.setdefault(row[0], row[:8])
-        if with_texts and row[8] is not None:
-            texts[row[8]] = row[9]
+        by_item.setdefault(row[0], row[:7] if with_texts else (*row, ""))
+        if with_texts and row[7] is not None:
+            texts[row[7]] = row[8]
     views = []
-    for item_id, position, option_order, selected_options, answered_at, _question_id, kind, text in items.values():
-        option_order = convert_value(json_field, option_order)
-        selected = convert_value(json_field, selected_options)
+    for item_id, position, option_order, selected, answered_at, kind, text in by_item.values():
         views.append(
             ItemView(
                 item_id=item_id,
@@ -276,7 +205,7 @@ def _item_views(*, attempt: Attempt, with_texts: bool) -> list[ItemView]:
                     )
                     for index, option_id in enumerate(option_order, start=1)
                 ],
-                answered_at=convert_value(answered_field, answered_at),
+                answered_at=answered_at,
             )
         )
     return views
@@ -334,7 +263,7 @@ def attempt_review(*, attempt: Attempt) -> list[ReviewItem]:
     scope = review_scope(version=attempt.version)
     if not scope.questions:
         return []
-    limit = attempt.deadline_at + grace_period()
+    limit = answers_accepted_until(deadline_at=attempt.deadline_at)
     fields = ["id", "position", "option_order", "selected_options", "answered_at", "is_correct"]
     fields += ["question__id", "question__text", "question__kind"]
     if scope.explanations:
@@ -373,16 +302,8 @@ def attempt_review(*, attempt: Attempt) -> list[ReviewItem]:
     return review
 
 
-@functools.cache
-def _attempt_completion_sql(vendor: str) -> str:
-    return f"SELECT {model_columns(Completion, 'c')} FROM courses_completion c WHERE c.attempt_id = %s"  # noqa: S608
-
-
 def attempt_completion(*, attempt: Attempt) -> Completion | None:
-    with connection.cursor() as cursor:
-        cursor.execute(_attempt_completion_sql(connection.vendor), [attempt.pk])
-        row = cursor.fetchone()
-    return model_from_row(Completion, row)[0] if row is not None else None
+    return Completion.objects.filter(attempt=attempt).first()
 
 
 def completion_get_quiz(*, staff: Staff, course_id: int) -> Completion | None:
@@ -399,9 +320,8 @@ def lesson_count_unread(*, staff: Staff, version: CourseVersion) -> int:
 
 def attempt_ids_past_grace(*, now: dt.datetime | None = None) -> list[int]:
     """In-progress attempts whose deadline plus grace has passed (the (status, deadline_at) index)."""
-    cutoff = (now or timezone.now()) - grace_period()
     return list(
-        Attempt.objects.filter(Q(status=AttemptStatus.IN_PROGRESS) & Q(deadline_at__lt=cutoff))
+        Attempt.objects.filter(past_grace_q(now=now), status=AttemptStatus.IN_PROGRESS)
         .order_by("deadline_at")
         .values_list("pk", flat=True)
     )

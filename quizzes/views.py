@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from quizzes import selectors, services
 from quizzes.forms import answer_field_name, parse_choices
 from quizzes.models import Attempt, AttemptStatus
+from quizzes.rules import attempt_is_past_grace
 
 
 def _result_url(attempt: Attempt) -> str:
@@ -29,7 +30,7 @@ def _result_url(attempt: Attempt) -> str:
 def _access_attempt_now(request: HttpRequest, attempt_id: int) -> Attempt:
     """The person's own attempt (else 404), closed first if its time ran out while nobody was looking."""
     attempt = selectors.access_attempt(user=request.user, attempt_id=attempt_id)
-    if attempt.status == AttemptStatus.IN_PROGRESS and selectors.attempt_is_past_grace(attempt=attempt):
+    if attempt.status == AttemptStatus.IN_PROGRESS and attempt_is_past_grace(attempt=attempt):
         return services.attempt_close_expired(attempt_id=attempt.pk)
     return attempt
 
