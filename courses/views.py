@@ -6,17 +6,18 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from courses import selectors_learning as learning
+from courses.selectors import learning
 from courses.services.progress import lesson_open
 
 
 @login_required
 @require_GET
 def my_courses(request: HttpRequest) -> HttpResponse:
-    staff_id = learning.staff_id_for_user(user=request.user)
     today = timezone.localdate()
-    rows = learning.enrolment_list_for_staff(staff=staff_id, on_date=today) if staff_id is not None else []
-    context = {"rows": rows, "has_staff": staff_id is not None, "today": today}
+    rows = learning.enrolment_list_for_user(user=request.user, on_date=today)
+    # Whether the account is linked to someone on the roster matters only when there is nothing to list.
+    has_staff = bool(rows) or learning.staff_id_for_user(user=request.user) is not None
+    context = {"rows": rows, "has_staff": has_staff, "today": today}
     return render(request, "courses/my_courses.html", context)
 
 

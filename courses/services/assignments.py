@@ -35,7 +35,7 @@ from courses.models import (
     CourseVersionStatus,
     Enrolment,
 )
-from courses.selectors_audience import UnitRule, audience_staff_ids_on, audience_unit_rules
+from courses.selectors.audience import UnitRule, audience_staff_ids_on, audience_unit_rules
 from orgchart.importing import format_date
 from orgchart.models import Staff, StaffCategory, Unit
 from orgchart.services.roster import CATEGORY_LABELS
