@@ -12,10 +12,11 @@ read into the review, so no template can leak it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import string
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
 
 from accounts.models import User
@@ -39,32 +40,46 @@ LETTERS = string.ascii_uppercase
 # --- access --------------------------------------------------------------------------------
 
 
-def access_quiz_version(*, user: User, version_id: int) -> tuple[Staff, CourseVersion]:
-    """The signed-in person and a published (or retired) version they may take; 404 otherwise.
+@dataclass(frozen=True)
+class QuizAccess:
+    """A version's quiz as the signed-in person may take it; `staff`, the person, is read only when needed
+    (starting an attempt)."""
+
+    version: CourseVersion
+    staff_id: int
+
+    @functools.cached_property
+    def staff(self) -> Staff:
+        return Staff.objects.get(pk=self.staff_id)
+
+
+def access_quiz_version(*, user: User, version_id: int) -> QuizAccess:
+    """A published (or retired) version the signed-in person may take, and who they are; 404 otherwise.
 
     A learner must be enrolled in an assignment of the course; the Office may take any
     course (to try it), but only as a person on the roster: an attempt belongs to a Staff.
-    Two queries: the person, then the version with its course and whether they are enrolled in it.
+    One query: the version with its course, the id of the person linked to the account and whether
+    they are enrolled in the course.
     """
     if not user.is_authenticated:
         raise Http404
-    staff = Staff.objects.filter(user=user).first()
-    if staff is None:
-        raise Http404
-    enrolled = Enrolment.objects.filter(staff=staff, assignment__course_id=OuterRef("course_id"))
+    enrolled = Enrolment.objects.filter(staff__user_id=user.pk, assignment__course_id=OuterRef("course_id"))
     version = (
         CourseVersion.objects.select_related("course")
         .exclude(status=CourseVersionStatus.DRAFT)
-        .annotate(learner_enrolled=Exists(enrolled))
+        .annotate(
+            learner_staff_id=Subquery(Staff.objects.filter(user_id=user.pk).values("pk")[:1]),
+            learner_enrolled=Exists(enrolled),
+        )
         .filter(pk=version_id)
         .first()
     )
-    if version is None:
+    if version is None or version.learner_staff_id is None:
         raise Http404
     is_office = user.is_superuser or user.is_office_admin
     if not is_office and not version.learner_enrolled:
         raise Http404
-    return staff, version
+    return QuizAccess(version=version, staff_id=version.learner_staff_id)
 
 
 def access_attempt(*, user: User, attempt_id: int) -> Attempt:
@@ -98,8 +113,9 @@ class QuizStatus:
         return self.in_progress is None and not self.passed and self.left > 0
 
 
-def quiz_status(*, staff: Staff, version: CourseVersion) -> QuizStatus:
-    """Attempts on this version, how many are left, and whether the course's quiz was already passed.
+def quiz_status(*, staff: Staff | int, version: CourseVersion) -> QuizStatus:
+    """Attempts on this version, how many are left, and whether the course's quiz was already passed
+    (`staff`: the person or their id).
 
     One query: the person's attempts at every version of the course (a handful), split here.
     """

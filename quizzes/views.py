@@ -38,17 +38,18 @@ def _access_attempt_now(request: HttpRequest, attempt_id: int) -> Attempt:
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def quiz_start(request: HttpRequest, version_id: int) -> HttpResponse:
-    staff, version = selectors.access_quiz_version(user=request.user, version_id=version_id)
-    status = selectors.quiz_status(staff=staff, version=version)
-    return render(request, "quizzes/start.html", {"version": version, "status": status})
+    access = selectors.access_quiz_version(user=request.user, version_id=version_id)
+    status = selectors.quiz_status(staff=access.staff_id, version=access.version)
+    return render(request, "quizzes/start.html", {"version": access.version, "status": status})
 
 
 @login_required
 @require_POST
 def attempt_begin(request: HttpRequest, version_id: int) -> HttpResponse:
-    staff, version = selectors.access_quiz_version(user=request.user, version_id=version_id)
+    access = selectors.access_quiz_version(user=request.user, version_id=version_id)
+    version = access.version
     try:
-        attempt = services.attempt_start(staff=staff, version=version)
+        attempt = services.attempt_start(staff=access.staff, version=version)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

@@ -7,6 +7,7 @@ the per-enrolment figures are correlated subqueries, not queries per row.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from django.db import models
@@ -209,44 +210,58 @@ def _enrolment_rows(enrolments: QuerySet[Enrolment], *, on_date: dt.date) -> lis
 
 @dataclass(frozen=True)
 class CourseAccess:
-    """A course as a given user may open it: as an enrolled learner, or as the Office previewing."""
+    """A course as a given user may open it: as an enrolled learner, or as the Office previewing.
+
+    `staff_id` is the person linked to the account (None without one); `staff`, the person, is read
+    only when a page writes for them (a lesson's first reading).
+    """
 
     version: CourseVersion
-    staff: Staff | None
+    staff_id: int | None
     is_preview: bool
     due_on: dt.date | None
 
     @property
     def records_progress(self) -> bool:
-        return self.staff is not None and not self.is_preview
+        return self.staff_id is not None and not self.is_preview
+
+    @functools.cached_property
+    def staff(self) -> Staff | None:
+        return Staff.objects.get(pk=self.staff_id) if self.staff_id is not None else None
 
 
 def access_course(*, user: User, slug: str) -> CourseAccess:
     """The current version of the course if the user is enrolled in it (or is the Office); otherwise 404.
 
     Any enrolment counts, also one the person has since left: what they read stays theirs.
-    The Office previews without being enrolled, and its reading is not recorded. Two queries
-    (the version with its course; the person with their due date), plus the scope for someone not enrolled.
+    The Office previews without being enrolled, and its reading is not recorded. One query (the
+    version with its course, the id of the person linked to the account and their due date for the
+    course: the earliest of the assignments they are still in, else of those they left), plus the
+    scope for someone not enrolled.
     """
-    version = CourseVersion.objects.select_related("course").filter(_published(), course__slug=slug).first()
-    if version is None:
+    if not user.is_authenticated:
         raise Http404
-    # The person and their due date for this course in one query: the earliest of the assignments
-    # they are still in, else of those they left.
     due_on = (
-        Enrolment.objects.filter(staff_id=OuterRef("pk"), assignment__course_id=version.course_id)
+        Enrolment.objects.filter(staff__user_id=user.pk, assignment__course_id=OuterRef("course_id"))
         .order_by(_left_last(), "assignment__due_on")
         .values("assignment__due_on")[:1]
     )
-    staff = (
-        Staff.objects.filter(user=user).annotate(course_due_on=Subquery(due_on)).first()
-        if user.is_authenticated
-        else None
+    version = (
+        CourseVersion.objects.select_related("course")
+        .filter(_published(), course__slug=slug)
+        .annotate(
+            learner_staff_id=Subquery(Staff.objects.filter(user_id=user.pk).values("pk")[:1]),
+            learner_due_on=Subquery(due_on),
+        )
+        .first()
     )
-    if staff is not None and staff.course_due_on is not None:
-        return CourseAccess(version=version, staff=staff, is_preview=False, due_on=staff.course_due_on)
+    if version is None:
+        raise Http404
+    staff_id, due_on = version.learner_staff_id, version.learner_due_on
+    if staff_id is not None and due_on is not None:
+        return CourseAccess(version=version, staff_id=staff_id, is_preview=False, due_on=due_on)
     if scope_for(user=user).everything:
-        return CourseAccess(version=version, staff=staff, is_preview=True, due_on=None)
+        return CourseAccess(version=version, staff_id=staff_id, is_preview=True, due_on=None)
     raise Http404
 
 
@@ -285,7 +300,7 @@ class CoursePage:
 
 def course_page_get(*, access: CourseAccess) -> CoursePage:
     """Lessons with read markers, the person's completion and whether they passed the quiz (three queries)."""
-    staff_id = access.staff.pk if access.records_progress else None
+    staff_id = access.staff_id if access.records_progress else None
     read = LessonProgress.objects.filter(staff_id=staff_id, lesson_id=OuterRef("pk"))
     lessons = [
         LessonLine(
@@ -338,7 +353,7 @@ def lesson_page_get(*, access: CourseAccess, position: int) -> LessonPage:
     Every lesson of the version comes in one query, the body (the heavy column) only for the one asked for,
     with whether the person opened it already and has a quiz completion pending.
     """
-    staff_id = access.staff.pk if access.records_progress else None
+    staff_id = access.staff_id if access.records_progress else None
     passed = CourseVersion.objects.filter(pk=OuterRef("version_id"), attempts__staff_id=staff_id, attempts__passed=True)
     completed = Completion.objects.filter(
         staff_id=staff_id, course_id=access.version.course_id, evidence=CompletionEvidence.QUIZ
