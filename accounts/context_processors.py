@@ -42,8 +42,7 @@ def _nav_section(request: HttpRequest) -> str:
 def roles(request: HttpRequest) -> dict:
     """Role flags and the current section for the navigation; no query runs unless a template reads the flags.
 
-    For both template engines (config/settings/base.py): the navigation is the Jinja2 partial
-    `jinja2/components/_site_header.jinja`, on every page.
+    The navigation in `templates/base.html` reads them on every page.
     """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:

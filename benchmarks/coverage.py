@@ -214,7 +214,7 @@ def assignment_pick():
     from django.db.models import Count
 
     from courses.models import Assignment, AssignmentPerson, Enrolment
-    from courses.selectors_audience import audience_unit_rules
+    from courses.selectors.audience import audience_unit_rules
     from orgchart.models import Unit
 
     assignments = {a.pk: a for a in Assignment.objects.select_related("course").order_by("pk")}
@@ -296,7 +296,7 @@ class Timing:
 
 
 def report_time(*, assignment, as_of: dt.date, runs: int, warmup: int = 2) -> Timing:
-    from courses.selectors_audience import audience_unit_rules  # noqa: F401 - imported before timing
+    from courses.selectors.audience import audience_unit_rules  # noqa: F401 - imported before timing
     from reports.selectors.coverage import coverage_as_of
 
     params = {

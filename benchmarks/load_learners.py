@@ -154,9 +154,9 @@ def seed(*, learners: int) -> Seeded:
     from core import demo
     from courses.models import Assignment, Course, CourseVersion, CourseVersionStatus, Enrolment
     from courses.services.assignments import assignment_create, enrolment_sync
-    from courses.services.course_import import course_import
     from orgchart.models import Staff, Unit
     from orgchart.services.roster import roster_import
+    from quizzes.services.course_import import course_import
 
     with transaction.atomic():
         bench_staff = Staff.objects.filter(code__startswith=BENCH_CODE_PREFIX)

@@ -20,10 +20,10 @@ from django.db import transaction
 from accounts.models import User
 from core.text import fold_diacritics
 from core.vietnamese_names import FAMILY_NAMES, GIVEN_FEMALE, GIVEN_MALE, MIDDLE_FEMALE, MIDDLE_MALE
-from courses.services.course_import import course_import
 from orgchart.models import Staff, Unit
 from orgchart.services.roster import roster_import
 from orgchart.services.units import units_import
+from quizzes.services.course_import import course_import
 
 DEMO_EFFECTIVE_DATE = dt.date(2025, 7, 1)
 DEMO_COURSE_FILE = Path(__file__).resolve().parents[1] / "courses" / "content" / "nq57.json"

@@ -23,10 +23,7 @@ from courses.services import (
     course_version_save_draft,
     lesson_delete,
     lesson_save,
-    question_delete,
-    question_save,
 )
-from quizzes.models import Question
 
 
 class DraftOnlyMixin:
@@ -107,16 +104,6 @@ class LessonInline(DraftOnlyInlineMixin, OfficeOnlyAdminMixin, admin.StackedInli
     ordering = ("position",)
 
 
-class QuestionInline(DraftOnlyInlineMixin, OfficeOnlyAdminMixin, admin.TabularInline):
-    """Questions of the version; their options are edited on each question's own page."""
-
-    model = Question
-    extra = 0
-    fields = ("position", "text", "kind", "explanation")
-    ordering = ("position",)
-    show_change_link = True
-
-
 class CourseVersionForm(forms.ModelForm):
     class Meta:
         model = CourseVersion
@@ -147,7 +134,8 @@ class CourseVersionAdmin(DraftOnlyMixin, OfficeOnlyAdminMixin, admin.ModelAdmin)
     search_fields = ("title", "course__slug")
     list_select_related = ("course",)
     readonly_fields = ("number", "status", "published_at", "created_at")
-    inlines = [LessonInline, QuestionInline]
+    # The quiz's questions are added as a second inline by the quiz app's admin (quizzes.admin), above courses.
+    inlines = [LessonInline]
     actions = ["create_draft_action", "publish_action"]
 
     def get_queryset(self, request):
@@ -183,15 +171,16 @@ class CourseVersionAdmin(DraftOnlyMixin, OfficeOnlyAdminMixin, admin.ModelAdmin)
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
         for deleted in formset.deleted_objects:
-            if isinstance(deleted, Lesson):
-                lesson_delete(lesson=deleted)
-            else:
-                question_delete(question=deleted)
+            self.delete_inline_object(deleted)
         for instance in instances:
-            if isinstance(instance, Lesson):
-                lesson_save(lesson=instance)
-            else:
-                question_save(question=instance)
+            self.save_inline_object(instance)
+
+    def save_inline_object(self, instance) -> None:
+        """Each inline row through its service (the quiz admin adds the questions')."""
+        lesson_save(lesson=instance)
+
+    def delete_inline_object(self, instance) -> None:
+        lesson_delete(lesson=instance)
 
     @admin.action(description=_("Create a draft from the selected version"))
     def create_draft_action(self, request, queryset):

@@ -177,7 +177,7 @@ class Assignment(models.Model):
     The audience is the union of its unit rules (a unit, with or without its sub-units,
     narrowed by `categories` and `communications_only`) and its named people. Who is in
     it on a date is answered from the effective-dated memberships
-    (`courses.selectors.audience_memberships_on`); `Enrolment` rows record who has been
+    (`courses.selectors.audience.audience_memberships_on`); `Enrolment` rows record who has been
     given the course, for "my courses" and reminders, and are never deleted.
     """
 

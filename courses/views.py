@@ -6,18 +6,19 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from courses import selectors_learning as learning
+from courses.selectors import learning
 from courses.services.progress import lesson_open
 
 
 @login_required
 @require_GET
 def my_courses(request: HttpRequest) -> HttpResponse:
-    staff_id = learning.staff_id_for_user(user=request.user)
     today = timezone.localdate()
-    rows = learning.enrolment_list_for_staff(staff=staff_id, on_date=today) if staff_id is not None else []
-    context = {"rows": rows, "has_staff": staff_id is not None, "today": today}
-    return render(request, "courses/my_courses.jinja", context)
+    rows = learning.enrolment_list_for_user(user=request.user, on_date=today)
+    # Whether the account is linked to someone on the roster matters only when there is nothing to list.
+    has_staff = bool(rows) or learning.staff_id_for_user(user=request.user) is not None
+    context = {"rows": rows, "has_staff": has_staff, "today": today}
+    return render(request, "courses/my_courses.html", context)
 
 
 @login_required
@@ -38,4 +39,4 @@ def lesson_detail(request: HttpRequest, slug: str, position: int) -> HttpRespons
     # yet (a quiz graded at the same moment as their last lesson was opened): then the check runs again.
     if access.records_progress and (not page.is_read or page.completion_pending):
         lesson_open(staff=access.staff, lesson=page.lesson, check_completion=page.completion_pending)
-    return render(request, "courses/lesson_detail.jinja", {"page": page, "version": access.version})
+    return render(request, "courses/lesson_detail.html", {"page": page, "version": access.version})

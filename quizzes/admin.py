@@ -10,13 +10,13 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_site import OfficeOnlyAdminMixin
-from courses.admin import DraftOnlyInlineMixin, DraftOnlyMixin
+from courses.admin import CourseVersionAdmin, DraftOnlyInlineMixin, DraftOnlyMixin, LessonInline
 from courses.models import CourseVersion, CourseVersionStatus
-from courses.services import option_delete, option_save, question_delete, question_save
 from orgchart.admin import ServiceImportExportMixin
 from quizzes.forms import QuestionConfirmImportForm, QuestionImportForm
 from quizzes.models import Option, Question
 from quizzes.resources import QuestionResource
+from quizzes.services.questions import option_delete, option_save, question_delete, question_save
 
 
 class _QuestionDraftOnly:
@@ -90,3 +90,36 @@ class QuestionAdmin(
             option_delete(option=deleted)
         for option in instances:
             option_save(option=option)
+
+
+class QuestionInline(DraftOnlyInlineMixin, OfficeOnlyAdminMixin, admin.TabularInline):
+    """Questions of the version; their options are edited on each question's own page."""
+
+    model = Question
+    extra = 0
+    fields = ("position", "text", "kind", "explanation")
+    ordering = ("position",)
+    show_change_link = True
+
+
+class CourseVersionWithQuizAdmin(CourseVersionAdmin):
+    """The course version's admin (courses.admin) with its quiz's questions as a second inline."""
+
+    inlines = [LessonInline, QuestionInline]
+
+    def save_inline_object(self, instance) -> None:
+        if isinstance(instance, Question):
+            question_save(question=instance)
+        else:
+            super().save_inline_object(instance)
+
+    def delete_inline_object(self, instance) -> None:
+        if isinstance(instance, Question):
+            question_delete(question=instance)
+        else:
+            super().delete_inline_object(instance)
+
+
+# Registered by courses.admin (quizzes comes after courses in INSTALLED_APPS); replaced here, public admin API.
+admin.site.unregister(CourseVersion)
+admin.site.register(CourseVersion, CourseVersionWithQuizAdmin)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from quizzes import selectors, services
 from quizzes.forms import answer_field_name, parse_choices
 from quizzes.models import Attempt, AttemptStatus
+from quizzes.rules import attempt_is_past_grace
 
 
 def _result_url(attempt: Attempt) -> str:
@@ -29,7 +30,7 @@ def _result_url(attempt: Attempt) -> str:
 def _access_attempt_now(request: HttpRequest, attempt_id: int) -> Attempt:
     """The person's own attempt (else 404), closed first if its time ran out while nobody was looking."""
     attempt = selectors.access_attempt(user=request.user, attempt_id=attempt_id)
-    if attempt.status == AttemptStatus.IN_PROGRESS and selectors.attempt_is_past_grace(attempt=attempt):
+    if attempt.status == AttemptStatus.IN_PROGRESS and attempt_is_past_grace(attempt=attempt):
         return services.attempt_close_expired(attempt_id=attempt.pk)
     return attempt
 
@@ -37,17 +38,18 @@ def _access_attempt_now(request: HttpRequest, attempt_id: int) -> Attempt:
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def quiz_start(request: HttpRequest, version_id: int) -> HttpResponse:
-    staff, version = selectors.access_quiz_version(user=request.user, version_id=version_id)
-    status = selectors.quiz_status(staff=staff, version=version)
-    return render(request, "quizzes/start.jinja", {"version": version, "status": status})
+    access = selectors.access_quiz_version(user=request.user, version_id=version_id)
+    status = selectors.quiz_status(staff=access.staff_id, version=access.version)
+    return render(request, "quizzes/start.html", {"version": access.version, "status": status})
 
 
 @login_required
 @require_POST
 def attempt_begin(request: HttpRequest, version_id: int) -> HttpResponse:
-    staff, version = selectors.access_quiz_version(user=request.user, version_id=version_id)
+    access = selectors.access_quiz_version(user=request.user, version_id=version_id)
+    version = access.version
     try:
-        attempt = services.attempt_start(staff=staff, version=version)
+        attempt = services.attempt_start(staff=access.staff, version=version)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -89,7 +91,7 @@ def attempt_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
         "remaining_minutes": (remaining + 59) // 60,
         "answered_count": sum(item.answered for item in items),
     }
-    return render(request, "quizzes/attempt.jinja", context, status=400 if errors else 200)
+    return render(request, "quizzes/attempt.html", context, status=400 if errors else 200)
 
 
 def _save_posted_answers(request: HttpRequest, *, attempt: Attempt, items: list[selectors.ItemView]) -> dict[int, str]:
@@ -137,7 +139,7 @@ def answer_save(request: HttpRequest, attempt_id: int, item_id: int) -> HttpResp
         return redirect("quizzes:attempt", attempt_id=attempt.pk)
     return render(
         request,
-        "quizzes/_save_status.jinja",
+        "quizzes/_save_status.html",
         {"item_id": item_id, "error": error, "saved": not error, "saved_at": saved_at},
     )
 
@@ -162,7 +164,7 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
         "status": status,
         "review_scope": selectors.review_scope(version=version),
     }
-    return render(request, "quizzes/result.jinja", context)
+    return render(request, "quizzes/result.html", context)
 
 
 @login_required

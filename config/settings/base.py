@@ -62,32 +62,19 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
-# What every page's template reads, in both engines.
-_CONTEXT_PROCESSORS = [
-    "django.template.context_processors.i18n",
-    "django.contrib.auth.context_processors.auth",
-    "django.contrib.messages.context_processors.messages",
-    "accounts.context_processors.roles",
-]
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "context_processors": ["django.template.context_processors.request", *_CONTEXT_PROCESSORS],
-        },
-    },
-    {
-        # The learner pages (`jinja2/**/*.jinja`, see config/jinja2.py): after the Django engine, whose
-        # loaders remember that they have no `.jinja` template.
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "jinja2"],
-        "APP_DIRS": False,
-        "OPTIONS": {
-            "environment": "config.jinja2.environment",
-            # Django's Jinja2 backend adds the request itself; the CSRF token is worked out once per page.
-            "context_processors": ["core.context_processors.csrf_once", *_CONTEXT_PROCESSORS],
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.roles",
+            ],
         },
     },
 ]
@@ -123,15 +110,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 
-def cache_settings(config: dict) -> dict:
-    """A CACHES entry with Django's Redis backend swapped for `core.cache.RedisCache` (one client per pool)."""
-    if config.get("BACKEND") == "django.core.cache.backends.redis.RedisCache":
-        return {**config, "BACKEND": "core.cache.RedisCache"}
-    return config
-
-
 CACHES = {
-    "default": cache_settings(env.cache("CACHE_URL", default="locmemcache://lantoa")),
+    "default": env.cache("CACHE_URL", default="locmemcache://lantoa"),
 }
 
 LANGUAGE_CODE = "vi"

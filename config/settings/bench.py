@@ -18,7 +18,7 @@ os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lantoa_bench_load")
 
 from .base import ACCOUNT_RATE_LIMITS as _BASE_RATE_LIMITS  # noqa: E402
-from .base import DATABASES, cache_settings, env  # noqa: E402
+from .base import DATABASES, env  # noqa: E402
 from .base import TEMPLATES as _BASE_TEMPLATES  # noqa: E402
 from .production import *  # noqa: E402,F403
 
@@ -36,7 +36,7 @@ CSRF_COOKIE_SECURE = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
-CACHES = {**CACHES, "default": cache_settings(env.cache("CACHE_URL", default="redis://127.0.0.1:6379/13"))}  # noqa: F405
+CACHES = {**CACHES, "default": env.cache("CACHE_URL", default="redis://127.0.0.1:6379/13")}  # noqa: F405
 
 # Explicitly the cached loader (Django picks it anyway when DEBUG is off): templates are
 # compiled once per worker.

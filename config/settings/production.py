@@ -1,7 +1,7 @@
 """Production only hardens; every secret comes from the environment."""
 
 from .base import *  # noqa: F403
-from .base import cache_settings, env
+from .base import env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -23,7 +23,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-CACHES = {**CACHES, "default": cache_settings(env.cache("CACHE_URL", default="redis://127.0.0.1:6379/1"))}  # noqa: F405
+CACHES = {**CACHES, "default": env.cache("CACHE_URL", default="redis://127.0.0.1:6379/1")}  # noqa: F405
 # Sessions are read from the shared cache (Redis) and written through to the database: a signed-in
 # page no longer costs a session query, and flushing or losing Redis signs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

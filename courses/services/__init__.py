@@ -1,4 +1,4 @@
-"""Writes to courses: drafts, publishing, and the lessons and questions of a draft.
+"""Writes to courses: drafts, publishing, and the lessons of a draft.
 
 A published (or retired) version is never written again: learners' progress and
 completions point at it. Every write below re-reads the version's status under a
@@ -6,7 +6,10 @@ lock on its course and refuses anything but a draft. To change a published cours
 `course_version_create_draft_from` copies it, the draft is edited, and
 `course_version_publish` makes it current and retires the previous version.
 
-The course-file importer is in `courses.services.course_import`.
+A version's quiz (its questions and options) is the quiz app's (`quizzes.services.questions`):
+courses sits below it, so a new draft and a publish tell it through `courses.signals`
+(`course_version_draft_created`: copy the questions; `course_version_publish_checking`: what
+keeps the quiz from being published). The course-file importer is `quizzes.services.course_import`.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from core.text import normalize_text
 from courses.models import Course, CourseVersion, CourseVersionStatus, Lesson
 from courses.sanitize import sanitize_html
 from courses.selectors import course_version_get_draft, course_version_next_number
-from quizzes.models import Option, Question, QuestionKind
+from courses.signals import course_version_draft_created, course_version_publish_checking
 
 # A version's settings: what the admin's form edits and what a new draft copies.
 VERSION_SETTINGS_FIELDS = (
@@ -37,46 +40,6 @@ VERSION_SETTINGS_FIELDS = (
     "review_policy",
 )
 _LESSON_COPY_FIELDS = ("position", "title", "body_html", "attachment", "video_file", "video_url", "estimated_minutes")
-
-
-# --- rules shared with the importer ------------------------------------------------------
-
-
-class QuestionRule:
-    """Why a question's options do not fit its kind (codes; each caller words them)."""
-
-    TOO_FEW_OPTIONS = "too_few_options"
-    SINGLE_NEEDS_ONE_CORRECT = "single_needs_one_correct"
-    MULTIPLE_NEEDS_A_CORRECT = "multiple_needs_a_correct"
-    TRUE_FALSE_SHAPE = "true_false_shape"
-
-
-def question_rule_violation(*, kind: str, option_count: int, correct_count: int) -> str | None:
-    if kind == QuestionKind.TRUE_FALSE:
-        return None if option_count == 2 and correct_count == 1 else QuestionRule.TRUE_FALSE_SHAPE
-    if option_count < 2:
-        return QuestionRule.TOO_FEW_OPTIONS
-    if kind == QuestionKind.SINGLE and correct_count != 1:
-        return QuestionRule.SINGLE_NEEDS_ONE_CORRECT
-    if kind == QuestionKind.MULTIPLE and correct_count < 1:
-        return QuestionRule.MULTIPLE_NEEDS_A_CORRECT
-    return None
-
-
-def _question_rule_message(code: str, *, position: int) -> str:
-    messages = {
-        QuestionRule.TOO_FEW_OPTIONS: _("Question %(position)d needs at least two options."),
-        QuestionRule.SINGLE_NEEDS_ONE_CORRECT: _(
-            "Question %(position)d is single choice: exactly one option must be correct."
-        ),
-        QuestionRule.MULTIPLE_NEEDS_A_CORRECT: _(
-            "Question %(position)d is multiple choice: at least one option must be correct."
-        ),
-        QuestionRule.TRUE_FALSE_SHAPE: _(
-            "Question %(position)d is true/false: it needs exactly two options, one of them correct."
-        ),
-    }
-    return messages[code] % {"position": position}
 
 
 # --- locking and the draft guard ---------------------------------------------------------------
@@ -96,7 +59,9 @@ def _lock_course_without_draft(course_id: int) -> Course:
     return course
 
 
-def _lock_draft(version_id: int) -> CourseVersion:
+def course_version_lock_draft(version_id: int) -> CourseVersion:
+    """The draft version `version_id`, its course locked until the caller's transaction ends; refused
+    (ValidationError) once the version is published or retired: what a draft holds changes only here."""
     course_id = CourseVersion.objects.values_list("course_id", flat=True).get(pk=version_id)
     _lock_course(course_id)
     version = CourseVersion.objects.get(pk=version_id)
@@ -109,7 +74,8 @@ def _lock_draft(version_id: int) -> CourseVersion:
     return version
 
 
-def _clean_text(value: str, *, multiline: bool = False) -> str:
+def clean_text(value: str, *, multiline: bool = False) -> str:
+    """An author's text as stored: NFC, trimmed (and on one line unless `multiline`)."""
     if multiline:
         return unicodedata.normalize("NFC", value or "").strip()
     return normalize_text(value)
@@ -134,12 +100,12 @@ def course_version_save_draft(*, version: CourseVersion) -> CourseVersion:
         version.status = CourseVersionStatus.DRAFT
         version.published_at = None
     else:
-        stored = _lock_draft(version.pk)
+        stored = course_version_lock_draft(version.pk)
         # Identity and lifecycle are not the editor's to change.
         version.course_id, version.number = stored.course_id, stored.number
         version.status, version.published_at = stored.status, stored.published_at
-    version.title = _clean_text(version.title)
-    version.description = _clean_text(version.description, multiline=True)
+    version.title = clean_text(version.title)
+    version.description = clean_text(version.description, multiline=True)
     version.full_clean()
     version.save()
     return version
@@ -163,18 +129,7 @@ def course_version_create_draft_from(*, version: CourseVersion) -> CourseVersion
         Lesson(version=draft, **{field: getattr(lesson, field) for field in _LESSON_COPY_FIELDS})
         for lesson in version.lessons.order_by("position")
     )
-    for question in version.questions.order_by("position").prefetch_related("options"):
-        copy = Question.objects.create(
-            version=draft,
-            position=question.position,
-            text=question.text,
-            kind=question.kind,
-            explanation=question.explanation,
-        )
-        Option.objects.bulk_create(
-            Option(question=copy, position=option.position, text=option.text, is_correct=option.is_correct)
-            for option in sorted(question.options.all(), key=lambda option: option.position)
-        )
+    course_version_draft_created.send(sender=CourseVersion, source=version, draft=draft)
     return draft
 
 
@@ -183,30 +138,15 @@ def course_version_publish_problems(*, version: CourseVersion) -> list[str]:
     problems = []
     if not version.lessons.exists():
         problems.append(_("A course version needs at least one lesson."))
-    questions = list(version.questions.order_by("position").prefetch_related("options"))
-    if not questions:
-        problems.append(_("The quiz needs at least one question."))
-    elif version.questions_per_attempt > len(questions):
-        problems.append(
-            _("Each attempt draws %(drawn)d questions but the bank holds only %(count)d.")
-            % {"drawn": version.questions_per_attempt, "count": len(questions)}
-        )
-    for question in questions:
-        options = list(question.options.all())
-        code = question_rule_violation(
-            kind=question.kind,
-            option_count=len(options),
-            correct_count=sum(option.is_correct for option in options),
-        )
-        if code:
-            problems.append(_question_rule_message(code, position=question.position))
+    for _receiver, more in course_version_publish_checking.send(sender=CourseVersion, version=version):
+        problems.extend(more)
     return problems
 
 
 @transaction.atomic
 def course_version_publish(*, version: CourseVersion) -> CourseVersion:
     """Make a complete draft the current version; the previous published version is retired."""
-    version = _lock_draft(version.pk)
+    version = course_version_lock_draft(version.pk)
     problems = course_version_publish_problems(version=version)
     if problems:
         raise ValidationError(problems, code="version_incomplete")
@@ -222,13 +162,13 @@ def course_version_publish(*, version: CourseVersion) -> CourseVersion:
 
 @transaction.atomic
 def course_version_delete_draft(*, version: CourseVersion) -> None:
-    _lock_draft(version.pk).delete()
+    course_version_lock_draft(version.pk).delete()
 
 
-# --- lessons, questions and options of a draft -------------------------------------------------
+# --- lessons of a draft -------------------------------------------------
 
 
-def _refuse_move(model, obj, *, parent: str) -> None:
+def refuse_move(model, obj, *, parent: str) -> None:
     """A saved lesson, question or option stays where it is: moving it would edit its old version."""
     if obj.pk is None:
         return
@@ -237,7 +177,7 @@ def _refuse_move(model, obj, *, parent: str) -> None:
         raise ValidationError(_("An existing item cannot be moved to another version."), code="item_moved")
 
 
-def _next_position(queryset) -> int:
+def next_position(queryset) -> int:
     last = queryset.order_by("-position").values_list("position", flat=True).first()
     return (last or 0) + 1
 
@@ -245,13 +185,13 @@ def _next_position(queryset) -> int:
 @transaction.atomic
 def lesson_save(*, lesson: Lesson) -> Lesson:
     """Add or change a lesson of a draft; the body is sanitised, texts normalised (NFC, trimmed)."""
-    _lock_draft(lesson.version_id)
-    _refuse_move(Lesson, lesson, parent="version_id")
+    course_version_lock_draft(lesson.version_id)
+    refuse_move(Lesson, lesson, parent="version_id")
     if lesson.position is None:
-        lesson.position = _next_position(Lesson.objects.filter(version_id=lesson.version_id))
-    lesson.title = _clean_text(lesson.title)
-    lesson.body_html = sanitize_html(_clean_text(lesson.body_html, multiline=True))
-    lesson.video_url = _clean_text(lesson.video_url)
+        lesson.position = next_position(Lesson.objects.filter(version_id=lesson.version_id))
+    lesson.title = clean_text(lesson.title)
+    lesson.body_html = sanitize_html(clean_text(lesson.body_html, multiline=True))
+    lesson.video_url = clean_text(lesson.video_url)
     lesson.full_clean()
     lesson.save()
     return lesson
@@ -259,45 +199,5 @@ def lesson_save(*, lesson: Lesson) -> Lesson:
 
 @transaction.atomic
 def lesson_delete(*, lesson: Lesson) -> None:
-    _lock_draft(lesson.version_id)
+    course_version_lock_draft(lesson.version_id)
     lesson.delete()
-
-
-@transaction.atomic
-def question_save(*, question: Question) -> Question:
-    """Add or change a question of a draft. Its options are checked against its kind when publishing."""
-    _lock_draft(question.version_id)
-    _refuse_move(Question, question, parent="version_id")
-    if question.position is None:
-        question.position = _next_position(Question.objects.filter(version_id=question.version_id))
-    question.text = _clean_text(question.text, multiline=True)
-    question.explanation = _clean_text(question.explanation, multiline=True)
-    question.full_clean()
-    question.save()
-    return question
-
-
-@transaction.atomic
-def question_delete(*, question: Question) -> None:
-    _lock_draft(question.version_id)
-    question.delete()
-
-
-@transaction.atomic
-def option_save(*, option: Option) -> Option:
-    version_id = Question.objects.values_list("version_id", flat=True).get(pk=option.question_id)
-    _lock_draft(version_id)
-    _refuse_move(Option, option, parent="question_id")
-    if option.position is None:
-        option.position = _next_position(Option.objects.filter(question_id=option.question_id))
-    option.text = _clean_text(option.text)
-    option.full_clean()
-    option.save()
-    return option
-
-
-@transaction.atomic
-def option_delete(*, option: Option) -> None:
-    version_id = Question.objects.values_list("version_id", flat=True).get(pk=option.question_id)
-    _lock_draft(version_id)
-    option.delete()

@@ -18,8 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.db.models import DateField, DateTimeField, IntegerField, QuerySet, Value
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -35,7 +34,8 @@ from courses.models import (
     CourseVersionStatus,
     Enrolment,
 )
-from courses.selectors_audience import UnitRule, audience_staff_ids_on, audience_unit_rules
+from courses.selectors.audience import UnitRule, audience_staff_ids_on, audience_unit_rules
+from courses.sql import enrolment_insert_missing
 from orgchart.importing import format_date
 from orgchart.models import Staff, StaffCategory, Unit
 from orgchart.services.roster import CATEGORY_LABELS
@@ -229,33 +229,9 @@ def _sync_one(*, assignment: Assignment, rules: list[UnitRule], on_date: dt.date
     audience = audience_staff_ids_on(assignment=assignment, on_date=on_date, rules=rules)
     enrolments = Enrolment.objects.filter(assignment=assignment)
     missing = audience.exclude(staff_id__in=enrolments.values("staff_id"))
-    enrolled = _insert_enrolments(assignment=assignment, staff_ids=missing, on_date=on_date)
+    enrolled = enrolment_insert_missing(assignment=assignment, staff_ids=missing, on_date=on_date)
     left = (
         enrolments.filter(left_audience_on__isnull=True).exclude(staff_id__in=audience).update(left_audience_on=on_date)
     )
     returned = enrolments.filter(left_audience_on__isnull=False, staff_id__in=audience).update(left_audience_on=None)
     return enrolled, left, returned
-
-
-def _insert_enrolments(*, assignment: Assignment, staff_ids: QuerySet[int], on_date: dt.date) -> int:
-    """INSERT … SELECT: one statement whatever the number of people (bulk_create would batch).
-
-    ON CONFLICT DO NOTHING (PostgreSQL, SQLite ≥ 3.24): a sync running at the same moment
-    may have enrolled some of them already.
-    """
-    rows = staff_ids.annotate(
-        _assignment=Value(assignment.pk, output_field=IntegerField()),
-        _enrolled_on=Value(on_date, output_field=DateField()),
-        _created_at=Value(timezone.now(), output_field=DateTimeField()),
-    ).values_list("_assignment", "staff_id", "_enrolled_on", "_created_at")
-    select_sql, params = rows.query.sql_with_params()
-    quote = connection.ops.quote_name
-    columns = ", ".join(
-        quote(Enrolment._meta.get_field(name).column) for name in ("assignment", "staff", "enrolled_on", "created_at")
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(Enrolment._meta.db_table)} ({columns}) {select_sql} ON CONFLICT DO NOTHING",  # noqa: S608 - identifiers from the model, values as parameters
-            params,
-        )
-        return max(cursor.rowcount, 0)

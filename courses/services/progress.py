@@ -2,45 +2,31 @@
 
 from __future__ import annotations
 
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import transaction
 
-from core.rawsql import prep_value
 from courses.models import Lesson, LessonProgress
+from courses.signals import lesson_first_opened
 from orgchart.models import Staff
-from quizzes.services import completion_check_after_lessons
 
 
 def lesson_open(*, staff: Staff, lesson: Lesson, check_completion: bool = True) -> tuple[LessonProgress, bool]:
     """Record the first opening of `lesson` by `staff`; returns (progress, created).
 
     Opening it again changes nothing: the first time is what counts, and a reload or a
-    second tab never makes a second row (one `INSERT … ON CONFLICT DO NOTHING` on the unique
-    pair settles a race). Someone who passed the quiz of a course that asks for every lesson to
-    be opened completes it with the last lesson they open: the check runs after the reading is
-    recorded, unless the caller knows there is nothing to complete (`check_completion=False`:
-    the lesson page read, in the same request, that the person has no passed attempt without a
-    completion). A quiz graded at the same moment as that last opening, when neither transaction
-    could see the other, leaves a passed attempt without a completion: the next lesson page sees
-    it and runs the check.
+    second tab never makes a second row (an insert that ignores a conflict on the unique pair
+    settles a race). Someone who passed the quiz of a course that asks for every lesson to be
+    opened completes it with the last lesson they open: `lesson_first_opened` is sent after the
+    reading is recorded (quizzes receives it), unless the caller knows there is nothing to complete
+    (`check_completion=False`: the lesson page read, in the same request, that the person has no
+    passed attempt without a completion). A quiz graded at the same moment as that last opening,
+    when neither transaction could see the other, leaves a passed attempt without a completion:
+    the next lesson page sees it and sends the signal again.
     """
-    now = timezone.now()
+    new = LessonProgress(staff=staff, lesson=lesson)
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "INSERT INTO courses_lessonprogress (staff_id, lesson_id, first_opened_at) VALUES (%s, %s, %s) "
-                "ON CONFLICT (staff_id, lesson_id) DO NOTHING RETURNING id",
-                [
-                    staff.pk,
-                    lesson.pk,
-                    prep_value(LessonProgress, "first_opened_at", now),
-                ],
-            )
-            row = cursor.fetchone()
-        if row is not None:
-            progress, created = LessonProgress(id=row[0], staff=staff, lesson=lesson, first_opened_at=now), True
-        else:
-            progress, created = LessonProgress.objects.get(staff=staff, lesson=lesson), False
+        LessonProgress.objects.bulk_create([new], ignore_conflicts=True)  # sets `first_opened_at` (auto_now_add)
+        progress = LessonProgress.objects.get(staff=staff, lesson=lesson)
+        created = progress.first_opened_at == new.first_opened_at
         if check_completion:
-            completion_check_after_lessons(staff=staff, version=lesson.version)
+            lesson_first_opened.send(sender=LessonProgress, staff=staff, version=lesson.version)
     return progress, created

@@ -32,7 +32,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from courses.models import CourseVersion, CourseVersionStatus
-from courses.selectors_learning import enrolment_list_overdue_in_units, enrolment_list_to_remind
+from courses.selectors.learning import enrolment_list_overdue_in_units, enrolment_list_to_remind
 from notifications.models import ReminderKind, ReminderLog
 from orgchart.models import Membership, Staff, Unit
 from orgchart.selectors import active_on_q

@@ -20,9 +20,9 @@ from django.db import transaction
 
 from core.text import normalize_text
 from courses.models import CourseVersion, CourseVersionStatus
-from courses.services import QuestionRule, question_rule_violation, question_save
 from orgchart.importing import CleanRow, ImportProblem, ImportRefused, clean_rows
 from quizzes.models import Option, Question, QuestionKind
+from quizzes.services.questions import QuestionRule, question_rule_violation, question_save
 
 __all__ = ["COLUMNS", "ImportRefused", "QuestionImportSummary", "question_import"]
 

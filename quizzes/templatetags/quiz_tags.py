@@ -2,8 +2,7 @@
 
 An attempt page shows ten or more questions of four or so choices each; as template markup, each
 choice was a dozen variable and tag nodes, which made the choices most of the page's rendering
-time (benchmarks/page_cpu.py). The markup is the same as it was in the question template
-(`jinja2/quizzes/_question.jinja`).
+time (benchmarks/page_cpu.py). The markup is the same as it was in `quizzes/_question.html`.
 """
 
 from html import escape

@@ -1,7 +1,7 @@
 """Coverage as of a date (DESIGN.md rule 4), per unit and in total, and the people behind the figures.
 
 For an assignment and a date D: the people in its audience on D (each once, in the unit
-they were in on D — `courses.selectors_audience`), minus those with an exemption covering
+they were in on D — `courses.selectors.audience`), minus those with an exemption covering
 D, and of those the ones with a completion of the assignment's course dated on or before
 D, whatever its evidence. A unit's figures include its sub-units.
 
@@ -27,7 +27,7 @@ from django.db.models import Count, Q
 
 from accounts.models import User
 from courses.models import Assignment
-from courses.selectors_audience import UnitRule, audience_unit_rules
+from courses.selectors.audience import UnitRule, audience_unit_rules
 from orgchart.models import Unit
 from orgchart.report_scope import report_root_unit
 from reports.selectors.rules import audience_on, completed_by_q, coverage_percent, exempt_on_q

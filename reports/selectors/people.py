@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from courses.models import Assignment, CompletionEvidence, CourseVersionStatus, Lesson, LessonProgress
-from courses.selectors_audience import UnitRule, audience_unit_rules
+from courses.selectors.audience import UnitRule, audience_unit_rules
 from orgchart.models import Unit
 from orgchart.report_scope import report_root_unit
 from quizzes.models import Attempt

@@ -1,7 +1,7 @@
 """The coverage rule (DESIGN.md rule 4), in one place.
 
 For an assignment and a date D, a person is **in the audience** through their membership
-open on D (the assignment's audience rules, `courses.selectors_audience`), **exempt** when
+open on D (the assignment's audience rules, `courses.selectors.audience`), **exempt** when
 an exemption from the assignment covers D, and **informed** when not exempt and they have
 a completion of the assignment's course dated on or before D, whatever its evidence. The
 figures (`coverage.py`), the people list (`people.py`), snapshots and the live comparison
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from core.numbers import percent
 from courses.models import Assignment, Completion
-from courses.selectors_audience import UnitRule, audience_filter
+from courses.selectors.audience import UnitRule, audience_filter
 from orgchart.models import Membership, Unit
 from reports.models import Exemption
 

@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from courses.models import Assignment, Completion
-from courses.selectors_audience import audience_unit_rules
+from courses.selectors.audience import audience_unit_rules
 from orgchart.models import Membership
 from orgchart.selectors import membership_current_among
 from reports.models import CoverageSnapshot, Exemption

@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from courses.models import Assignment
-from courses.selectors_audience import UnitRule
+from courses.selectors.audience import UnitRule
 from orgchart.models import Unit
 from orgchart.selectors import scope_for
 from reports.selectors.coverage import CoverageFigures, coverage_as_of

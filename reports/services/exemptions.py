@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.text import detect_legacy_encoding, normalize_text
 from courses.models import Assignment, Enrolment
-from courses.selectors_audience import audience_staff_ids_on, audience_unit_rules
+from courses.selectors.audience import audience_staff_ids_on, audience_unit_rules
 from orgchart.models import Staff
 from reports.models import Exemption
 

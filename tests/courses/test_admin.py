@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from courses.models import CourseVersion, CourseVersionStatus
 from courses.services import course_version_create_draft_from
-from courses.services.course_import import course_import
 from quizzes.models import Question
+from quizzes.services.course_import import course_import
 
 pytestmark = pytest.mark.django_db
 

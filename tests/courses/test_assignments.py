@@ -22,9 +22,9 @@ from courses.models import (
 from courses.services import course_create
 from courses.services.assignments import assignment_create, enrolment_sync
 from courses.services.completions import completion_record
-from courses.services.course_import import course_import
 from orgchart.models import Staff, StaffCategory
 from orgchart.services.roster import roster_import
+from quizzes.services.course_import import course_import
 
 from ..factories import MembershipFactory, StaffFactory, UnitFactory
 from ..orgchart.files import person

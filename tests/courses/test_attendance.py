@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from courses.models import Attendance, Completion, CompletionEvidence, Course, CourseVersion, InPersonSession
 from courses.services import course_create
 from courses.services.attendance import attendance_import
-from courses.services.course_import import course_import
 from orgchart.importing import ImportRefused, read_table
+from quizzes.services.course_import import course_import
 
 from ..factories import StaffFactory
 from ..orgchart.files import csv_bytes, xlsx_bytes

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from courses.models import Assignment, AssignmentPerson, AssignmentUnit, Course
-from courses.selectors_audience import audience_memberships_on, audience_staff_ids_on
+from courses.selectors.audience import audience_memberships_on, audience_staff_ids_on
 from orgchart.models import StaffCategory
 
 from ..factories import MembershipFactory, StaffFactory, UnitFactory

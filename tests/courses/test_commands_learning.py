@@ -17,9 +17,9 @@ from courses.models import (
     Enrolment,
     InPersonSession,
 )
-from courses.services.course_import import course_import
 from orgchart.models import StaffCategory
 from orgchart.services.roster import roster_import
+from quizzes.services.course_import import course_import
 
 from ..orgchart.files import csv_bytes, person, xlsx_bytes
 

@@ -17,12 +17,10 @@ from courses.services import (
     course_version_save_draft,
     lesson_delete,
     lesson_save,
-    option_save,
-    question_delete,
-    question_save,
 )
-from courses.services.course_import import course_import
 from quizzes.models import Option, Question, QuestionKind
+from quizzes.services.course_import import course_import
+from quizzes.services.questions import option_save, question_delete, question_save
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from courses.models import Completion, CompletionEvidence, Course, CourseVersionStatus
 from courses.services.assignments import assignment_create
-from courses.services.course_import import course_import
 from quizzes.models import Attempt, AttemptStatus, QuestionKind
+from quizzes.services.course_import import course_import
 from tests.e2e.browser import PROJECT_ROOT, vi
 from tests.factories import MembershipFactory, StaffFactory
 

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from courses.models import Assignment, CompletionEvidence, CourseVersion, Enrolment
 from courses.services.completions import completion_record
-from courses.services.course_import import course_import
 from orgchart.models import Staff
 from quizzes.models import Attempt, AttemptStatus
+from quizzes.services.course_import import course_import
 
 
 def course_file(*, slug: str, title: str, lessons: int = 3) -> dict:

@@ -185,7 +185,7 @@ def test_saving_an_answer_locks_the_attempt_and_reads_the_question_in_one_statem
     read, write = statements
     assert "quizzes_attemptitem" in read and "quizzes_question" in read
     assert ("FOR UPDATE OF" in read) == connection.features.has_select_for_update_of
-    assert write.startswith("UPDATE quizzes_attemptitem")
+    assert write.replace('"', "").startswith("UPDATE quizzes_attemptitem")
     item.refresh_from_db()
     assert item.selected_options == [item.option_order[0]]
 

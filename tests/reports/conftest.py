@@ -40,11 +40,11 @@ import time_machine
 from courses.models import Assignment, Course
 from courses.services.assignments import assignment_create
 from courses.services.attendance import attendance_import
-from courses.services.course_import import course_import
 from orgchart.models import Staff, Unit
 from orgchart.services.roster import roster_import
 from orgchart.services.units import units_import
 from quizzes.services import attempt_answer_save, attempt_start, attempt_submit
+from quizzes.services.course_import import course_import
 from reports.services.exemptions import exemption_create
 
 from ..factories import UserFactory

@@ -1,9 +1,8 @@
 """django-allauth: email login, password reset, invitations, TOTP, rate limits."""
 
 AUTHENTICATION_BACKENDS = [
-    # Django's and allauth's, reading the signed-in user in one statement (accounts/backends.py).
-    "accounts.backends.ModelBackend",
-    "accounts.backends.AuthenticationBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from courses.services.course_import import ImportRefused, course_import
+from quizzes.services.course_import import ImportRefused, course_import
 
 
 class Command(BaseCommand):

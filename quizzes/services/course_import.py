@@ -51,9 +51,10 @@ from courses.selectors import (
     course_version_get_draft,
     course_version_next_number,
 )
-from courses.services import QuestionRule, course_version_publish, question_rule_violation
+from courses.services import course_version_publish
 from orgchart.importing import LEGACY_MESSAGES, ImportProblem, ImportRefused
 from quizzes.models import Option, Question, QuestionKind
+from quizzes.services.questions import QuestionRule, question_rule_violation
 
 __all__ = ["CourseImportSummary", "ImportRefused", "course_import"]
 

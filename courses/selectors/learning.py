@@ -8,22 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from django.db import connection, models
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db import models
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from core.rawsql import convert_value, model_columns, model_from_row
 from courses.models import (
-    Assignment,
     Completion,
     CompletionEvidence,
-    Course,
     CourseVersion,
     CourseVersionStatus,
     Enrolment,
@@ -32,7 +28,6 @@ from courses.models import (
 )
 from orgchart.models import Membership, Staff
 from orgchart.selectors import active_on_q, scope_for, within_units_q
-from quizzes.models import Attempt
 
 
 class LearningStatus(models.TextChoices):
@@ -85,64 +80,97 @@ class EnrolmentRow:
         return not self.is_completed and not self.is_upcoming and self.due_on < self.on_date
 
 
-# --- plain SQL for the hottest reads -----------------------------------------------------------------
-# The learner's pages are the busiest of the site. Building and compiling an ORM query costs several
-# times what the database spends answering it (a query with nested subqueries, ~1 ms of CPU), so the
-# reads every learner page makes are written once as parameterised SQL (portable: SQLite and
-# PostgreSQL). Rows become model instances through Django's own converters, as the ORM would make them.
-
-
 def staff_id_for_user(*, user: User) -> int | None:
     """The id of the roster entry linked to the account, or None."""
     if not user.is_authenticated:
         return None
-    if hasattr(user, "linked_staff_id"):  # read with the user for this request (accounts.backends)
-        return user.linked_staff_id
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT id FROM orgchart_staff WHERE user_id = %s", [user.pk])
-        row = cursor.fetchone()
-    return row[0] if row else None
+    return Staff.objects.filter(user=user).values_list("pk", flat=True).first()
 
 
-# Per enrolment: the course's current (published: at most one per course) version's title, its lesson
-# count, the lessons of it the person opened, the first of it they have not, their first completion of
-# the course, and whether they passed or attempted its quiz (any version).
-_ENROLMENTS_SQL = """
-SELECT e.id, co.slug, a.title, a.slug, a.starts_on, a.due_on, e.left_audience_on,
-  (SELECT v.title FROM courses_courseversion v WHERE v.course_id = a.course_id AND v.status = %(published)s),
-  (SELECT COUNT(*) FROM courses_lesson l JOIN courses_courseversion v ON v.id = l.version_id
-    WHERE v.course_id = a.course_id AND v.status = %(published)s),
-  (SELECT COUNT(*) FROM courses_lessonprogress p JOIN courses_lesson l ON l.id = p.lesson_id
-    JOIN courses_courseversion v ON v.id = l.version_id
-    WHERE p.staff_id = e.staff_id AND v.course_id = a.course_id AND v.status = %(published)s),
-  (SELECT MIN(l.position) FROM courses_lesson l JOIN courses_courseversion v ON v.id = l.version_id
-    WHERE v.course_id = a.course_id AND v.status = %(published)s AND NOT EXISTS (
-      SELECT 1 FROM courses_lessonprogress p WHERE p.staff_id = e.staff_id AND p.lesson_id = l.id)),
-  (SELECT MIN(c.completed_on) FROM courses_completion c WHERE c.staff_id = e.staff_id AND c.course_id = a.course_id),
-  EXISTS (SELECT 1 FROM quizzes_attempt t JOIN courses_courseversion v ON v.id = t.version_id
-    WHERE t.staff_id = e.staff_id AND v.course_id = a.course_id AND t.passed),
-  EXISTS (SELECT 1 FROM quizzes_attempt t JOIN courses_courseversion v ON v.id = t.version_id
-    WHERE t.staff_id = e.staff_id AND v.course_id = a.course_id)
-FROM courses_enrolment e
-JOIN courses_assignment a ON a.id = e.assignment_id
-JOIN courses_course co ON co.id = a.course_id
-WHERE e.staff_id = %(staff)s
-"""
+def _published(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}status": CourseVersionStatus.PUBLISHED})
+
+
+def _quiz_attempted(course: OuterRef, **attempt: object) -> Exists:
+    """Whether the enrolment's person has an attempt (with `attempt`'s conditions) at a version of the course.
+
+    Through the versions' `attempts` relation: the quiz app sits above courses, its models are not
+    imported here. One `filter()` call, so that every condition holds for the same attempt.
+    """
+    conditions = {f"attempts__{name}": value for name, value in attempt.items()}
+    return Exists(CourseVersion.objects.filter(course_id=course, attempts__staff_id=OuterRef("staff_id"), **conditions))
 
 
 def enrolment_list_for_staff(*, staff: Staff | int, on_date: dt.date) -> list[EnrolmentRow]:
-    """The person's courses, one query: current ones by due date, then those whose assignment starts
-    after `on_date` (by start date), then the completed ones.
+    """The person's courses (`staff`: the person or their id); see `enrolment_list_for_user`."""
+    return _enrolment_rows(Enrolment.objects.filter(staff=staff), on_date=on_date)
+
+
+def enrolment_list_for_user(*, user: User, on_date: dt.date) -> list[EnrolmentRow]:
+    """The courses of the person linked to the account (none without one), one query: current ones by
+    due date, then those whose assignment starts after `on_date` (by start date), then the completed ones.
 
     Progress counts the lessons of the course's current (published) version. An enrolment
     whose person has left the audience is kept only when the course was completed, as
-    history; otherwise it is no longer theirs to do. `staff` is the person or their id.
+    history; otherwise it is no longer theirs to do.
     """
-    staff_id = staff if isinstance(staff, int) else staff.pk
-    with connection.cursor() as cursor:
-        cursor.execute(_ENROLMENTS_SQL, {"published": CourseVersionStatus.PUBLISHED.value, "staff": staff_id})
-        fetched = cursor.fetchall()
-    date_field = Enrolment._meta.get_field("enrolled_on")
+    return _enrolment_rows(Enrolment.objects.filter(staff__user_id=user.pk), on_date=on_date)
+
+
+def _enrolment_rows(enrolments: QuerySet[Enrolment], *, on_date: dt.date) -> list[EnrolmentRow]:
+    """`enrolment_list_for_user`'s rows for `enrolments`, in its order, in one query.
+
+    Per enrolment: the current version's title, its lesson count, the lessons of it the person
+    opened, the first of it they have not, their first completion of the course, and whether they
+    passed or attempted its quiz (any version): correlated subqueries, not queries per row.
+    """
+    course = OuterRef("assignment__course_id")
+    current_lessons = Lesson.objects.filter(_published("version__"), version__course_id=course)
+    lessons_total = current_lessons.order_by().values("version__course_id").annotate(total=Count("pk")).values("total")
+    lessons_opened = (
+        LessonProgress.objects.filter(
+            _published("lesson__version__"), staff_id=OuterRef("staff_id"), lesson__version__course_id=course
+        )
+        .order_by()
+        .values("staff_id")
+        .annotate(opened=Count("pk"))
+        .values("opened")
+    )
+    unread = current_lessons.exclude(
+        Exists(LessonProgress.objects.filter(staff_id=OuterRef(OuterRef("staff_id")), lesson_id=OuterRef("pk")))
+    ).order_by("position")
+    first_completion = (
+        Completion.objects.filter(staff_id=OuterRef("staff_id"), course_id=course)
+        .order_by("completed_on")
+        .values("completed_on")
+    )
+    fetched = (
+        enrolments.annotate(
+            version_title=Subquery(CourseVersion.objects.filter(_published(), course_id=course).values("title")[:1]),
+            lessons_total=Coalesce(Subquery(lessons_total[:1], output_field=IntegerField()), 0),
+            lessons_opened=Coalesce(Subquery(lessons_opened[:1], output_field=IntegerField()), 0),
+            next_lesson_position=Subquery(unread.values("position")[:1]),
+            completed_on=Subquery(first_completion[:1]),
+            quiz_passed=_quiz_attempted(course, passed=True),
+            attempted=_quiz_attempted(course),
+        )
+        .filter(Q(left_audience_on__isnull=True) | Q(completed_on__isnull=False))
+        .values_list(
+            "pk",
+            "assignment__course__slug",
+            "assignment__title",
+            "assignment__slug",
+            "assignment__starts_on",
+            "assignment__due_on",
+            "version_title",
+            "lessons_total",
+            "lessons_opened",
+            "next_lesson_position",
+            "completed_on",
+            "quiz_passed",
+            "attempted",
+        )
+    )
     rows = []
     for (
         pk,
@@ -151,7 +179,6 @@ def enrolment_list_for_staff(*, staff: Staff | int, on_date: dt.date) -> list[En
         assignment_slug,
         starts_on,
         due_on,
-        left_on,
         version_title,
         total,
         opened,
@@ -160,21 +187,18 @@ def enrolment_list_for_staff(*, staff: Staff | int, on_date: dt.date) -> list[En
         passed,
         attempted,
     ) in fetched:
-        completed_on = convert_value(date_field, completed_on)
-        if left_on is not None and completed_on is None:
-            continue
         row = EnrolmentRow(
             enrolment_id=pk,
             course_slug=slug,
             title=version_title or title or slug,
             assignment_title=title,
-            starts_on=convert_value(date_field, starts_on),
-            due_on=convert_value(date_field, due_on),
+            starts_on=starts_on,
+            due_on=due_on,
             completed_on=completed_on,
-            lessons_total=total or 0,
-            lessons_opened=opened or 0,
-            quiz_passed=bool(passed),
-            attempted=bool(attempted),
+            lessons_total=total,
+            lessons_opened=opened,
+            quiz_passed=passed,
+            attempted=attempted,
             next_lesson_position=next_position,
             on_date=on_date,
         )
@@ -186,64 +210,64 @@ def enrolment_list_for_staff(*, staff: Staff | int, on_date: dt.date) -> list[En
 
 @dataclass(frozen=True)
 class CourseAccess:
-    """A course as a given user may open it: as an enrolled learner, or as the Office previewing."""
+    """A course as a given user may open it: as an enrolled learner, or as the Office previewing.
+
+    `staff_id` is the person linked to the account (None without one); `staff`, the person, is read
+    only when a page writes for them (a lesson's first reading).
+    """
 
     version: CourseVersion
-    staff: Staff | None
+    staff_id: int | None
     is_preview: bool
     due_on: dt.date | None
 
     @property
     def records_progress(self) -> bool:
-        return self.staff is not None and not self.is_preview
+        return self.staff_id is not None and not self.is_preview
 
-
-@functools.cache
-def _access_course_sql(vendor: str) -> str:
-    # The current version with its course, the person linked to the account (a LEFT JOIN: at most one,
-    # the link is one-to-one) and their due date for the course: the earliest of the assignments they
-    # are still in, else of those they left. Only column names from the models' metadata go into the
-    # text; every value is a parameter.
-    return f"""
-SELECT {model_columns(CourseVersion, "v")}, {model_columns(Course, "co")}, {model_columns(Staff, "s")},
-  (SELECT a.due_on FROM courses_enrolment e JOIN courses_assignment a ON a.id = e.assignment_id
-    WHERE e.staff_id = s.id AND a.course_id = co.id
-    ORDER BY CASE WHEN e.left_audience_on IS NULL THEN 0 ELSE 1 END, a.due_on LIMIT 1)
-FROM courses_courseversion v
-JOIN courses_course co ON co.id = v.course_id
-LEFT JOIN orgchart_staff s ON s.user_id = %(user)s
-WHERE co.slug = %(slug)s AND v.status = %(published)s
-"""  # noqa: S608
+    @functools.cached_property
+    def staff(self) -> Staff | None:
+        return Staff.objects.get(pk=self.staff_id) if self.staff_id is not None else None
 
 
 def access_course(*, user: User, slug: str) -> CourseAccess:
     """The current version of the course if the user is enrolled in it (or is the Office); otherwise 404.
 
     Any enrolment counts, also one the person has since left: what they read stays theirs.
-    The Office previews without being enrolled, and its reading is not recorded. One query
-    (the version, the person and their due date), plus the scope for someone not enrolled.
+    The Office previews without being enrolled, and its reading is not recorded. One query (the
+    version with its course, the id of the person linked to the account and their due date for the
+    course: the earliest of the assignments they are still in, else of those they left), plus the
+    scope for someone not enrolled.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _access_course_sql(connection.vendor),
-            {
-                "user": user.pk if user.is_authenticated else None,
-                "slug": slug,
-                "published": CourseVersionStatus.PUBLISHED.value,
-            },
-        )
-        row = cursor.fetchone()
-    if row is None:
+    if not user.is_authenticated:
         raise Http404
-    version, at = model_from_row(CourseVersion, row)
-    version.course, at = model_from_row(Course, row, at)
-    staff, at = model_from_row(Staff, row, at) if row[at] is not None else (None, at + len(Staff._meta.concrete_fields))
-    due_on = convert_value(Assignment._meta.get_field("due_on"), row[at])
-    if staff is not None and due_on is not None:
-        return CourseAccess(version=version, staff=staff, is_preview=False, due_on=due_on)
+    due_on = (
+        Enrolment.objects.filter(staff__user_id=user.pk, assignment__course_id=OuterRef("course_id"))
+        .order_by(_left_last(), "assignment__due_on")
+        .values("assignment__due_on")[:1]
+    )
+    version = (
+        CourseVersion.objects.select_related("course")
+        .filter(_published(), course__slug=slug)
+        .annotate(
+            learner_staff_id=Subquery(Staff.objects.filter(user_id=user.pk).values("pk")[:1]),
+            learner_due_on=Subquery(due_on),
+        )
+        .first()
+    )
+    if version is None:
+        raise Http404
+    staff_id, due_on = version.learner_staff_id, version.learner_due_on
+    if staff_id is not None and due_on is not None:
+        return CourseAccess(version=version, staff_id=staff_id, is_preview=False, due_on=due_on)
     if scope_for(user=user).everything:
-        return CourseAccess(version=version, staff=staff, is_preview=True, due_on=None)
+        return CourseAccess(version=version, staff_id=staff_id, is_preview=True, due_on=None)
     raise Http404
+
+
+def _left_last() -> Case:
+    """Enrolments still in the audience before those left (for ordering)."""
+    return Case(When(left_audience_on__isnull=True, then=Value(0)), default=Value(1))
 
 
 @dataclass(frozen=True)
@@ -276,7 +300,7 @@ class CoursePage:
 
 def course_page_get(*, access: CourseAccess) -> CoursePage:
     """Lessons with read markers, the person's completion and whether they passed the quiz (three queries)."""
-    staff_id = access.staff.pk if access.records_progress else None
+    staff_id = access.staff_id if access.records_progress else None
     read = LessonProgress.objects.filter(staff_id=staff_id, lesson_id=OuterRef("pk"))
     lessons = [
         LessonLine(
@@ -298,8 +322,8 @@ def course_page_get(*, access: CourseAccess) -> CoursePage:
             .order_by("completed_on", "pk")
             .first()
         )
-        quiz_passed = Attempt.objects.filter(
-            staff_id=staff_id, version__course_id=access.version.course_id, passed=True
+        quiz_passed = CourseVersion.objects.filter(
+            course_id=access.version.course_id, attempts__staff_id=staff_id, attempts__passed=True
         ).exists()
     return CoursePage(access=access, lessons=lessons, completion=completion, quiz_passed=quiz_passed)
 
@@ -323,67 +347,49 @@ class LessonPage:
     completion_pending: bool = False
 
 
-@functools.cache
-def _lessons_sql(vendor: str) -> str:
-    columns = []
-    for field in Lesson._meta.concrete_fields:
-        column = f"l.{connection.ops.quote_name(field.column)}"
-        if field.name == "body_html":
-            column = f"CASE WHEN l.position = %(position)s THEN {column} ELSE '' END"
-        columns.append(column)
-    # Only column names from the models' metadata go into the text; every value is a parameter.
-    return f"""
-SELECT {", ".join(columns)},
-  EXISTS (SELECT 1 FROM courses_lessonprogress p WHERE p.staff_id = %(staff)s AND p.lesson_id = l.id),
-  EXISTS (SELECT 1 FROM quizzes_attempt t WHERE t.staff_id = %(staff)s AND t.version_id = l.version_id AND t.passed)
-    AND NOT EXISTS (SELECT 1 FROM courses_completion c
-      WHERE c.staff_id = %(staff)s AND c.course_id = %(course)s AND c.evidence = %(quiz)s)
-FROM courses_lesson l
-WHERE l.version_id = %(version)s
-ORDER BY l.position
-"""  # noqa: S608
-
-
 def lesson_page_get(*, access: CourseAccess, position: int) -> LessonPage:
     """The lesson at `position` of the current version and its neighbours (one query); 404 if there is none.
 
     Every lesson of the version comes in one query, the body (the heavy column) only for the one asked for,
     with whether the person opened it already and has a quiz completion pending.
     """
-    params = {
-        "position": position,
-        "staff": access.staff.pk if access.records_progress else None,
-        "version": access.version.pk,
-        "course": access.version.course_id,
-        "quiz": CompletionEvidence.QUIZ.value,
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(_lessons_sql(connection.vendor), params)
-        rows = cursor.fetchall()
-    fields = Lesson._meta.concrete_fields
-    position_at, title_at = (
-        fields.index(Lesson._meta.get_field("position")),
-        fields.index(Lesson._meta.get_field("title")),
+    staff_id = access.staff_id if access.records_progress else None
+    passed = CourseVersion.objects.filter(pk=OuterRef("version_id"), attempts__staff_id=staff_id, attempts__passed=True)
+    completed = Completion.objects.filter(
+        staff_id=staff_id, course_id=access.version.course_id, evidence=CompletionEvidence.QUIZ
     )
-    positions = [row[position_at] for row in rows]
+    lessons = list(
+        Lesson.objects.filter(version=access.version)
+        .defer("body_html")
+        .annotate(
+            current_body=Case(
+                When(position=position, then=F("body_html")), default=Value(""), output_field=models.TextField()
+            ),
+            is_read=Exists(LessonProgress.objects.filter(staff_id=staff_id, lesson_id=OuterRef("pk"))),
+            quiz_passed=Exists(passed),
+            quiz_completed=Exists(completed),
+        )
+        .order_by("position")
+    )
+    positions = [lesson.position for lesson in lessons]
     if position not in positions:
         raise Http404
     index = positions.index(position)
-    lesson, at = model_from_row(Lesson, rows[index])
+    lesson = lessons[index]
+    lesson.body_html = lesson.current_body
     lesson.version = access.version
-    is_read, pending = bool(rows[index][at]), bool(rows[index][at + 1])
 
-    def neighbour(row: Sequence[Any]) -> LessonNeighbour:
-        return LessonNeighbour(row[position_at], row[title_at])
+    def neighbour(other: Lesson) -> LessonNeighbour:
+        return LessonNeighbour(other.position, other.title)
 
     return LessonPage(
         access=access,
         lesson=lesson,
-        total=len(rows),
-        previous=neighbour(rows[index - 1]) if index > 0 else None,
-        next=neighbour(rows[index + 1]) if index + 1 < len(rows) else None,
-        is_read=is_read,
-        completion_pending=pending,
+        total=len(lessons),
+        previous=neighbour(lessons[index - 1]) if index > 0 else None,
+        next=neighbour(lessons[index + 1]) if index + 1 < len(lessons) else None,
+        is_read=lesson.is_read,
+        completion_pending=lesson.quiz_passed and not lesson.quiz_completed,
     )
 
 

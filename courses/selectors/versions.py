@@ -8,7 +8,6 @@ import json
 from django.db.models import Max, Prefetch
 
 from courses.models import Course, CourseVersion, CourseVersionStatus, Lesson
-from quizzes.models import Option, Question
 
 
 def course_version_get_current(*, course: Course) -> CourseVersion | None:
@@ -25,15 +24,13 @@ def course_version_next_number(*, course: Course) -> int:
 
 
 def course_version_with_content(*, version_id: int) -> CourseVersion:
-    """A version with its lessons, questions and options fetched in four queries."""
+    """A version with its lessons, questions and options fetched in four queries.
+
+    The quiz's questions and options come through the version's relations, in their models' default
+    order (by position): courses does not import the quiz app above it.
+    """
     return CourseVersion.objects.prefetch_related(
-        Prefetch("lessons", queryset=Lesson.objects.order_by("position")),
-        Prefetch(
-            "questions",
-            queryset=Question.objects.order_by("position").prefetch_related(
-                Prefetch("options", queryset=Option.objects.order_by("position"))
-            ),
-        ),
+        Prefetch("lessons", queryset=Lesson.objects.order_by("position")), "questions__options"
     ).get(pk=version_id)
 
 
@@ -73,7 +70,3 @@ def course_version_content_hash(*, version: CourseVersion) -> str:
     }
     encoded = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
     return hashlib.sha256(encoded).hexdigest()
-
-
-# The audience of an assignment on a date lives in its own module; re-exported here for callers of the docs.
-from courses.selectors_audience import audience_memberships_on, audience_staff_ids_on  # noqa: E402, F401
