@@ -149,7 +149,7 @@ class RosterMaker:
     """Deterministic Vietnamese staff: names from the demo's pools, spread over the units."""
 
     def __init__(self, seed: int = SEED):
-        from core import demo
+        from demo import demo
 
         self.rng = random.Random(seed)  # noqa: S311 - test data
         self.demo = demo
@@ -159,7 +159,7 @@ class RosterMaker:
         self.number = 0
 
     def person(self) -> Person:
-        from core import vietnamese_names as names
+        from demo import vietnamese_names as names
         from core.text import fold_diacritics
 
         rng, demo = self.rng, self.demo

@@ -76,7 +76,7 @@ class CourseVersion(models.Model):
         max_length=16,
         choices=ReviewPolicy.choices,
         default=ReviewPolicy.EXPLANATIONS,
-        # Also the column's default, for the bulk writers that insert rows with plain SQL (core.province).
+        # Also the column's default, for the bulk writers that insert rows with plain SQL (demo.province).
         db_default=ReviewPolicy.EXPLANATIONS.value,
         help_text=_("What a learner may see about a closed attempt."),
     )

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "reports",
     "nominations",
     "notifications",
+    "demo",
 ]
 
 MIDDLEWARE = [

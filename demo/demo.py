@@ -19,8 +19,8 @@ from django.db import transaction
 
 from accounts.models import User
 from core.text import fold_diacritics
-from core.vietnamese_names import FAMILY_NAMES, GIVEN_FEMALE, GIVEN_MALE, MIDDLE_FEMALE, MIDDLE_MALE
 from courses.services.course_import import course_import
+from demo.vietnamese_names import FAMILY_NAMES, GIVEN_FEMALE, GIVEN_MALE, MIDDLE_FEMALE, MIDDLE_MALE
 from orgchart.models import Staff, Unit
 from orgchart.services.roster import roster_import
 from orgchart.services.units import units_import

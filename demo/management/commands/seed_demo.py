@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from core.demo import DEMO_PASSWORD, demo_seed
+from demo.demo import DEMO_PASSWORD, demo_seed
 from orgchart.importing import ImportRefused
 
 
