@@ -151,10 +151,10 @@ def seed(*, learners: int) -> Seeded:
     from django.db import transaction
 
     from accounts.models import User
-    from demo import demo
     from courses.models import Assignment, Course, CourseVersion, CourseVersionStatus, Enrolment
     from courses.services.assignments import assignment_create, enrolment_sync
     from courses.services.course_import import course_import
+    from demo import demo
     from orgchart.models import Staff, Unit
     from orgchart.services.roster import roster_import
 

@@ -27,6 +27,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from accounts.models import User
+from core.dates import format_date
 from core.spreadsheets import escape_cell
 from courses.models import Completion, CompletionEvidence
 
@@ -260,13 +261,13 @@ def register_export_xlsx(*, certificates: Iterable[Certificate], target: BinaryI
         row = [
             certificate.serial,
             certificate.code,
-            certificate.issued_on.strftime("%d/%m/%Y"),
+            format_date(certificate.issued_on),
             certificate.holder_name,
             certificate.staff.code,
             certificate.unit_name,
             certificate.position,
             certificate.course_title,
-            certificate.completed_on.strftime("%d/%m/%Y"),
+            format_date(certificate.completed_on),
             certificate.form,
             certificate.result,
             f"{certificate.signer_title} {certificate.signer_name}",

@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_site import OfficeOnlyAdminMixin, is_office_user
+from core.dates import format_date
 from courses.models import (
     Assignment,
     AssignmentPerson,
@@ -27,7 +28,6 @@ from courses.models import (
     InPersonSession,
 )
 from courses.services.assignments import assignment_create, assignment_create_problems, category_label
-from orgchart.importing import format_date
 from orgchart.models import StaffCategory
 
 UNITS_PREFIX = "audience_units"

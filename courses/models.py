@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import format_date
 from courses.sanitize import VIDEO_EXTENSIONS, validate_pdf_content, validate_video_content
 
 SLUG_MAX_LENGTH = 50
@@ -302,7 +303,7 @@ class InPersonSession(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.held_on:%d/%m/%Y})"
+        return f"{self.title} ({format_date(self.held_on)})"
 
 
 class Attendance(models.Model):

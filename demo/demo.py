@@ -18,6 +18,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.db import transaction
 
 from accounts.models import User
+from core.dates import format_date
 from core.text import fold_diacritics
 from courses.services.course_import import course_import
 from demo.vietnamese_names import FAMILY_NAMES, GIVEN_FEMALE, GIVEN_MALE, MIDDLE_FEMALE, MIDDLE_MALE
@@ -157,7 +158,7 @@ def demo_roster_rows() -> list[dict[str, object]]:
                     "Chức vụ": position,
                     "Đối tượng": category,
                     "Công tác truyền thông": "Có" if communications else "Không",
-                    "Ngày sinh": birth.strftime("%d/%m/%Y"),
+                    "Ngày sinh": format_date(birth),
                 }
             )
     return rows
@@ -295,7 +296,7 @@ def _demo_learning(*, created_by: User) -> str:
             created_by=created_by,
         )
     enrolled = assignment.enrolments.filter(left_audience_on__isnull=True).count()
-    text = f'"{assignment.slug}" cho {enrolled} người, hạn {assignment.due_on:%d/%m/%Y}'
+    text = f'"{assignment.slug}" cho {enrolled} người, hạn {format_date(assignment.due_on)}'
     if not InPersonSession.objects.filter(course=course, held_on=DEMO_SESSION_DATE, title=DEMO_SESSION_TITLE).exists():
         unit_rows = [row for row in demo_roster_rows() if row["Mã đơn vị"] == DEMO_SESSION_UNIT]
         sheet = [
@@ -311,7 +312,7 @@ def _demo_learning(*, created_by: User) -> str:
         )
     session = InPersonSession.objects.get(course=course, held_on=DEMO_SESSION_DATE, title=DEMO_SESSION_TITLE)
     present = session.attendances.filter(present=True).count()
-    return f'{text}; buổi "{session.title}" ngày {session.held_on:%d/%m/%Y}: {present} người có mặt.'
+    return f'{text}; buổi "{session.title}" ngày {format_date(session.held_on)}: {present} người có mặt.'
 
 
 DEMO_PROGRAMME = "Bồi dưỡng chuyên sâu kỹ năng truyền thông số và nội dung khoa học, công nghệ"

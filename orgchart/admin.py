@@ -22,8 +22,8 @@ from treebeard.forms import movenodeform_factory
 
 from accounts.admin_actions import invite_selected_staff
 from core.admin_site import OfficeOnlyAdminMixin, is_office_user
+from core.importing import ImportRefused
 from orgchart.admin_forms import RosterConfirmImportForm, RosterImportForm, SpreadsheetImportForm, StaffAdminForm
-from orgchart.importing import ImportRefused
 from orgchart.models import Membership, Staff, StaffCategory, Unit
 from orgchart.resources import IMPORT_FORMATS, RosterResource, ServiceResult, UnitResource
 from orgchart.selectors import staff_list_with_current_membership, staff_search_terms

@@ -26,7 +26,7 @@ from typing import BinaryIO
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from certificates.rendering import date_line
+from core.dates import date_line
 from core.pdf import html_to_pdf
 from courses.models import Assignment
 from orgchart.models import Unit

@@ -23,6 +23,7 @@ from django.db.models import DateField, DateTimeField, IntegerField, QuerySet, V
 from django.utils import timezone
 
 from accounts.models import User
+from core.dates import format_date
 from core.text import detect_legacy_encoding, normalize_text
 from courses.models import (
     SLUG_MAX_LENGTH,
@@ -36,7 +37,6 @@ from courses.models import (
     Enrolment,
 )
 from courses.selectors_audience import UnitRule, audience_staff_ids_on, audience_unit_rules
-from orgchart.importing import format_date
 from orgchart.models import Staff, StaffCategory, Unit
 from orgchart.services.roster import CATEGORY_LABELS
 

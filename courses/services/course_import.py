@@ -34,6 +34,7 @@ import nh3
 from django.conf import settings
 from django.db import transaction
 
+from core.importing import LEGACY_MESSAGES, ImportProblem, ImportRefused
 from core.text import detect_legacy_encoding, normalize_text
 from courses.models import (
     SLUG_MAX_LENGTH,
@@ -52,7 +53,6 @@ from courses.selectors import (
     course_version_next_number,
 )
 from courses.services import QuestionRule, course_version_publish, question_rule_violation
-from orgchart.importing import LEGACY_MESSAGES, ImportProblem, ImportRefused
 from quizzes.models import Option, Question, QuestionKind
 
 __all__ = ["CourseImportSummary", "ImportRefused", "course_import"]
@@ -480,7 +480,7 @@ class _RollBack(Exception):
 def course_import(*, data: dict | bytes | str, dry_run: bool = False) -> CourseImportSummary:
     """Import a course file: a new course, or the next published version of an existing one.
 
-    Raises `orgchart.importing.ImportRefused` listing every problem; nothing is written then.
+    Raises `core.importing.ImportRefused` listing every problem; nothing is written then.
     """
     spec = _read(data)
     try:

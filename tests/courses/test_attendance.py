@@ -7,11 +7,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.importing import ImportRefused, read_table
 from courses.models import Attendance, Completion, CompletionEvidence, Course, CourseVersion, InPersonSession
 from courses.services import course_create
 from courses.services.attendance import attendance_import
 from courses.services.course_import import course_import
-from orgchart.importing import ImportRefused, read_table
 
 from ..factories import StaffFactory
 from ..orgchart.files import csv_bytes, xlsx_bytes

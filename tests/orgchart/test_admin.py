@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from orgchart.importing import read_table
+from core.importing import read_table
 from orgchart.models import Membership, Staff, StaffCategory, Unit
 from orgchart.selectors import membership_list_in_unit_on
 from orgchart.services.roster import roster_import
