@@ -20,9 +20,9 @@ from import_export.formats import base_formats
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from accounts.admin_actions import invite_selected_staff
 from core.admin_site import OfficeOnlyAdminMixin, is_office_user
 from core.importing import ImportRefused
+from orgchart.admin_actions import invite_selected_staff
 from orgchart.admin_forms import RosterConfirmImportForm, RosterImportForm, SpreadsheetImportForm, StaffAdminForm
 from orgchart.models import Membership, Staff, StaffCategory, Unit
 from orgchart.resources import IMPORT_FORMATS, RosterResource, ServiceResult, UnitResource
