@@ -186,7 +186,7 @@ def certificate_issue_for_completion(
 def certificate_schedule_for_completion(*, completion: Completion) -> None:
     """After the completion commits, issue its certificate in a task if the course says so.
 
-    Called by `courses.services.completions.completion_record` for each new completion.
+    Called for each new completion (`courses.signals.completion_recorded`, certificates.receivers).
     """
     if not selectors.course_issues_on_completion(course_id=completion.course_id):
         return

@@ -159,7 +159,7 @@ LANTOA_VERIFY_RATE_LIMIT = env("LANTOA_VERIFY_RATE_LIMIT", default="30/60")
 LANTOA_QUIZ_GRACE_SECONDS = env.int("LANTOA_QUIZ_GRACE_SECONDS", default=30)
 # Who the department is, for documents and emails.
 LANTOA_AGENCY_NAME = "Sở Tư pháp tỉnh Đồng Nai"
-# Learners get a reminder this many days before a due date (courses.services.reminders).
+# Learners get a reminder this many days before a due date (notifications.services.reminders).
 LANTOA_REMINDER_DAYS_BEFORE = env.int("LANTOA_REMINDER_DAYS_BEFORE", default=3)
 
 from .components.allauth import *  # noqa: E402,F403

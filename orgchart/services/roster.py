@@ -34,6 +34,7 @@ from orgchart.importing import check_code
 from orgchart.models import Membership, Staff, StaffCategory, Unit
 from orgchart.services import ChangeTally, lock_orgchart_imports
 from orgchart.services.staff import EARLIEST_BIRTH_YEAR, staff_index_fields
+from orgchart.signals import roster_changed
 
 CODE = "Mã cán bộ"
 FULL_NAME = "Họ và tên"
@@ -154,10 +155,8 @@ def roster_import(*, rows: list[dict[str, object]], effective_date: dt.date, dry
             raise ImportRefused.in_row_order(problems)
         if not dry_run:
             _write(plan)
-            # Assignments are rules: joiners get their courses, movers keep their history (rule 2).
-            from courses.services.assignments import enrolment_sync
-
-            enrolment_sync(on_date=effective_date)
+            # Courses enrol joiners here, in this transaction (courses.receivers).
+            roster_changed.send(sender=RosterSummary, effective_date=effective_date, summary=summary)
     return summary
 
 
