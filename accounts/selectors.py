@@ -6,27 +6,26 @@ from django.db import connection
 from core.rawsql import model_columns, model_from_row
 
 from .models import User
+from .roles import is_office
 
 
 def user_requires_mfa(*, user: User) -> bool:
     """The Office and superusers must sign in with a second factor."""
-    return bool(user.is_superuser or user.is_office_admin)
+    return is_office(user)
 
 
 def user_has_mfa(*, user: User) -> bool:
     return is_mfa_enabled(user)
 
 
-# Whether the person linked to the account heads an active unit: the test `scope_for` makes (its
-# `is_unit_head`). `{user}` is the account's id: a column when answered with the user row (see
-# `user_get_for_request`), a parameter when asked alone (`user_heads_active_unit`).
-_HEADED_ACTIVE_UNITS = (
-    "SELECT 1 FROM orgchart_staff s"
+# Whether the person linked to the account heads an active unit: the test `orgchart.roles` makes
+# (`user_heads_active_unit`, the scope's `is_unit_head`), answered here with the user row.
+_HEADS_AN_ACTIVE_UNIT = (
+    "EXISTS (SELECT 1 FROM orgchart_staff s"
     " JOIN orgchart_unit_heads h ON h.staff_id = s.id"
     " JOIN orgchart_unit u ON u.id = h.unit_id"
-    " WHERE s.user_id = {user} AND u.is_active"
+    " WHERE s.user_id = a.id AND u.is_active)"
 )
-_HEADS_AN_ACTIVE_UNIT = f"EXISTS ({_HEADED_ACTIVE_UNITS.format(user='a.id')})"
 
 
 # The roster entry linked to the account (one-to-one: at most one), which most learner pages start from.
@@ -46,7 +45,7 @@ def user_get_for_request(*, user_id) -> User | None:
     """The account with this id (None if there is none), read for a signed-in request in one statement.
 
     It carries `heads_active_unit`, whether the linked person heads an active unit: the question the
-    navigation asks on every page (`accounts.context_processors.roles`), and `linked_staff_id`, the id of
+    navigation asks on every page (`orgchart.context_processors.roles`), and `linked_staff_id`, the id of
     the roster entry linked to the account or None (`courses.selectors_learning.staff_id_for_user`),
     both answered by the same statement.
     """
@@ -59,17 +58,3 @@ def user_get_for_request(*, user_id) -> User | None:
     user.heads_active_unit = bool(row[at])
     user.linked_staff_id = row[at + 1]
     return user
-
-
-def user_heads_active_unit(*, user: User) -> bool:
-    """Whether the person linked to the account heads an active unit; no query if `get_user` read it already.
-
-    A plain statement: the navigation asks this on nearly every page, and building the ORM
-    query would cost several times what the database does.
-    """
-    read_with_user = getattr(user, "heads_active_unit", None)  # accounts.backends' get_user
-    if read_with_user is not None:
-        return read_with_user
-    with connection.cursor() as cursor:
-        cursor.execute(_HEADED_ACTIVE_UNITS.format(user="%s") + " LIMIT 1", [user.pk])
-        return cursor.fetchone() is not None

@@ -21,7 +21,9 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from orgchart.models import Membership, Unit
-from orgchart.selectors import active_on_q, scope_for, staff_visible_to, within_units_q
+from orgchart.queries import active_on_q, within_units_q
+from orgchart.roles import scope_for
+from orgchart.selectors import staff_visible_to
 from reports.selectors import head_root_unit
 
 from .models import Nomination, NominationEvent, TrainingProgramme

@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from orgchart.selectors import access_staff, scope_for
+from orgchart.roles import scope_for
+from orgchart.selectors import access_staff
 from reports.charts import Series, line_chart_svg
 from reports.selectors_trend import parse_date_input
 

@@ -38,7 +38,8 @@ from accounts.models import User
 from courses.models import Assignment, Completion, CompletionEvidence, CourseVersionStatus, Lesson, LessonProgress
 from courses.selectors_audience import UnitRule, audience_filter, audience_unit_rules
 from orgchart.models import Membership, Unit
-from orgchart.selectors import access_unit, scope_for
+from orgchart.roles import scope_for
+from orgchart.selectors import access_unit
 from quizzes.models import Attempt
 from reports.models import CoverageSnapshot, Exemption
 

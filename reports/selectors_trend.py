@@ -19,7 +19,7 @@ from accounts.models import User
 from courses.models import Assignment
 from courses.selectors_audience import UnitRule
 from orgchart.models import Unit
-from orgchart.selectors import scope_for
+from orgchart.roles import scope_for
 from reports.selectors import CoverageFigures, coverage_as_of, head_root_unit
 from reports.selectors_semiannual import REPORTING_DEADLINES
 

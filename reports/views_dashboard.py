@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from courses.models import Assignment
 from courses.selectors_audience import audience_unit_rules
-from orgchart.selectors import scope_for
+from orgchart.roles import scope_for
 from reports import selectors, selectors_publication, selectors_trend
 from reports.charts import Bar, Series, bar_chart_svg, line_chart_svg
 from reports.selectors import CoverageReport, CoverageStatus, UnitCoverage

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from orgchart.selectors import scope_for
+from orgchart.roles import scope_for
 from reports.models import SemiannualReport
 from reports.selectors import assignment_list_for_reports
 from reports.selectors_semiannual import (

@@ -16,7 +16,7 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 SITE_URL = env("LANTOA_SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "core.admin_apps.LantoaAdminConfig",  # the admin, for the Office only (core/admin_site.py)
+    "accounts.admin_apps.LantoaAdminConfig",  # the admin, for the Office only (accounts/admin_site.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -66,7 +66,7 @@ _CONTEXT_PROCESSORS = [
     "django.template.context_processors.i18n",
     "django.contrib.auth.context_processors.auth",
     "django.contrib.messages.context_processors.messages",
-    "accounts.context_processors.roles",
+    "orgchart.context_processors.roles",
 ]
 TEMPLATES = [
     {

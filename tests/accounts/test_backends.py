@@ -9,10 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.backends import AuthenticationBackend, ModelBackend
-from accounts.context_processors import roles
 from accounts.models import User
 from accounts.selectors import user_get_for_request
-from orgchart.selectors import scope_for
+from orgchart.context_processors import roles
+from orgchart.roles import scope_for
 from tests.factories import UserFactory
 
 

@@ -11,11 +11,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
 from orgchart.models import Membership, Staff
+from orgchart.roles import scope_for
 from orgchart.selectors import (
     access_staff,
     access_unit,
     membership_list_current_visible,
-    scope_for,
     staff_visible_to,
     units_visible_to,
 )
