@@ -368,7 +368,6 @@ def test_the_admin_add_page_renders_and_a_change_keeps_the_audience(tree, roster
     assert list(assignment.audience_units.values_list("unit__code", flat=True)) == ["VP"]
 
 
-
 def test_daily_enrolment_sync_task_enrols_a_joiner_whose_start_date_has_come(tree, roster, course):
     """A membership that starts in the future enrols nobody until the day comes; the daily task does."""
     from courses.tasks import enrolment_sync_all
