@@ -32,9 +32,10 @@ from core.importing import (
 )
 from orgchart.importing import check_code
 from orgchart.models import Membership, Staff, StaffCategory, Unit
-from orgchart.services import ChangeTally, lock_orgchart_imports
+from orgchart.services import ChangeTally
 from orgchart.services.staff import EARLIEST_BIRTH_YEAR, staff_index_fields
 from orgchart.signals import roster_changed
+from orgchart.sql import lock_orgchart_imports
 
 CODE = "Mã cán bộ"
 FULL_NAME = "Họ và tên"
