@@ -20,8 +20,13 @@ from django.db import transaction
 from accounts.models import User
 from core.dates import format_date
 from core.text import fold_diacritics
+from courses.models import Assignment, Course, InPersonSession
+from courses.services.assignments import assignment_create
+from courses.services.attendance import attendance_import
 from courses.services.course_import import course_import
 from demo.vietnamese_names import FAMILY_NAMES, GIVEN_FEMALE, GIVEN_MALE, MIDDLE_FEMALE, MIDDLE_MALE
+from nominations.models import Nomination, TrainingProgramme
+from nominations.services import nomination_approve, nomination_create, programme_create
 from orgchart.models import Staff, Unit
 from orgchart.services.roster import roster_import
 from orgchart.services.units import units_import
@@ -276,10 +281,6 @@ DEMO_SESSION_ABSENT = 2  # the last people of the unit's list missed the briefin
 
 def _demo_learning(*, created_by: User) -> str:
     """The Resolution 57 assignment to the whole department and one briefing in PBGD (each made once)."""
-    from courses.models import Assignment, Course, InPersonSession
-    from courses.services.assignments import assignment_create
-    from courses.services.attendance import attendance_import
-
     course = Course.objects.get(slug="nq57")
     assignment = Assignment.objects.filter(slug=DEMO_ASSIGNMENT).first()
     if assignment is None:
@@ -320,9 +321,6 @@ DEMO_PROGRAMME = "Bồi dưỡng chuyên sâu kỹ năng truyền thông số v�
 
 def _demo_nominations(*, head: User, office: User) -> str:
     """One specialist programme; PBGD's head nominates its communications staff, the Office approves one."""
-    from nominations.models import Nomination, TrainingProgramme
-    from nominations.services import nomination_approve, nomination_create, programme_create
-
     programme = TrainingProgramme.objects.filter(title=DEMO_PROGRAMME).first()
     if programme is None:
         programme = programme_create(
