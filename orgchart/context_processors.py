@@ -23,8 +23,6 @@ class _Roles:
 
     @cached_property
     def is_unit_head(self) -> bool:
-        if self.is_office:
-            return False  # the Office's scope is everything, never a unit head's subtrees
         return user_heads_active_unit(user=self._user)
 
 

@@ -2,7 +2,8 @@
 
 - The Office (and superusers) see everything: `accounts.roles.is_office`, from the account alone.
 - A unit head is someone linked to the account who heads an active unit (`Unit.heads`);
-  they see the subtrees of those units, plus themselves. The Office is never counted as a head.
+  they see the subtrees of those units, plus themselves. For what a user may see, the Office
+  is never counted as a head (its scope is everything); the weekly digest goes to every head.
 - Everyone else sees themselves.
 
 `scope_for` answers all three at once (one query, cached on the user object for the
@@ -79,9 +80,12 @@ def _outermost(paths: list[str]) -> list[str]:
 def user_heads_active_unit(*, user: User) -> bool:
     """Whether the person linked to the account heads an active unit (the scope's `is_unit_head`); one query.
 
-    No query when the answer is already on the user object: from `scope_for` earlier in
-    the request, or read with the user by `accounts.backends` (`heads_active_unit`).
+    False for the Office, as in `scope_for`. No query when the answer is already on the user
+    object: from `scope_for` earlier in the request, or read with the user by
+    `accounts.backends` (`heads_active_unit`).
     """
+    if is_office(user):
+        return False
     scope = getattr(user, "_lantoa_scope", None)
     if scope is not None:
         return scope.is_unit_head
