@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from django.utils import dateformat
+from django.utils import dateformat, timezone
 
 DATE_FORMAT = "d/m/Y"
 DATETIME_FORMAT = "d/m/Y H:i"
@@ -38,6 +38,11 @@ def parse_date(text: str) -> dt.date:
         return dt.date(year, month, day)
     except ValueError as exc:
         raise ValueError(f'"{text}" không phải là ngày có thật.') from exc
+
+
+def iso_date_or_today(value: str | None) -> dt.date:
+    """A periodic task's date argument: YYYY-MM-DD, or today in the project's time zone when not given."""
+    return dt.date.fromisoformat(value) if value else timezone.localdate()
 
 
 def date_line(*, place: str, on_date: dt.date) -> str:

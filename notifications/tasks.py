@@ -6,12 +6,10 @@ every event before sending it. The task names are kept from when they lived in
 `courses.tasks`: the beat schedule (and any message already queued) uses them.
 """
 
-import datetime as dt
-
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
-from django.utils import timezone
 
+from core.dates import iso_date_or_today
 from notifications.services import reminders
 
 _RETRY = {
@@ -21,15 +19,11 @@ _RETRY = {
 }
 
 
-def _date(on_date: str | None) -> dt.date:
-    return dt.date.fromisoformat(on_date) if on_date else timezone.localdate()
-
-
 @shared_task(name="courses.tasks.reminders_send_due", **_RETRY)
 def reminders_send_due(on_date: str | None = None) -> dict[str, int]:
-    return reminders.reminders_send_due(on_date=_date(on_date)).as_dict()
+    return reminders.reminders_send_due(on_date=iso_date_or_today(on_date)).as_dict()
 
 
 @shared_task(name="courses.tasks.digests_send_weekly", **_RETRY)
 def digests_send_weekly(on_date: str | None = None) -> dict[str, int]:
-    return reminders.digests_send_weekly(on_date=_date(on_date)).as_dict()
+    return reminders.digests_send_weekly(on_date=iso_date_or_today(on_date)).as_dict()

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from core.dates import format_date, format_datetime, parse_date
+from core.dates import format_date, format_datetime, iso_date_or_today, parse_date
 
 
 def test_format_date_is_dd_mm_yyyy_whatever_the_language(settings):
@@ -24,3 +24,10 @@ def test_parse_date_reads_what_format_date_writes():
 def test_parse_date_refuses(text):
     with pytest.raises(ValueError):
         parse_date(text)
+
+
+def test_iso_date_or_today(settings):
+    from django.utils import timezone
+
+    assert iso_date_or_today("2026-04-01") == dt.date(2026, 4, 1)
+    assert iso_date_or_today(None) == iso_date_or_today("") == timezone.localdate()
