@@ -36,6 +36,7 @@ test: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 # Benchmarks need PostgreSQL (and Redis for the Celery/load ones); BENCH picks them, e.g.
 # `make bench BENCH="load_learners certificates_bulk"` or `make bench BENCH=all`.

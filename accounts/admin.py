@@ -2,11 +2,11 @@ from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_site import OfficeOnlyAdminMixin
-from orgchart.models import Staff
+from accounts.admin_site import OfficeOnlyAdminMixin
 
 from .models import User
 
@@ -100,7 +100,7 @@ class UserAdmin(OfficeOnlyAdminMixin, DjangoUserAdmin):
     def staff_member(self, user: User) -> str:
         try:
             return str(user.staff)
-        except Staff.DoesNotExist:
+        except ObjectDoesNotExist:
             return "—"
 
     @admin.display(boolean=True, description=_("two-factor login"), ordering="totp_active")

@@ -4,7 +4,7 @@ The data set is `generate_province --staff 100000 --units 2000 --depth 5 --assig
 --seed 57`, built once into its own PostgreSQL database (`lantoa_bench_province`, or
 PROVINCE_DATABASE_URL; not DATABASE_URL, because `make bench` runs the roster import first,
 which points DATABASE_URL at its own database and truncates the staff tables) and kept: a
-`bench_meta` row records what was built and with which version of `core/province.py`, and
+`bench_meta` row records what was built and with which version of `demo/province.py`, and
 later runs reuse the database when that row and the staff, unit and assignment counts still
 match (otherwise it is rebuilt with `--reset`). A small data set (500 staff, 20 units,
 depth 3, same seed) is kept the same way in `lantoa_bench_province_small`
@@ -59,7 +59,7 @@ if __name__ == "__main__":
 from benchmarks import _common  # noqa: E402 - after the path fix above
 
 BASELINE_SQL = REPO / "benchmarks" / "sql" / "coverage_baseline.sql"
-GENERATOR = REPO / "core" / "province.py"
+GENERATOR = REPO / "demo" / "province.py"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/lantoa_bench_province"
 DEFAULT_SMALL_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/lantoa_bench_province_small"
 SETTINGS = "config.settings.test"
@@ -169,7 +169,7 @@ def dataset_ensure(*, database_url: str, spec: DataSet) -> dict:
     elif meta.get("spec") != asdict(spec):
         reason = "other sizes or seed"
     elif meta.get("generator") != fingerprint:
-        reason = "core/province.py changed since it was built"
+        reason = "demo/province.py changed since it was built"
     else:
         reason = f"counts differ ({counts})"
     print(

@@ -16,7 +16,7 @@ failures; the journey's throughput as a share of the baseline's, and each page's
 against the issue's 150 ms target. Printed and written to benchmarks/results.md.
 
 The database `lantoa_bench_load` (DATABASE_URL) is created if missing and migrated; the
-demo org chart and the nq57 course (`core.demo.demo_seed`) are seeded once, plus N
+demo org chart and the nq57 course (`demo.demo.demo_seed`) are seeded once, plus N
 learners with accounts (a roster import, so the enrolment rules run as in production), a
 benchmark copy of the course (slug `nq57-bench`, 1,000 attempts allowed: the simulated
 learners answer one question of ten, so they never pass and may always start again) and
@@ -103,7 +103,7 @@ class Seeded:
 
 def _bench_roster_rows(count: int) -> list[dict[str, object]]:
     """`count` learners with Vietnamese names spread over the demo's units; the same every time."""
-    from core import demo
+    from demo import demo
 
     rng = random.Random(2026)  # noqa: S311 - test data
     units = [code for code, _name, parent, _kind, _count in demo.UNITS if parent]
@@ -135,7 +135,7 @@ def _bench_roster_rows(count: int) -> list[dict[str, object]]:
 
 
 def _bench_course_file() -> bytes:
-    from core import demo
+    from demo import demo
 
     course = json.loads(demo.DEMO_COURSE_FILE.read_text())
     course["slug"] = BENCH_COURSE
@@ -151,9 +151,9 @@ def seed(*, learners: int) -> Seeded:
     from django.db import transaction
 
     from accounts.models import User
-    from core import demo
     from courses.models import Assignment, Course, CourseVersion, CourseVersionStatus, Enrolment
     from courses.services.assignments import assignment_create, enrolment_sync
+    from demo import demo
     from orgchart.models import Staff, Unit
     from orgchart.services.roster import roster_import
     from quizzes.services.course_import import course_import

@@ -149,7 +149,7 @@ class RosterMaker:
     """Deterministic Vietnamese staff: names from the demo's pools, spread over the units."""
 
     def __init__(self, seed: int = SEED):
-        from core import demo
+        from demo import demo
 
         self.rng = random.Random(seed)  # noqa: S311 - test data
         self.demo = demo
@@ -159,8 +159,8 @@ class RosterMaker:
         self.number = 0
 
     def person(self) -> Person:
-        from core import vietnamese_names as names
         from core.text import fold_diacritics
+        from demo import vietnamese_names as names
 
         rng, demo = self.rng, self.demo
         self.number += 1
@@ -247,7 +247,7 @@ def load_units() -> None:
 
 
 def ours(content: bytes, *, effective_date: dt.date, dry_run: bool = False):
-    from orgchart.importing import read_table
+    from core.importing import read_table
     from orgchart.services.roster import roster_import
 
     rows = read_table(content=content, filename="danh-sach.xlsx")

@@ -20,7 +20,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_site import OfficeOnlyAdminMixin
+from accounts.admin_site import OfficeOnlyAdminMixin
 from core.pdf import PdfResourceRefused
 from courses.models import Completion
 from orgchart.models import Staff

@@ -31,6 +31,7 @@ from django.template.base import NodeList, TextNode
 from django.template.loader_tags import BlockNode
 from django.urls import reverse
 
+from core.dates import date_line, format_date
 from core.pdf import html_to_pdf, layers_match, layers_to_pdf
 
 from .models import Certificate, CertificateTemplate
@@ -41,12 +42,6 @@ _COMPILED: dict[tuple[int, str], Template] = {}
 _LAYERS: dict[tuple[int, str], Layers | None] = {}
 _ALLOWED: dict[tuple, bool] = {}
 logger = logging.getLogger(__name__)
-
-
-def date_line(*, place: str, on_date: dt.date) -> str:
-    """ "Đồng Nai, ngày 05 tháng 6 năm 2026": two-digit days, and a leading zero for January and February."""
-    month = f"{on_date.month:02d}" if on_date.month <= 2 else str(on_date.month)
-    return f"{place}, ngày {on_date.day:02d} tháng {month} năm {on_date.year}"
 
 
 def format_percent(value: Decimal) -> str:
@@ -72,7 +67,7 @@ def certificate_context(*, certificate: Certificate, register_details: dict[str,
         register_details=register_details,
         holder={
             "name": certificate.holder_name,
-            "date_of_birth": staff.date_of_birth.strftime("%d/%m/%Y") if staff.date_of_birth else "",
+            "date_of_birth": format_date(staff.date_of_birth) if staff.date_of_birth else "",
             "position": certificate.position,
             "unit": certificate.unit_name,
         },

@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from courses.models import Assignment, Completion
 from orgchart.models import Membership, Unit
-from orgchart.selectors import active_on_q
+from orgchart.queries import active_on_q
 
 from .defaults import DEFAULT_TEMPLATE_NAME, REGISTER_DEFAULTS, default_template_css, default_template_html
 from .models import Certificate, CertificateStatus, CertificateTemplate, CourseCertificateSetting, RegisterSettings

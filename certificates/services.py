@@ -27,6 +27,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from accounts.models import User
+from core.dates import format_date
 from core.spreadsheets import escape_cell
 from courses.models import Completion, CompletionEvidence
 
@@ -185,7 +186,7 @@ def certificate_issue_for_completion(
 def certificate_schedule_for_completion(*, completion: Completion) -> None:
     """After the completion commits, issue its certificate in a task if the course says so.
 
-    Called by `courses.services.completions.completion_record` for each new completion.
+    Called for each new completion (`courses.signals.completion_recorded`, certificates.receivers).
     """
     if not selectors.course_issues_on_completion(course_id=completion.course_id):
         return
@@ -260,13 +261,13 @@ def register_export_xlsx(*, certificates: Iterable[Certificate], target: BinaryI
         row = [
             certificate.serial,
             certificate.code,
-            certificate.issued_on.strftime("%d/%m/%Y"),
+            format_date(certificate.issued_on),
             certificate.holder_name,
             certificate.staff.code,
             certificate.unit_name,
             certificate.position,
             certificate.course_title,
-            certificate.completed_on.strftime("%d/%m/%Y"),
+            format_date(certificate.completed_on),
             certificate.form,
             certificate.result,
             f"{certificate.signer_title} {certificate.signer_name}",

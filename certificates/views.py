@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from core.admin_site import is_office_user
+from accounts.roles import is_office
 
 from . import ratelimit, selectors, services
 
@@ -51,7 +51,7 @@ def download(request: HttpRequest, code: str) -> HttpResponse:
     """The stored PDF, for its holder and the Office; anyone else gets 404."""
     certificate = _certificate_or_404(code)
     holder_user_id = certificate.staff.user_id
-    if not (is_office_user(request.user) or (holder_user_id is not None and holder_user_id == request.user.pk)):
+    if not (is_office(request.user) or (holder_user_id is not None and holder_user_id == request.user.pk)):
         raise Http404
     certificate = services.certificate_pdf_ensure(certificate=certificate)
     return FileResponse(

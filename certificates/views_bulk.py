@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.admin_site import is_office_user
+from accounts.roles import is_office
 
 from . import bulk, selectors_bulk
 
@@ -26,7 +26,7 @@ def office_only(view):
     @login_required
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not is_office_user(request.user):
+        if not is_office(request.user):
             raise Http404
         return view(request, *args, **kwargs)
 

@@ -12,7 +12,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin_site import OfficeOnlyAdminMixin
+from accounts.admin_site import OfficeOnlyAdminMixin
 from courses.models import Course, CourseVersion, CourseVersionStatus, Lesson
 from courses.selectors import course_version_get_draft
 from courses.services import (

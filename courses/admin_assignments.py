@@ -16,7 +16,9 @@ from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_site import OfficeOnlyAdminMixin, is_office_user
+from accounts.admin_site import OfficeOnlyAdminMixin
+from accounts.roles import is_office
+from core.dates import format_date
 from courses.models import (
     Assignment,
     AssignmentPerson,
@@ -27,7 +29,6 @@ from courses.models import (
     InPersonSession,
 )
 from courses.services.assignments import assignment_create, assignment_create_problems, category_label
-from orgchart.importing import format_date
 from orgchart.models import StaffCategory
 
 UNITS_PREFIX = "audience_units"
@@ -108,16 +109,16 @@ class _AddOnlyInline:
     extra = 1
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return is_office_user(request.user)
+        return is_office(request.user)
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return obj is None and is_office_user(request.user)
+        return obj is None and is_office(request.user)
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return obj is None and is_office_user(request.user)
+        return obj is None and is_office(request.user)
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return obj is None and is_office_user(request.user)
+        return obj is None and is_office(request.user)
 
     def get_extra(self, request: HttpRequest, obj=None, **kwargs) -> int:
         return 1 if obj is None else 0
@@ -262,7 +263,7 @@ class AttendanceInline(admin.TabularInline):
         return super().get_queryset(request).select_related("staff").order_by("staff__sort_key")
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return is_office_user(request.user)
+        return is_office(request.user)
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import format_date
 from courses.sanitize import VIDEO_EXTENSIONS, validate_pdf_content, validate_video_content
 
 SLUG_MAX_LENGTH = 50
@@ -76,7 +77,7 @@ class CourseVersion(models.Model):
         max_length=16,
         choices=ReviewPolicy.choices,
         default=ReviewPolicy.EXPLANATIONS,
-        # Also the column's default, for the bulk writers that insert rows with plain SQL (core.province).
+        # Also the column's default, for the bulk writers that insert rows with plain SQL (demo.province).
         db_default=ReviewPolicy.EXPLANATIONS.value,
         help_text=_("What a learner may see about a closed attempt."),
     )
@@ -302,7 +303,7 @@ class InPersonSession(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.held_on:%d/%m/%Y})"
+        return f"{self.title} ({format_date(self.held_on)})"
 
 
 class Attendance(models.Model):

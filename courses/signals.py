@@ -17,3 +17,8 @@ course_version_draft_created = Signal()
 # `course_version_publish_checking`: asked before `version` is published (sender CourseVersion, with
 # `version`); each receiver returns a list of problems (translated sentences) that keep it unpublished.
 course_version_publish_checking = Signal()
+
+# `completion_recorded`: sent by `courses.services.completions.completion_record` for each new completion,
+# inside the caller's transaction (a receiver defers its side effects with transaction.on_commit).
+# Keyword argument: `completion` (courses.models.Completion); certificates receives it.
+completion_recorded = Signal()

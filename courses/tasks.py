@@ -1,17 +1,13 @@
 """Periodic learning tasks (scheduled in config/settings/components/celery.py).
 
 Each takes a date (ISO string, today in the project's time zone by default), calls one
-service and returns its counts. Running one twice sends nothing twice: the services claim
-every event before sending it.
+service and returns its counts. The reminder tasks are in notifications/tasks.py.
 """
-
-import datetime as dt
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
-from django.utils import timezone
 
-from courses.services import reminders
+from core.dates import iso_date_or_today
 from courses.services.assignments import enrolment_sync
 
 _RETRY = {
@@ -21,20 +17,6 @@ _RETRY = {
 }
 
 
-def _date(on_date: str | None) -> dt.date:
-    return dt.date.fromisoformat(on_date) if on_date else timezone.localdate()
-
-
-@shared_task(name="courses.tasks.reminders_send_due", **_RETRY)
-def reminders_send_due(on_date: str | None = None) -> dict[str, int]:
-    return reminders.reminders_send_due(on_date=_date(on_date)).as_dict()
-
-
-@shared_task(name="courses.tasks.digests_send_weekly", **_RETRY)
-def digests_send_weekly(on_date: str | None = None) -> dict[str, int]:
-    return reminders.digests_send_weekly(on_date=_date(on_date)).as_dict()
-
-
 @shared_task(name="courses.tasks.enrolment_sync_all", **_RETRY)
 def enrolment_sync_all(on_date: str | None = None) -> dict[str, int]:
     """Give every assignment to whoever is in its audience today.
@@ -42,5 +24,5 @@ def enrolment_sync_all(on_date: str | None = None) -> dict[str, int]:
     Roster imports already sync on their effective date; this catches what they cannot:
     imports dated in the future that become current, and units moved in the tree.
     """
-    summary = enrolment_sync(on_date=_date(on_date))
+    summary = enrolment_sync(on_date=iso_date_or_today(on_date))
     return {"enrolled": summary.enrolled, "left": summary.left, "returned": summary.returned}

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from core.admin_site import OfficeOnlyAdminMixin
+from accounts.admin_site import OfficeOnlyAdminMixin
 
 from .models import Nomination, NominationEvent, TrainingProgramme
 from .services import programme_create, programme_problems

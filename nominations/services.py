@@ -27,7 +27,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.text import detect_legacy_encoding, normalize_text
 from orgchart.models import Membership, Staff
-from orgchart.selectors import scope_for, staff_visible_to
+from orgchart.roles import scope_for
+from orgchart.selectors import staff_visible_to
 
 from .models import ACTIVE_STATUSES, Nomination, NominationEvent, NominationStatus, TrainingProgramme
 

@@ -22,7 +22,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.charts import Series, line_chart_svg
 from core.date_input import parse_date_input
-from orgchart.selectors import access_staff, scope_for
+from orgchart.roles import scope_for
+from orgchart.selectors import access_staff
 
 from . import selectors, services
 from .exports import progress_xlsx_response

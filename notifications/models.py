@@ -1,6 +1,6 @@
 """The log of reminder emails: what makes "never twice for the same event" hold.
 
-A row is inserted, and committed, before its email is sent (`courses.services.reminders`).
+A row is inserted, and committed, before its email is sent (`notifications.services.reminders`).
 The unique constraints make the insert the claim: a second run, or a concurrent worker,
 inserts nothing for an event that already has a row, so it sends nothing for it.
 """

@@ -2,7 +2,7 @@
 
 Imports use django-import-export's own pages (upload → preview → confirm), answered by the
 org-chart services through `orgchart.resources`; exports use its export page and escape
-every cell. Only the Office and superusers get in (`core.admin_site`).
+every cell. Only the Office and superusers get in (`accounts.admin_site`).
 """
 
 from __future__ import annotations
@@ -20,10 +20,11 @@ from import_export.formats import base_formats
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from accounts.admin_actions import invite_selected_staff
-from core.admin_site import OfficeOnlyAdminMixin, is_office_user
+from accounts.admin_site import OfficeOnlyAdminMixin
+from accounts.roles import is_office
+from core.importing import ImportRefused
+from orgchart.admin_actions import invite_selected_staff
 from orgchart.admin_forms import RosterConfirmImportForm, RosterImportForm, SpreadsheetImportForm, StaffAdminForm
-from orgchart.importing import ImportRefused
 from orgchart.models import Membership, Staff, StaffCategory, Unit
 from orgchart.resources import IMPORT_FORMATS, RosterResource, ServiceResult, UnitResource
 from orgchart.selectors import staff_list_with_current_membership, staff_search_terms
@@ -48,10 +49,10 @@ class ServiceImportExportMixin(ImportExportMixin):
         return IMPORT_FORMATS
 
     def has_import_permission(self, request: HttpRequest) -> bool:
-        return is_office_user(request.user)
+        return is_office(request.user)
 
     def has_export_permission(self, request: HttpRequest) -> bool:
-        return is_office_user(request.user)
+        return is_office(request.user)
 
     def add_data_read_fail_error_to_form(self, form, e) -> None:
         if isinstance(e, ImportRefused):
@@ -146,7 +147,7 @@ class MembershipInline(admin.TabularInline):
         return super().get_queryset(request).select_related("unit")
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return is_office_user(request.user)
+        return is_office(request.user)
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False

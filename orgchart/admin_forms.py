@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export.forms import ConfirmImportForm, ImportForm
 
-from orgchart.importing import ImportRefused, read_table, size_label, too_large_message
+from core.importing import ImportRefused, read_table, size_label, too_large_message
 from orgchart.models import Staff
 from orgchart.services.staff import staff_update
 

@@ -10,7 +10,8 @@ from django.http import Http404
 
 from accounts.models import User
 from orgchart.models import Unit
-from orgchart.selectors import access_unit, scope_for
+from orgchart.roles import scope_for
+from orgchart.selectors import access_unit
 
 
 def report_root_unit(*, user: User, unit_code: str | None) -> Unit | None:

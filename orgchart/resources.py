@@ -7,7 +7,7 @@ of a date (absent codes leave), which only a reconciliation over the whole file 
 summary into import-export's `Result`, so its preview page shows every change, and an
 `ImportRefused` into row errors on the page, with nothing written.
 
-Files are read by `orgchart.importing.read_table` (through the formats below), so the admin
+Files are read by `core.importing.read_table` (through the formats below), so the admin
 refuses exactly what the commands refuse, with the same Vietnamese messages.
 
 Exports write the import's own columns, so an export re-imports; every cell goes through
@@ -30,8 +30,9 @@ from import_export.fields import Field
 from import_export.formats import base_formats
 from import_export.results import InvalidRow, Result, RowResult
 
+from core.dates import format_date
+from core.importing import ImportProblem, ImportRefused, read_table
 from core.spreadsheets import escape_row
-from orgchart.importing import ImportProblem, ImportRefused, format_date, read_table
 from orgchart.models import Staff, Unit
 from orgchart.selectors import staff_list_with_current_membership, unit_list_with_parent_code
 from orgchart.services import roster as roster_service

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from functools import reduce
-from operator import or_
 
 from django.db.models import F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import User
 from core.text import fold_diacritics
 
 from .models import Membership, Staff, Unit
+from .queries import active_on_q, within_units_q
+from .roles import scope_for
 
 
 def unit_get(*, code: str) -> Unit:
@@ -45,23 +45,6 @@ def staff_list_with_current_membership(queryset: QuerySet[Staff]) -> QuerySet[St
     )
 
 
-def active_on_q(on_date: dt.date, prefix: str = "") -> Q:
-    """Q for an effective-dated record (valid_from … valid_to, inclusive; open when valid_to is null) on a date.
-
-    Shared by every app that asks "as of D" questions of memberships, exemptions or the like.
-    """
-    return Q(**{f"{prefix}valid_from__lte": on_date}) & (
-        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": on_date})
-    )
-
-
-def within_units_q(paths: list[str], *, prefix: str = "unit__") -> Q:
-    """Q for "in one of these subtrees": a prefix match on the materialized path."""
-    if not paths:
-        return Q(pk__in=[])
-    return reduce(or_, (Q(**{f"{prefix}path__startswith": path}) for path in paths))
-
-
 def membership_list_in_unit_on(
     *, unit: Unit, on_date: dt.date, include_descendants: bool = True
 ) -> QuerySet[Membership]:
@@ -74,56 +57,6 @@ def membership_list_in_unit_on(
     )
 
 
-@dataclass(frozen=True)
-class Scope:
-    """What a user may see: everything, or the subtrees of the units they head, plus themselves."""
-
-    everything: bool
-    unit_paths: tuple[str, ...]
-    own_staff_id: int | None
-
-    @property
-    def is_unit_head(self) -> bool:
-        return bool(self.unit_paths)
-
-
-def scope_for(*, user: User) -> Scope:
-    """One query (cached on the user object for the request)."""
-    cached = getattr(user, "_lantoa_scope", None)
-    if cached is not None:
-        return cached
-    if not user.is_authenticated:
-        scope = Scope(everything=False, unit_paths=(), own_staff_id=None)
-    elif user.is_superuser or user.is_office_admin:
-        scope = Scope(everything=True, unit_paths=(), own_staff_id=_own_staff_id(user))
-    else:
-        # The person and the active units they head, in one query (a LEFT JOIN: a learner
-        # who heads nothing comes back as one row with no path).
-        rows = list(
-            Staff.objects.filter(user=user)
-            .annotate(headed=FilteredRelation("headed_units", condition=Q(headed_units__is_active=True)))
-            .values_list("id", "headed__path")
-        )
-        paths = _outermost([path for _staff_id, path in rows if path])
-        own = rows[0][0] if rows else None
-        scope = Scope(everything=False, unit_paths=tuple(paths), own_staff_id=own)
-    user._lantoa_scope = scope
-    return scope
-
-
-def _own_staff_id(user: User) -> int | None:
-    return Staff.objects.filter(user=user).values_list("id", flat=True).first()
-
-
-def _outermost(paths: list[str]) -> list[str]:
-    """Drop paths that lie inside another path of the list (sorted input)."""
-    kept: list[str] = []
-    for path in sorted(paths):
-        if not any(path.startswith(parent) for parent in kept):
-            kept.append(path)
-    return kept
-
-
 def staff_visible_to(*, user: User, on_date: dt.date | None = None) -> QuerySet[Staff]:
     """Staff the user may see: all for the Office, their unit trees for heads, themselves otherwise.
 
@@ -133,7 +66,7 @@ def staff_visible_to(*, user: User, on_date: dt.date | None = None) -> QuerySet[
     scope = scope_for(user=user)
     if scope.everything:
         return Staff.objects.all()
-    on_date = on_date or dt.date.today()
+    on_date = on_date or timezone.localdate()
     visible = Q(pk=scope.own_staff_id) if scope.own_staff_id else Q(pk__in=[])
     if scope.unit_paths:
         in_tree = Membership.objects.filter(within_units_q(list(scope.unit_paths)), active_on_q(on_date)).values(
@@ -187,7 +120,7 @@ def membership_list_current_visible(
     and "duc" finds "Đức". One query for the rows, whatever the roster size.
     """
     scope = scope_for(user=user)
-    on_date = on_date or dt.date.today()
+    on_date = on_date or timezone.localdate()
     memberships = Membership.objects.filter(active_on_q(on_date))
     if not scope.everything:
         memberships = memberships.filter(within_units_q(list(scope.unit_paths)))
@@ -205,7 +138,7 @@ def membership_list_for_staff(*, staff: Staff) -> QuerySet[Membership]:
 
 def membership_current_among(*, memberships: list[Membership], on_date: dt.date | None = None) -> Membership | None:
     """The membership open on `on_date` within an already fetched history (no query)."""
-    on_date = on_date or dt.date.today()
+    on_date = on_date or timezone.localdate()
     for membership in memberships:
         if membership.valid_from <= on_date and (membership.valid_to is None or membership.valid_to >= on_date):
             return membership

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from . import selectors
+from . import roles, selectors
 from .models import Unit
 
 PEOPLE_PER_PAGE = 25
@@ -15,7 +15,7 @@ MAX_QUERY_LENGTH = 100
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    scope = selectors.scope_for(user=request.user)
+    scope = roles.scope_for(user=request.user)
     return render(
         request,
         "home.html",
@@ -27,7 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @vary_on_headers("HX-Request")
 def people_list(request: HttpRequest) -> HttpResponse:
-    scope = selectors.scope_for(user=request.user)
+    scope = roles.scope_for(user=request.user)
     if not (scope.everything or scope.is_unit_head):
         # A learner has no people page; "not found" rather than "forbidden", like any out-of-scope object.
         raise Http404

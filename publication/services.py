@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from nominations.selectors import department_nomination_figures
-from orgchart.selectors import scope_for
+from orgchart.roles import scope_for
 from publication.models import Publication
 from reports.models import CoverageSnapshot
 from reports.selectors.snapshots import snapshot_data, snapshot_verify

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_site import OfficeOnlyAdminMixin
+from accounts.admin_site import OfficeOnlyAdminMixin
 from courses.admin import CourseVersionAdmin, DraftOnlyInlineMixin, DraftOnlyMixin, LessonInline
 from courses.models import CourseVersion, CourseVersionStatus
 from orgchart.admin import ServiceImportExportMixin

@@ -3,7 +3,7 @@
 Like the org-chart imports (`orgchart.resources`), the whole file is one call to the service,
 `quizzes.services.question_import` — dry run for import-export's preview, for real on confirm —
 so the admin refuses exactly what the service refuses, with its Vietnamese messages, and nothing
-is written on error. Files are read by `orgchart.importing.read_table` (size, type, legacy text).
+is written on error. Files are read by `core.importing.read_table` (size, type, legacy text).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
-from orgchart.importing import ImportProblem, ImportRefused
+from core.importing import ImportProblem, ImportRefused
 from orgchart.resources import ServiceImportResource
 from quizzes.models import Question
 from quizzes.services.question_import import (

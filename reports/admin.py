@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin_site import OfficeOnlyAdminMixin
+from accounts.admin_site import OfficeOnlyAdminMixin
 from reports.models import ApiToken, CoverageSnapshot, Exemption
 from reports.selectors.snapshots import snapshot_verify
 from reports.services.api_tokens import api_token_revoke

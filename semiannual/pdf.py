@@ -27,7 +27,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
 
-from certificates.rendering import date_line
+from core.dates import date_line
 from core.pdf import html_to_pdf
 from courses.models import Assignment
 from orgchart.models import Unit

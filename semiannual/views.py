@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from orgchart.selectors import scope_for
+from orgchart.roles import scope_for
 from reports.selectors.coverage import assignment_list_for_reports
 from semiannual.models import SemiannualReport
 from semiannual.pdf import semiannual_pdf_bytes

@@ -16,7 +16,7 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 SITE_URL = env("LANTOA_SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "core.admin_apps.LantoaAdminConfig",  # the admin, for the Office only (core/admin_site.py)
+    "accounts.admin_apps.LantoaAdminConfig",  # the admin, for the Office only (accounts/admin_site.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "notifications",
     "semiannual",
     "publication",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -73,7 +74,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "accounts.context_processors.roles",
+                "orgchart.context_processors.roles",
             ],
         },
     },
@@ -140,7 +141,7 @@ LANTOA_VERIFY_RATE_LIMIT = env("LANTOA_VERIFY_RATE_LIMIT", default="30/60")
 LANTOA_QUIZ_GRACE_SECONDS = env.int("LANTOA_QUIZ_GRACE_SECONDS", default=30)
 # Who the department is, for documents and emails.
 LANTOA_AGENCY_NAME = "Sở Tư pháp tỉnh Đồng Nai"
-# Learners get a reminder this many days before a due date (courses.services.reminders).
+# Learners get a reminder this many days before a due date (notifications.services.reminders).
 LANTOA_REMINDER_DAYS_BEFORE = env.int("LANTOA_REMINDER_DAYS_BEFORE", default=3)
 
 from .components.allauth import *  # noqa: E402,F403

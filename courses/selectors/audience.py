@@ -24,7 +24,7 @@ from django.db.models import Max, Q, QuerySet
 
 from courses.models import Assignment, AssignmentPerson, AssignmentUnit
 from orgchart.models import Membership
-from orgchart.selectors import active_on_q, within_units_q
+from orgchart.queries import active_on_q, within_units_q
 
 
 @dataclass(frozen=True)

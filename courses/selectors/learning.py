@@ -27,7 +27,8 @@ from courses.models import (
     LessonProgress,
 )
 from orgchart.models import Membership, Staff
-from orgchart.selectors import active_on_q, scope_for, within_units_q
+from orgchart.queries import active_on_q, within_units_q
+from orgchart.roles import scope_for
 
 
 class LearningStatus(models.TextChoices):

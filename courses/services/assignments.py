@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.dates import format_date
 from core.text import detect_legacy_encoding, normalize_text
 from courses.models import (
     SLUG_MAX_LENGTH,
@@ -36,7 +37,6 @@ from courses.models import (
 )
 from courses.selectors.audience import UnitRule, audience_staff_ids_on, audience_unit_rules
 from courses.sql import enrolment_insert_missing
-from orgchart.importing import format_date
 from orgchart.models import Staff, StaffCategory, Unit
 from orgchart.services.roster import CATEGORY_LABELS
 

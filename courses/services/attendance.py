@@ -19,11 +19,12 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import User
+from core.dates import format_date
+from core.importing import ImportProblem, ImportRefused, clean_rows
 from core.text import detect_legacy_encoding, normalize_text
 from courses.models import TITLE_MAX_LENGTH, Attendance, CompletionEvidence, Course, InPersonSession
 from courses.selectors import course_version_get_current
 from courses.services.completions import completion_record
-from orgchart.importing import ImportProblem, ImportRefused, clean_rows, format_date
 from orgchart.models import Staff
 
 CODE = "Mã cán bộ"
@@ -70,7 +71,7 @@ def attendance_import(
 ) -> AttendanceSummary:
     """Record a session and its attendance sheet; those present complete `course` on `held_on`.
 
-    `rows` are header → value dicts from `orgchart.importing.read_table`; `rows[i]` is
+    `rows` are header → value dicts from `core.importing.read_table`; `rows[i]` is
     spreadsheet row `i + 2`. Raises `ImportRefused` listing every problem (nothing is
     written then); with `dry_run` everything is checked and nothing is written.
     """

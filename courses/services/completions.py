@@ -8,6 +8,7 @@ from django.db import transaction
 
 from accounts.models import User
 from courses.models import Attendance, Completion, CompletionEvidence, Course, CourseVersion
+from courses.signals import completion_recorded
 from orgchart.models import Staff
 
 
@@ -58,13 +59,6 @@ def completion_record(
             },
         )
     if created:
-        _completion_recorded(completion)
+        # Certificates issues the certificate after commit, if the course says so (certificates.receivers).
+        completion_recorded.send(sender=Completion, completion=completion)
     return completion, created
-
-
-def _completion_recorded(completion: Completion) -> None:
-    """What a new completion sets off, after the caller's transaction commits: its certificate, if the course
-    issues one on completion (certificates depends on courses, hence the import here)."""
-    from certificates.services import certificate_schedule_for_completion
-
-    certificate_schedule_for_completion(completion=completion)

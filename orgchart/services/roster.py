@@ -19,21 +19,23 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from orgchart.importing import (
+from core.dates import format_date
+from core.importing import (
     REQUIRED,
     CleanRow,
     ImportProblem,
     ImportRefused,
     check_choice,
-    check_code,
     check_name,
     clean_rows,
-    format_date,
     parse_date_cell,
 )
+from orgchart.importing import check_code
 from orgchart.models import Membership, Staff, StaffCategory, Unit
-from orgchart.services import ChangeTally, lock_orgchart_imports
+from orgchart.services import ChangeTally
 from orgchart.services.staff import EARLIEST_BIRTH_YEAR, staff_index_fields
+from orgchart.signals import roster_changed
+from orgchart.sql import lock_orgchart_imports
 
 CODE = "Mã cán bộ"
 FULL_NAME = "Họ và tên"
@@ -131,7 +133,7 @@ class _Plan:
 def roster_import(*, rows: list[dict[str, object]], effective_date: dt.date, dry_run: bool = False) -> RosterSummary:
     """Reconcile the roster with the whole staff list as of `effective_date`.
 
-    `rows` are header → value dicts (`orgchart.importing.read_table`, or the admin's
+    `rows` are header → value dicts (`core.importing.read_table`, or the admin's
     Dataset); `rows[i]` is spreadsheet row `i + 2`. Raises `ImportRefused` listing every
     problem, in which case nothing is written; with `dry_run` nothing is written either.
     """
@@ -154,10 +156,8 @@ def roster_import(*, rows: list[dict[str, object]], effective_date: dt.date, dry
             raise ImportRefused.in_row_order(problems)
         if not dry_run:
             _write(plan)
-            # Assignments are rules: joiners get their courses, movers keep their history (rule 2).
-            from courses.services.assignments import enrolment_sync
-
-            enrolment_sync(on_date=effective_date)
+            # Courses enrol joiners here, in this transaction (courses.receivers).
+            roster_changed.send(sender=RosterSummary, effective_date=effective_date, summary=summary)
     return summary
 
 

@@ -13,18 +13,11 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from orgchart.importing import (
-    CleanRow,
-    ImportProblem,
-    ImportRefused,
-    check_choice,
-    check_code,
-    check_name,
-    clean_rows,
-    parse_code,
-)
+from core.importing import CleanRow, ImportProblem, ImportRefused, check_choice, check_name, clean_rows
+from orgchart.importing import check_code, parse_code
 from orgchart.models import Unit, UnitKind
-from orgchart.services import ChangeTally, lock_orgchart_imports
+from orgchart.services import ChangeTally
+from orgchart.sql import lock_orgchart_imports
 
 CODE = "Mã đơn vị"
 NAME = "Tên đơn vị"

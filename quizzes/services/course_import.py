@@ -34,6 +34,7 @@ import nh3
 from django.conf import settings
 from django.db import transaction
 
+from core.importing import LEGACY_MESSAGES, ImportProblem, ImportRefused
 from core.text import detect_legacy_encoding, normalize_text
 from courses.models import (
     SLUG_MAX_LENGTH,
@@ -52,7 +53,6 @@ from courses.selectors import (
     course_version_next_number,
 )
 from courses.services import course_version_publish
-from orgchart.importing import LEGACY_MESSAGES, ImportProblem, ImportRefused
 from quizzes.models import Option, Question, QuestionKind
 from quizzes.services.questions import QuestionRule, question_rule_violation
 
@@ -481,7 +481,7 @@ class _RollBack(Exception):
 def course_import(*, data: dict | bytes | str, dry_run: bool = False) -> CourseImportSummary:
     """Import a course file: a new course, or the next published version of an existing one.
 
-    Raises `orgchart.importing.ImportRefused` listing every problem; nothing is written then.
+    Raises `core.importing.ImportRefused` listing every problem; nothing is written then.
     """
     spec = _read(data)
     try:

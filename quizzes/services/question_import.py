@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core.importing import CleanRow, ImportProblem, ImportRefused, clean_rows
 from core.text import normalize_text
 from courses.models import CourseVersion, CourseVersionStatus
-from orgchart.importing import CleanRow, ImportProblem, ImportRefused, clean_rows
 from quizzes.models import Option, Question, QuestionKind
 from quizzes.services.questions import QuestionRule, question_rule_violation, question_save
 

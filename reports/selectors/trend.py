@@ -18,7 +18,7 @@ from accounts.models import User
 from courses.models import Assignment
 from courses.selectors.audience import UnitRule
 from orgchart.models import Unit
-from orgchart.selectors import scope_for
+from orgchart.roles import scope_for
 from reports.selectors.coverage import CoverageFigures, coverage_as_of
 
 MAX_TREND_DATES = 8

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.date_input import parse_date_input
 from courses.models import Assignment
-from orgchart.selectors import scope_for
+from orgchart.roles import scope_for
 from reports.selectors.coverage import assignment_get
 
 

@@ -23,7 +23,7 @@ from core.charts import Bar, Series, bar_chart_svg, line_chart_svg
 from courses.models import Assignment
 from courses.selectors.audience import audience_unit_rules
 from orgchart.report_scope import report_root_unit
-from orgchart.selectors import scope_for
+from orgchart.roles import scope_for
 from reports.selectors.coverage import CoverageReport, UnitCoverage, coverage_as_of, coverage_for_user
 from reports.selectors.people import coverage_people_for_user
 from reports.selectors.rules import CoverageStatus

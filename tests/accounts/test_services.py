@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import User
-from accounts.services import account_invite, account_invite_many
+from orgchart.services.accounts import account_invite, account_invite_many
 from tests.factories import StaffFactory, UserFactory
 
 from .conftest import link_in_last_email, set_password_through_link, sign_in

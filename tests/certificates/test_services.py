@@ -8,7 +8,8 @@ from openpyxl import load_workbook
 
 from certificates import services
 from certificates.models import Certificate, CertificateStatus, CourseCertificateSetting, SerialCounter
-from certificates.rendering import date_line, format_percent
+from certificates.rendering import format_percent
+from core.dates import date_line
 from orgchart.models import Membership
 
 from .conftest import COURSE_TITLE, in_person_completion, person, quiz_completion

@@ -7,10 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.importing import ImportRefused, read_table
 from courses.models import Attendance, Completion, CompletionEvidence, Course, CourseVersion, InPersonSession
 from courses.services import course_create
 from courses.services.attendance import attendance_import
-from orgchart.importing import ImportRefused, read_table
 from quizzes.services.course_import import course_import
 
 from ..factories import StaffFactory

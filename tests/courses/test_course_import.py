@@ -5,10 +5,10 @@ import unicodedata
 
 import pytest
 
+from core.importing import ImportRefused as SharedImportRefused
 from courses.models import Course, CourseVersion, CourseVersionStatus, Lesson
 from courses.selectors import course_version_get_current
 from courses.services import course_version_create_draft_from
-from orgchart.importing import ImportRefused as SharedImportRefused
 from quizzes.models import Option, Question, QuestionKind
 from quizzes.services.course_import import ImportRefused, course_import
 

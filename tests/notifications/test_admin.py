@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from courses.services.reminders import digests_send_weekly, reminders_send_due
 from notifications.models import ReminderKind, ReminderLog
+from notifications.services.reminders import digests_send_weekly, reminders_send_due
 
 LIST = "admin:notifications_reminderlog_changelist"
 

@@ -9,8 +9,8 @@ from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.db import IntegrityError, transaction
 
 from courses.models import Enrolment
-from courses.services.reminders import digests_send_weekly, reminders_send_due, week_of
 from notifications.models import ReminderKind, ReminderLog
+from notifications.services.reminders import digests_send_weekly, reminders_send_due, week_of
 from tests.factories import StaffFactory
 
 from .builders import assign, complete_externally, enrol, publish_course
@@ -298,7 +298,7 @@ def test_one_digest_per_head_per_week(people, assignment):
 
 
 def test_a_long_digest_is_cut_and_says_how_many_more(people, assignment, tree, monkeypatch, settings):
-    import courses.services.reminders as reminders
+    import notifications.services.reminders as reminders
 
     settings.LANGUAGE_CODE = "en"  # read the English source wording
     monkeypatch.setattr(reminders, "DIGEST_MAX_ROWS", 2)

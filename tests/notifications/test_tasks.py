@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core import mail
 
 from config.celery import app as celery_app
-from courses.tasks import digests_send_weekly, reminders_send_due
 from notifications.models import ReminderLog
+from notifications.tasks import digests_send_weekly, reminders_send_due
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from courses.tasks import reminders_send_due
 from notifications.models import ReminderLog
+from notifications.tasks import reminders_send_due
 
 pytestmark = [
     pytest.mark.worker,

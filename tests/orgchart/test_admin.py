@@ -17,9 +17,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
-from orgchart.importing import read_table
+from core.importing import read_table
 from orgchart.models import Membership, Staff, StaffCategory, Unit
 from orgchart.selectors import membership_list_in_unit_on
 from orgchart.services.roster import roster_import
@@ -499,7 +500,7 @@ def test_roster_import_page_asks_for_the_effective_date(office_client, tree):
 
     form = response.context["form"]
     assert "effective_date" in form.fields
-    assert form["effective_date"].value() == dt.date.today() or form.initial == {}
+    assert form["effective_date"].value() == timezone.localdate() or form.initial == {}
     assert 'name="effective_date"' in response.content.decode()
 
 

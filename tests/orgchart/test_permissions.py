@@ -9,6 +9,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from orgchart.models import Staff
 from tests.factories import MembershipFactory, StaffFactory
@@ -84,7 +85,7 @@ def world(tree, learner, unit_head, other_unit_head, office_admin, superuser):
         MembershipFactory(staff=staff, unit=unit, **kwargs)
         return staff
 
-    today = dt.date.today()
+    today = timezone.localdate()
     leaver = person("CB-LEFT", tree["vp"], valid_from=dt.date(2024, 1, 1), valid_to=today - dt.timedelta(days=1))
     return {
         "tree": tree,

@@ -9,13 +9,14 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
+from django.utils import timezone
 
 from orgchart.models import Membership, Staff
+from orgchart.roles import scope_for
 from orgchart.selectors import (
     access_staff,
     access_unit,
     membership_list_current_visible,
-    scope_for,
     staff_visible_to,
     units_visible_to,
 )
@@ -125,7 +126,7 @@ def test_deeper_sub_units_are_included(everyone, tree, unit_head):
 
 def test_a_person_who_moved_out_of_the_tree_is_no_longer_visible(everyone, tree, unit_head):
     mover = everyone["vp_team"]
-    moved_on = dt.date.today()
+    moved_on = timezone.localdate()
     Membership.objects.filter(staff=mover, valid_to__isnull=True).update(valid_to=moved_on - dt.timedelta(days=1))
     MembershipFactory(staff=mover, unit=tree["tgpl"], valid_from=moved_on)
 
@@ -141,14 +142,14 @@ def test_a_person_who_moved_out_of_the_tree_is_no_longer_visible(everyone, tree,
 
 def test_a_person_who_joins_later_is_not_visible_before_they_join(everyone, tree, unit_head, other_unit_head):
     joiner = StaffFactory(code="CB-NEW")
-    MembershipFactory(staff=joiner, unit=tree["vp"], valid_from=dt.date.today() + dt.timedelta(days=10))
+    MembershipFactory(staff=joiner, unit=tree["vp"], valid_from=timezone.localdate() + dt.timedelta(days=10))
     assert "CB-NEW" not in _codes(staff_visible_to(user=unit_head))
-    assert "CB-NEW" in _codes(staff_visible_to(user=unit_head, on_date=dt.date.today() + dt.timedelta(days=10)))
+    assert "CB-NEW" in _codes(staff_visible_to(user=unit_head, on_date=timezone.localdate() + dt.timedelta(days=10)))
 
 
 def test_a_leaver_disappears_from_the_heads_list_but_keeps_their_history(everyone, tree, unit_head):
     leaver = everyone["vp"]
-    Membership.objects.filter(staff=leaver).update(valid_to=dt.date.today() - dt.timedelta(days=1))
+    Membership.objects.filter(staff=leaver).update(valid_to=timezone.localdate() - dt.timedelta(days=1))
     assert leaver.code not in _codes(staff_visible_to(user=unit_head))
     assert Membership.objects.filter(staff=leaver).exists()
 

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
+from core.importing import ImportRefused, read_table
 from core.text import fold_diacritics, name_sort_key
-from orgchart.importing import ImportRefused, read_table
 from orgchart.models import Membership, Staff, StaffCategory
 from orgchart.selectors import membership_list_in_unit_on
 from orgchart.services.roster import roster_import

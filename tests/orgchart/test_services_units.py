@@ -2,7 +2,7 @@
 
 import pytest
 
-from orgchart.importing import ImportRefused, read_table
+from core.importing import ImportRefused, read_table
 from orgchart.models import Unit, UnitKind
 from orgchart.services.units import units_import
 

@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook
 
+from core.importing import ImportRefused, read_table
 from courses.models import CourseVersionStatus
-from orgchart.importing import ImportRefused, read_table
 from quizzes.models import Option, Question, QuestionKind
 from quizzes.services import question_import
 from quizzes.services.question_import import COLUMNS

@@ -10,9 +10,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models.functions import Lower
 
+from core.dates import format_date, parse_date
 from courses.models import Course
 from courses.services.assignments import assignment_create, assignment_create_problems
-from orgchart.importing import format_date
 from orgchart.models import StaffCategory, Unit
 from orgchart.services.roster import CATEGORY_LABELS
 
@@ -28,7 +28,7 @@ def parse_command_date(value: str, *, option: str) -> tuple[dt.date | None, str 
     except ValueError:
         pass
     try:
-        return dt.datetime.strptime(value, "%d/%m/%Y").date(), None
+        return parse_date(value), None
     except ValueError:
         return None, f'{option} "{value}" không phải là ngày hợp lệ (dạng YYYY-MM-DD hoặc dd/mm/yyyy).'
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from core.importing import ImportRefused, read_file
 from courses.management.commands.create_assignment import parse_command_date
 from courses.models import Course
 from courses.services.attendance import attendance_import
-from orgchart.importing import ImportRefused, read_file
 
 
 class Command(BaseCommand):

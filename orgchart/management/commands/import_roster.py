@@ -3,7 +3,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from orgchart.importing import ImportRefused, read_file
+from core.importing import ImportRefused, read_file
 from orgchart.services.roster import roster_import
 
 

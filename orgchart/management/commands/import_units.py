@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from orgchart.importing import ImportRefused, read_file
+from core.importing import ImportRefused, read_file
 from orgchart.services.units import units_import
 
 

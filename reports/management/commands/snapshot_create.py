@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from core.dates import format_date
 from courses.management.commands.create_assignment import parse_command_date
 from courses.models import Assignment
-from orgchart.importing import format_date
 from reports.selectors.coverage import assignment_get
 from reports.services.snapshots import snapshot_create
 

@@ -19,9 +19,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from core.dates import format_date
 from courses.management.commands.create_assignment import parse_command_date
 from courses.models import Assignment
-from orgchart.importing import format_date
 from orgchart.models import Unit
 from reports.exports import coverage_xlsx_write
 from reports.selectors.coverage import assignment_get, coverage_as_of

@@ -17,7 +17,16 @@ def test_seed_demo_builds_the_department(db):
 
     assert Unit.objects.get(code="STP").is_root()
     assert set(Unit.objects.values_list("code", flat=True)) >= {
-        "STP", "BGD", "VP", "XDKT", "PBGD", "HCBT", "TGPL", "CC1", "CC2", "DGTS",
+        "STP",
+        "BGD",
+        "VP",
+        "XDKT",
+        "PBGD",
+        "HCBT",
+        "TGPL",
+        "CC1",
+        "CC2",
+        "DGTS",
     }
     assert 130 <= Staff.objects.count() <= 150
     assert Membership.objects.filter(valid_to__isnull=True).count() == Staff.objects.count()

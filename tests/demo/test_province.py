@@ -11,9 +11,9 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from core.province import DEFAULT_START, ProvinceRefused, _generated_models, province_generate
 from courses.models import Assignment, Attendance, Completion, CompletionEvidence, Enrolment
 from courses.selectors.audience import audience_staff_ids_on
+from demo.province import DEFAULT_START, ProvinceRefused, _generated_models, province_generate
 from orgchart.models import Membership, Staff, StaffCategory, Unit
 from quizzes.models import Attempt, AttemptItem
 from reports.models import Exemption

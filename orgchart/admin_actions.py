@@ -1,4 +1,4 @@
-"""Admin actions about accounts, for other apps' admins (wired into the Staff admin)."""
+"""Admin actions about staff accounts (wired into the Staff admin)."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .services import InviteSummary, account_invite_many
+from orgchart.services.accounts import InviteSummary, account_invite_many
 
 
 def invite_summary_message(summary: InviteSummary) -> str:

@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.province import DEFAULT_START, ProvinceRefused, province_generate
+from demo.province import DEFAULT_START, ProvinceRefused, province_generate
 
 
 class StderrProgress:

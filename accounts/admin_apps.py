@@ -4,4 +4,4 @@ from django.contrib.admin.apps import AdminConfig
 
 
 class LantoaAdminConfig(AdminConfig):
-    default_site = "core.admin_site.LantoaAdminSite"
+    default_site = "accounts.admin_site.LantoaAdminSite"

@@ -7,9 +7,8 @@ import zipfile
 import pytest
 from django.test import override_settings
 
-from orgchart.importing import ImportProblem, ImportRefused, clean_rows, parse_date_cell, read_file, read_table
-
-from .files import ROSTER_HEADER, csv_bytes, xlsx_bytes
+from core.importing import ImportProblem, ImportRefused, clean_rows, parse_date_cell, read_file, read_table
+from tests.orgchart.files import ROSTER_HEADER, csv_bytes, xlsx_bytes
 
 
 def refusal(content: bytes, filename: str) -> list[str]:

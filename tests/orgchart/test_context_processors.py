@@ -6,8 +6,8 @@ from django.middleware.csrf import _unmask_cipher_token
 from django.test import RequestFactory
 from django.urls import resolve
 
-from accounts.context_processors import roles
-from orgchart.selectors import scope_for
+from orgchart.context_processors import roles
+from orgchart.roles import scope_for
 from tests.factories import UserFactory
 
 

@@ -1,10 +1,10 @@
 """The Django admin is the Office's back room: only the Office and superusers get in.
 
-`is_staff` alone opens nothing. The site checks `is_office_admin or is_superuser`, and its
+`is_staff` alone opens nothing. The site checks `accounts.roles.is_office`, and its
 login page hands over to allauth's, so the admin gets the same sign-in, rate limits and
 mandatory two-factor step as the rest of the site.
 
-Wired by `core.admin_apps.LantoaAdminConfig` in INSTALLED_APPS (in place of "django.contrib.admin").
+Wired by `accounts.admin_apps.LantoaAdminConfig` in INSTALLED_APPS (in place of "django.contrib.admin").
 """
 
 from __future__ import annotations
@@ -17,15 +17,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
-
-def is_office_user(user) -> bool:
-    """May this user use the admin? The Office (Văn phòng Sở) and superusers; nobody else."""
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or getattr(user, "is_office_admin", False))
-    )
+from accounts.roles import is_office
 
 
 class LantoaAdminSite(admin.AdminSite):
@@ -34,7 +26,7 @@ class LantoaAdminSite(admin.AdminSite):
     index_title = _("Org chart, roster and accounts")
 
     def has_permission(self, request: HttpRequest) -> bool:
-        return is_office_user(request.user)
+        return is_office(request.user)
 
     def login(self, request: HttpRequest, extra_context=None) -> HttpResponse:
         """Sign in through allauth (rate limits, two-factor), never through the admin's own form."""
@@ -58,16 +50,16 @@ class OfficeOnlyAdminMixin:
     read_only = False
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_office_user(request.user)
+        return is_office(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return is_office_user(request.user)
+        return is_office(request.user)
 
     def has_add_permission(self, request: HttpRequest, *args) -> bool:
-        return not self.read_only and is_office_user(request.user)
+        return not self.read_only and is_office(request.user)
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return not self.read_only and is_office_user(request.user)
+        return not self.read_only and is_office(request.user)
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return not self.read_only and is_office_user(request.user)
+        return not self.read_only and is_office(request.user)

@@ -19,7 +19,7 @@ How it stays fast and repeatable:
   `left_audience_on` the day after the last day in it when that is before the end of
   the history. Calling `enrolment_sync` per assignment and per date would be too slow
   for 1.5 million rows.
-- Rows are written with PostgreSQL's COPY (psycopg 3) in one transaction, then the
+- Rows are written with PostgreSQL's COPY (psycopg 3, in `demo/sql.py`) in one transaction, then the
   sequences are moved past the ids used and the tables analysed. Other databases (SQLite,
   for the small tests) get batched `executemany` INSERTs of the same rows.
 - Quiz attempts are written without their `AttemptItem` rows (ten per attempt would be
@@ -36,21 +36,18 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import gc
-import json
 import time
 import zoneinfo
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from random import Random
 
 from django.apps import apps
 from django.conf import settings
-from django.core.management.color import no_style
-from django.db import connection, models, transaction
+from django.db import models, transaction
 
 from core.text import fold_diacritics
-from core.vietnamese_names import FAMILY_NAMES, GIVEN_FEMALE, GIVEN_MALE, MIDDLE_FEMALE, MIDDLE_MALE
 from courses.models import (
     Assignment,
     AssignmentUnit,
@@ -64,6 +61,9 @@ from courses.models import (
     InPersonSession,
     Lesson,
 )
+from demo import sql
+from demo.sql import Progress
+from demo.vietnamese_names import FAMILY_NAMES, GIVEN_FEMALE, GIVEN_MALE, MIDDLE_FEMALE, MIDDLE_MALE
 from orgchart.models import Membership, Staff, StaffCategory, Unit, UnitKind
 from orgchart.services.staff import staff_index_fields
 from quizzes.models import Attempt, AttemptItem, AttemptStatus, Option, Question, QuestionKind
@@ -79,10 +79,6 @@ QUESTIONS_PER_ATTEMPT = 10
 PASS_PERCENT = 80
 MAX_ATTEMPTS = 3
 TIME_LIMIT_MINUTES = 20
-COPY_PROGRESS_EVERY = 20_000
-
-# Callable(phase, done, total): the command draws a progress line from it.
-Progress = Callable[[str, int, int], None]
 
 # --- Units ------------------------------------------------------------------------------
 ROOT_NAME = "Sở Tư pháp tỉnh Đồng Nai"
@@ -590,106 +586,6 @@ def _course_title(course: int) -> str:
     return f"Bồi dưỡng kiến thức pháp luật chuyên đề {course + 1}"
 
 
-# --- Writing ----------------------------------------------------------------------------------
-class _Writer:
-    """COPY on PostgreSQL, batched executemany elsewhere; explicit ids, counted per model."""
-
-    def __init__(self, progress: Progress | None) -> None:
-        self.progress = progress
-        self.postgres = connection.vendor == "postgresql"
-        self.written: dict[type[models.Model], int] = {}
-
-    def write(
-        self,
-        model: type[models.Model],
-        names: Sequence[str],
-        rows: Iterable[Sequence],
-        *,
-        phase: str,
-        total: int,
-        big: bool = False,
-    ) -> int:
-        """Insert `rows` (values in the order of `names`); `big` tables load without their secondary indexes.
-
-        On PostgreSQL a big table's foreign keys and the indexes that back no constraint are
-        dropped before the COPY and recreated from their own definitions right after, in the
-        same transaction (PostgreSQL's "populating a database" advice): one validating pass
-        and one sort per index instead of a check and an index insert per row.
-        """
-        fields = [model._meta.get_field(name) for name in names]
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        table = connection.ops.quote_name(model._meta.db_table)
-        json_columns = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
-        count = 0
-        report = self.progress or (lambda phase, done, total: None)
-        report(phase, 0, total)
-        with connection.cursor() as cursor:
-            restore: list[str] = []
-            if self.postgres and big:
-                restore = self._drop_foreign_keys_and_indexes(cursor, model._meta.db_table)
-            if self.postgres:
-                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # noqa: S608
-                    for row in rows:
-                        if json_columns:
-                            row = list(row)
-                            for i in json_columns:
-                                row[i] = json.dumps(row[i])
-                        copy.write_row(row)
-                        count += 1
-                        if count % COPY_PROGRESS_EVERY == 0:
-                            report(phase, count, total)
-            else:
-                sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
-                batch = []
-                for row in rows:
-                    batch.append([f.get_db_prep_save(value, connection) for f, value in zip(fields, row, strict=True)])
-                    if len(batch) >= 5000:
-                        cursor.executemany(sql, batch)
-                        count += len(batch)
-                        batch = []
-                        report(phase, count, total)
-                if batch:
-                    cursor.executemany(sql, batch)
-                    count += len(batch)
-            for statement in restore:
-                cursor.execute(statement)
-        report(phase, count, max(total, count))
-        self.written[model] = self.written.get(model, 0) + count
-        return count
-
-    @staticmethod
-    def _drop_foreign_keys_and_indexes(cursor, table: str) -> list[str]:
-        """Drop the table's foreign keys and constraint-free indexes; return the statements that restore them."""
-        quote = connection.ops.quote_name
-        cursor.execute(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
-            [table],
-        )
-        foreign_keys = cursor.fetchall()
-        cursor.execute(
-            "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
-            "WHERE x.indrelid = %s::regclass AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.oid) "
-            "ORDER BY i.relname",
-            [table],
-        )
-        indexes = cursor.fetchall()
-        for name, _definition in foreign_keys:
-            cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
-        for name, _definition in indexes:
-            cursor.execute(f"DROP INDEX {quote(name)}")
-        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-        return [definition for _name, definition in indexes] + [
-            f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}" for name, definition in foreign_keys
-        ]
-
-    def reset_sequences(self) -> None:
-        statements = connection.ops.sequence_reset_sql(no_style(), list(self.written))
-        with connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
-
-
 def _at(day: int, minutes: int, tz: dt.tzinfo) -> dt.datetime:
     moment = dt.datetime.combine(dt.date.fromordinal(day), dt.time(0, 0), tzinfo=tz)
     return moment + dt.timedelta(minutes=minutes)
@@ -743,15 +639,7 @@ def province_existing_counts() -> dict[str, int]:
 
 def province_reset() -> None:
     """Delete every row of the generated tables (and of the tables that reference them)."""
-    tables = [model._meta.db_table for model in _generated_models()]
-    quote = connection.ops.quote_name
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"TRUNCATE {', '.join(quote(t) for t in tables)} RESTART IDENTITY CASCADE")
-        else:
-            # Django's SQLite foreign keys are deferred: the order does not matter inside a transaction.
-            for table in tables:
-                cursor.execute(f"DELETE FROM {quote(table)}")  # noqa: S608
+    sql.tables_empty(_generated_models())
 
 
 def province_generate(
@@ -812,10 +700,7 @@ def province_generate(
     finally:
         if gc_was_enabled:
             gc.enable()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for model in _generated_models():
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    sql.tables_analyze(_generated_models())
     summary.seconds = time.monotonic() - began
     return summary
 
@@ -845,13 +730,9 @@ def _generate(
     start = start_date.toordinal()
     end = _end_of_history(start_date).toordinal()
     date = dt.date.fromordinal
-    writer = _Writer(progress)
+    writer = sql.TableWriter(progress)
     counts = summary.counts
-    if writer.postgres:
-        # Checked per statement rather than at commit: no trigger events are left pending, so
-        # the big tables can drop and re-add their foreign keys inside this transaction.
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    sql.constraints_immediate()
 
     # Units.
     unit_plan = _plan_units(rng, units=units, depth=depth)

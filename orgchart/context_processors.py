@@ -1,15 +1,17 @@
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 
-from .selectors import user_heads_active_unit
+from accounts.roles import is_office
+
+from .roles import user_heads_active_unit
 
 
 class _Roles:
     """Role flags for the navigation, each worked out only when a template reads it.
 
-    The same answers as `scope_for` (the Office and superusers see everything; a unit head is
-    someone heading an active unit, and the Office is never counted as one), without its query
-    when the page has not needed the scope already: the navigation only asks yes or no.
+    The same answers as `scope_for` (orgchart.roles: the Office and superusers see everything; a
+    unit head is someone heading an active unit, and the Office is never counted as one), without
+    its query when the page has not needed the scope already: the navigation only asks yes or no.
     """
 
     def __init__(self, user):
@@ -17,15 +19,10 @@ class _Roles:
 
     @cached_property
     def is_office(self) -> bool:
-        return bool(self._user.is_superuser or self._user.is_office_admin)
+        return is_office(self._user)
 
     @cached_property
     def is_unit_head(self) -> bool:
-        scope = getattr(self._user, "_lantoa_scope", None)  # `scope_for` already worked out for this request
-        if scope is not None:
-            return scope.is_unit_head
-        if self.is_office:
-            return False  # the Office's scope is everything, never a unit head's subtrees
         return user_heads_active_unit(user=self._user)
 
 

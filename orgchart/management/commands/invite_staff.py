@@ -1,11 +1,10 @@
-import datetime as dt
-
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
-from accounts.services import InviteSummary, account_invite_many
 from orgchart.models import Staff, Unit
 from orgchart.selectors import membership_list_in_unit_on
+from orgchart.services.accounts import InviteSummary, account_invite_many
 
 
 def _codes(codes: tuple[str, ...]) -> str:
@@ -37,7 +36,7 @@ class Command(BaseCommand):
     def handle(self, *args, codes, unit, no_descendants, everyone, dry_run, **options):
         if sum([bool(codes), bool(unit), everyone]) != 1:
             raise CommandError("Chọn đúng một trong: danh sách mã cán bộ, --unit MÃ_ĐƠN_VỊ hoặc --all.")
-        today = dt.date.today()
+        today = timezone.localdate()
         if codes:
             found = dict(Staff.objects.filter(code__in=codes).values_list("code", "pk"))
             unknown = [code for code in dict.fromkeys(codes) if code not in found]

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from core.demo import DEMO_PASSWORD, demo_seed
-from orgchart.importing import ImportRefused
+from core.importing import ImportRefused
+from demo.demo import DEMO_PASSWORD, demo_seed
 
 
 class Command(BaseCommand):

@@ -19,7 +19,6 @@ import datetime as dt
 import logging
 import smtplib
 import uuid
-from collections import defaultdict
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
@@ -34,8 +33,8 @@ from django.utils import timezone, translation
 from courses.models import CourseVersion, CourseVersionStatus
 from courses.selectors.learning import enrolment_list_overdue_in_units, enrolment_list_to_remind
 from notifications.models import ReminderKind, ReminderLog
-from orgchart.models import Membership, Staff, Unit
-from orgchart.selectors import active_on_q
+from orgchart.models import Staff
+from orgchart.roles import head_unit_paths_on
 
 logger = logging.getLogger(__name__)
 
@@ -189,22 +188,6 @@ def week_of(on_date: dt.date) -> dt.date:
     return on_date - dt.timedelta(days=on_date.weekday())
 
 
-def _head_unit_paths(*, on_date: dt.date) -> dict[int, list[str]]:
-    """Each current unit head and the outermost paths of the active units they head (one query)."""
-    still_on_roster = Membership.objects.filter(active_on_q(on_date), staff_id=OuterRef("heads__id"))
-    paths: dict[int, list[str]] = defaultdict(list)
-    for head_id, path in (
-        Unit.objects.filter(is_active=True, heads__isnull=False)
-        .filter(Exists(still_on_roster))
-        .order_by("path")
-        .values_list("heads__id", "path")
-    ):
-        # Sorted by path, so a parent comes before its sub-units and makes them redundant.
-        if not any(path.startswith(kept) for kept in paths[head_id]):
-            paths[head_id].append(path)
-    return paths
-
-
 def digests_send_weekly(*, on_date: dt.date) -> ReminderSummary:
     """Send each unit head the list of their unit trees' overdue people, once a week. Safe to run again."""
     week = week_of(on_date)
@@ -213,7 +196,7 @@ def digests_send_weekly(*, on_date: dt.date) -> ReminderSummary:
             "recipient_id", flat=True
         )
     )
-    heads = {head_id: paths for head_id, paths in _head_unit_paths(on_date=on_date).items() if head_id not in already}
+    heads = {head_id: paths for head_id, paths in head_unit_paths_on(on_date=on_date).items() if head_id not in already}
     addresses = dict(
         Staff.objects.filter(pk__in=list(heads))
         .annotate(address=_address())

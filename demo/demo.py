@@ -18,8 +18,14 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.db import transaction
 
 from accounts.models import User
+from core.dates import format_date
 from core.text import fold_diacritics
-from core.vietnamese_names import FAMILY_NAMES, GIVEN_FEMALE, GIVEN_MALE, MIDDLE_FEMALE, MIDDLE_MALE
+from courses.models import Assignment, Course, InPersonSession
+from courses.services.assignments import assignment_create
+from courses.services.attendance import attendance_import
+from demo.vietnamese_names import FAMILY_NAMES, GIVEN_FEMALE, GIVEN_MALE, MIDDLE_FEMALE, MIDDLE_MALE
+from nominations.models import Nomination, TrainingProgramme
+from nominations.services import nomination_approve, nomination_create, programme_create
 from orgchart.models import Staff, Unit
 from orgchart.services.roster import roster_import
 from orgchart.services.units import units_import
@@ -157,7 +163,7 @@ def demo_roster_rows() -> list[dict[str, object]]:
                     "Chức vụ": position,
                     "Đối tượng": category,
                     "Công tác truyền thông": "Có" if communications else "Không",
-                    "Ngày sinh": birth.strftime("%d/%m/%Y"),
+                    "Ngày sinh": format_date(birth),
                 }
             )
     return rows
@@ -275,10 +281,6 @@ DEMO_SESSION_ABSENT = 2  # the last people of the unit's list missed the briefin
 
 def _demo_learning(*, created_by: User) -> str:
     """The Resolution 57 assignment to the whole department and one briefing in PBGD (each made once)."""
-    from courses.models import Assignment, Course, InPersonSession
-    from courses.services.assignments import assignment_create
-    from courses.services.attendance import attendance_import
-
     course = Course.objects.get(slug="nq57")
     assignment = Assignment.objects.filter(slug=DEMO_ASSIGNMENT).first()
     if assignment is None:
@@ -295,7 +297,7 @@ def _demo_learning(*, created_by: User) -> str:
             created_by=created_by,
         )
     enrolled = assignment.enrolments.filter(left_audience_on__isnull=True).count()
-    text = f'"{assignment.slug}" cho {enrolled} người, hạn {assignment.due_on:%d/%m/%Y}'
+    text = f'"{assignment.slug}" cho {enrolled} người, hạn {format_date(assignment.due_on)}'
     if not InPersonSession.objects.filter(course=course, held_on=DEMO_SESSION_DATE, title=DEMO_SESSION_TITLE).exists():
         unit_rows = [row for row in demo_roster_rows() if row["Mã đơn vị"] == DEMO_SESSION_UNIT]
         sheet = [
@@ -311,7 +313,7 @@ def _demo_learning(*, created_by: User) -> str:
         )
     session = InPersonSession.objects.get(course=course, held_on=DEMO_SESSION_DATE, title=DEMO_SESSION_TITLE)
     present = session.attendances.filter(present=True).count()
-    return f'{text}; buổi "{session.title}" ngày {session.held_on:%d/%m/%Y}: {present} người có mặt.'
+    return f'{text}; buổi "{session.title}" ngày {format_date(session.held_on)}: {present} người có mặt.'
 
 
 DEMO_PROGRAMME = "Bồi dưỡng chuyên sâu kỹ năng truyền thông số và nội dung khoa học, công nghệ"
@@ -319,9 +321,6 @@ DEMO_PROGRAMME = "Bồi dưỡng chuyên sâu kỹ năng truyền thông số v�
 
 def _demo_nominations(*, head: User, office: User) -> str:
     """One specialist programme; PBGD's head nominates its communications staff, the Office approves one."""
-    from nominations.models import Nomination, TrainingProgramme
-    from nominations.services import nomination_approve, nomination_create, programme_create
-
     programme = TrainingProgramme.objects.filter(title=DEMO_PROGRAMME).first()
     if programme is None:
         programme = programme_create(

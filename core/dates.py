@@ -1,0 +1,51 @@
+"""Dates as the department writes them: dd/mm/yyyy, one formatter and one parser.
+
+Every file, message and document the project writes shows dates as dd/mm/yyyy
+(DESIGN.md); the contract does not change with the reader's language, so the formats
+are fixed here rather than taken from the active locale (`config/formats/` says the
+same for the pages). The formatting is Django's own (`django.utils.dateformat`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.utils import dateformat, timezone
+
+DATE_FORMAT = "d/m/Y"
+DATETIME_FORMAT = "d/m/Y H:i"
+_DATE_TEXT = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+def format_date(value: dt.date) -> str:
+    """05/09/1985."""
+    return dateformat.format(value, DATE_FORMAT)
+
+
+def format_datetime(value: dt.datetime) -> str:
+    """05/09/1985 14:30 (the time as it is held, not converted)."""
+    return dateformat.format(value, DATETIME_FORMAT)
+
+
+def parse_date(text: str) -> dt.date:
+    """A date from dd/mm/yyyy text (one-digit day and month allowed). Raises ValueError with a Vietnamese reason."""
+    match = _DATE_TEXT.fullmatch(text)
+    if not match:
+        raise ValueError(f'"{text}" không đúng dạng ngày dd/mm/yyyy (ví dụ 05/09/1985).')
+    day, month, year = (int(part) for part in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError as exc:
+        raise ValueError(f'"{text}" không phải là ngày có thật.') from exc
+
+
+def iso_date_or_today(value: str | None) -> dt.date:
+    """A periodic task's date argument: YYYY-MM-DD, or today in the project's time zone when not given."""
+    return dt.date.fromisoformat(value) if value else timezone.localdate()
+
+
+def date_line(*, place: str, on_date: dt.date) -> str:
+    """ "Đồng Nai, ngày 05 tháng 6 năm 2026": two-digit days, and a leading zero for January and February."""
+    month = f"{on_date.month:02d}" if on_date.month <= 2 else str(on_date.month)
+    return f"{place}, ngày {on_date.day:02d} tháng {month} năm {on_date.year}"

@@ -1,0 +1,1 @@
+"""Writes of the notifications app: the reminder emails (`reminders`)."""
