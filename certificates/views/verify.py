@@ -10,9 +10,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from certificates import ratelimit, selectors, services
 from core.admin_site import is_office_user
-
-from . import ratelimit, selectors, services
 
 # Codes are base32 (A–Z, 2–7); anything else cannot exist and gets the same 404 as an unknown code.
 _CODE = re.compile(r"^[A-Z2-7]{16,64}$")
