@@ -210,19 +210,18 @@ def table(rows: list[tuple[str, dict]], count: int) -> str:
     return "\n".join(lines)
 
 
-NOTES = """**The paths.** The default path is `HTML(string=…, base_url=…).write_pdf()` with WeasyPrint's default
-options on the same page (the default template rendered by Django from the same context, the `@font-face` rules of
-the shipped fonts and the template's CSS in a `<style>`): WeasyPrint builds a font configuration, registers the
-fonts with fontconfig, parses the CSS and fetches the fonts again for every document. This tree renders the same
-page through WeasyPrint's public API with one `FontConfiguration`, static-only URL fetcher and parsed stylesheets
-kept per thread (`core.pdf`), the fonts prepared once (Tinos subset to Latin + Vietnamese: `core.pdf.font_prepare`),
+NOTES = """**The paths.** The default path is `HTML(string=…, base_url=…).write_pdf()` with WeasyPrint's default options
+on the same page (the default template rendered by Django from the same context, the `@font-face` rules of the shipped
+fonts and the template's CSS in a `<style>`): WeasyPrint builds a font configuration, registers the fonts with
+fontconfig, parses the CSS and fetches the fonts again for every document. This tree renders the same page through
+WeasyPrint's public API with one `FontConfiguration`, static-only URL fetcher and parsed stylesheets kept per thread
+(`core.pdf`). Both use the fonts the project ships (Tinos subset to Latin + Vietnamese once, `core.pdf.font_prepare`),
 so WeasyPrint's per-document subsetting works on a 47 KB face. The "before" row is the code before issue 10
 (`certificates.rendering.certificate_pdf_bytes` of that checkout, run in its own process): layered rendering, each
-top-level block laid out alone and cached, the layers before the last painted once as PDF form XObjects and copied
-into each PDF, through WeasyPrint internals (a monkeypatched `make_margin_boxes`, `_page_box`, objects renumbered
-by regex). Its PDFs are larger (each ready-painted layer carries its own font subsets). Ratios are time ÷ the
-default path's, so below 1× is faster. CPU time (`time.process_time`, each process its own) is the steadier figure
-on a shared machine."""
+top-level block laid out alone and cached, the layers before the last painted once as PDF form XObjects and copied into
+each PDF, through WeasyPrint internals (a monkeypatched `make_margin_boxes`, `_page_box`, objects renumbered by regex).
+Its PDFs are larger (each ready-painted layer carries its own font subsets). Ratios are time ÷ the default path's, so
+below 1× is faster. CPU time (`time.process_time`, each process its own) is the steadier figure on a shared machine."""
 
 
 def _write_results(text: str) -> None:
