@@ -187,7 +187,7 @@ def certificate_issue_for_completion(
 def certificate_schedule_for_completion(*, completion: Completion) -> None:
     """After the completion commits, issue its certificate in a task if the course says so.
 
-    Called by `courses.services.completions.completion_record` for each new completion.
+    Called for each new completion that courses records (`courses.services.completions.completion_record`).
     """
     if not selectors.course_issues_on_completion(course_id=completion.course_id):
         return
