@@ -234,7 +234,7 @@ def _check(job, count: int) -> None:
 
 
 def _one_process(assignment, count: int) -> dict:
-    from certificates import bulk
+    from certificates.services import bulk
     from config.celery import app
 
     _reset_register()
@@ -290,9 +290,9 @@ def _stop_workers(processes: list[subprocess.Popen]) -> None:
 
 
 def _on_workers(assignment, count: int) -> dict:
-    from certificates import bulk
     from certificates.models import BulkIssueJob
-    from certificates.selectors_bulk import bulk_job_progress
+    from certificates.selectors.bulk import bulk_job_progress
+    from certificates.services import bulk
     from config.celery import app
 
     _reset_register()
@@ -375,7 +375,7 @@ def _write_results(text: str, results: dict) -> None:
     )
     section = (
         f"{start}\n## Bulk issue of certificates (`benchmarks/certificates_bulk.py`)\n\n{machine}\n\n{text}\n\n"
-        "Both rows run `certificates.bulk`: plan the job's completions, issue each certificate in its own "
+        "Both rows run `certificates.services.bulk`: plan the job's completions, issue each certificate in its own "
         "transaction (the year's serial counter locked for one insert), render the PDFs in chunks of "
         f"{10} (`certificate_pdf_ensure`), then one ZIP. The workers row is wall-clock time from "
         "`bulk_job_start` to the job marked done; the workers were started and idle before the clock started "

@@ -7,10 +7,11 @@
 
 roster_import: 10,000-row roster import against django-import-export's defaults
 (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/lantoa_bench); also written to
-benchmarks/results.md. certificates_render: 200 certificate PDFs, WeasyPrint's default path against ours
-(also written to benchmarks/results.md). clone_to_page: `git clone` → first page with `make run` (slow: it
-builds a fresh virtualenv), against a bare Django project. load_learners: gunicorn (5 workers) on
-PostgreSQL with 50 signed-in learners through my courses → lesson → quiz → submit (locust), against a
+benchmarks/results.md. certificates_render: one certificate rendered 50 times on WeasyPrint's default path and
+ours, each in its own process (also written to benchmarks/results.md; run the script itself with `--tree PATH` to
+add another checkout, e.g. the code before a change, to the same run). clone_to_page: `git clone` → first page
+with `make run` (slow: it builds a fresh virtualenv), against a bare Django project. load_learners: gunicorn
+(5 workers) on PostgreSQL with 50 signed-in learners through my courses → lesson → quiz → submit (locust), against a
 one-row view in the same run; also written to benchmarks/results.md. coverage: issue 5 at province scale
 (100,000 staff, built once into lantoa_bench_province and kept): the coverage report against hand-written
 SQL, its query count against a small data set, the xlsx export's time and peak memory; also written to
@@ -47,7 +48,7 @@ def roster_import() -> None:
 def certificates_render() -> None:
     import certificates_render as benchmark
 
-    print(benchmark.run(count=200, results=True))
+    print(benchmark.run(count=50, results=True))
 
 
 def certificates_bulk() -> None:

@@ -234,7 +234,7 @@ class BulkIssueJobStatus(models.TextChoices):
 
 
 class BulkIssueJob(models.Model):
-    """The Office's "issue for everyone who completed this assignment" job (`certificates.bulk`).
+    """The Office's "issue for everyone who completed this assignment" job (`certificates.services.bulk`).
 
     The job's list of completions is fixed once (`BulkIssueItem`, written in one transaction
     when the job plans); every later step (issue, render, ZIP) looks at the database to find

@@ -1,17 +1,14 @@
 from django.urls import path
 
-from . import views, views_bulk
+from certificates.views import bulk, verify
 
 app_name = "certificates"
 urlpatterns = [
-    path("verify/<str:code>/", views.verify, name="verify"),
-    path("certificates/<str:code>/pdf/", views.download, name="download"),
-]
-
-# The Office's bulk issue (certificates/views_bulk.py).
-urlpatterns += [
-    path("certificates/bulk/", views_bulk.bulk_start, name="bulk_start"),
-    path("certificates/bulk/<int:job_id>/", views_bulk.bulk_job, name="bulk_job"),
-    path("certificates/bulk/<int:job_id>/retry/", views_bulk.bulk_job_retry, name="bulk_job_retry"),
-    path("certificates/bulk/<int:job_id>/download/", views_bulk.bulk_job_download, name="bulk_job_download"),
+    path("verify/<str:code>/", verify.verify, name="verify"),
+    path("certificates/<str:code>/pdf/", verify.download, name="download"),
+    # The Office's bulk issue.
+    path("certificates/bulk/", bulk.bulk_start, name="bulk_start"),
+    path("certificates/bulk/<int:job_id>/", bulk.bulk_job, name="bulk_job"),
+    path("certificates/bulk/<int:job_id>/retry/", bulk.bulk_job_retry, name="bulk_job_retry"),
+    path("certificates/bulk/<int:job_id>/download/", bulk.bulk_job_download, name="bulk_job_download"),
 ]

@@ -6,11 +6,10 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from certificates import bulk
 from certificates.models import BulkIssueItem, BulkIssueJob, BulkIssueJobStatus, Certificate
 from certificates.selectors import certificate_template_default
-from certificates.selectors_bulk import bulk_job_progress
-from certificates.services import serial_file_name
+from certificates.selectors.bulk import bulk_job_progress
+from certificates.services import bulk, serial_file_name
 
 from .conftest import assignment_for, in_person_completion, person, quiz_completion
 
@@ -264,9 +263,9 @@ def test_a_render_chunk_out_of_time_carries_on_instead_of_failing_the_job(
     """The task's soft time limit is not the certificate's fault: the rest of the chunk goes to a fresh task."""
     from celery.exceptions import SoftTimeLimitExceeded
 
-    from certificates import services
+    from certificates.services import register
 
-    ensure = services.certificate_pdf_ensure
+    ensure = register.certificate_pdf_ensure
     calls = {"n": 0}
 
     def slow_once(*, certificate):
@@ -275,7 +274,7 @@ def test_a_render_chunk_out_of_time_carries_on_instead_of_failing_the_job(
             raise SoftTimeLimitExceeded
         return ensure(certificate=certificate)
 
-    monkeypatch.setattr(services, "certificate_pdf_ensure", slow_once)
+    monkeypatch.setattr(register, "certificate_pdf_ensure", slow_once)
     job = _start(django_capture_on_commit_callbacks, assignment=cohort["assignment"], started_by=office_admin)
 
     assert job.status == BulkIssueJobStatus.DONE and job.error == ""

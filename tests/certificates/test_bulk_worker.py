@@ -30,11 +30,10 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count
 
-from certificates import bulk
 from certificates.models import BulkIssueItem, BulkIssueJob, BulkIssueJobStatus, Certificate
 from certificates.selectors import certificate_template_default, register_settings_get
-from certificates.selectors_bulk import bulk_job_progress
-from certificates.services import serial_file_name
+from certificates.selectors.bulk import bulk_job_progress
+from certificates.services import bulk, serial_file_name
 from config.celery import app as celery_app
 
 from .conftest import assignment_for, person, quiz_completion

@@ -2,22 +2,29 @@
 
 import datetime as dt
 import io
+import os
 import shutil
 import subprocess
+import threading
 
 import pytest
 from PIL import Image
 from pypdf import PdfReader
-from pyzbar.pyzbar import decode
 
-from certificates import services
+from certificates import rendering, services
 from certificates.models import CertificateTemplate, CourseCertificateSetting
-from certificates.selectors import certificate_template_default
-from core.pdf import PdfResourceRefused, html_to_pdf
+from certificates.selectors import certificate_template_default, register_details_get
+from core.pdf import PdfResourceRefused, html_to_pdf, pdf_renderer
 
-from .conftest import COURSE_TITLE
+from .conftest import COURSE_TITLE, person, quiz_completion
+
+try:
+    from pyzbar.pyzbar import decode
+except ImportError:  # pyzbar, or the libzbar0 it loads, is not installed: only the QR decoding tests are skipped
+    decode = None
 
 pytestmark = pytest.mark.django_db
+needs_zbar = pytest.mark.skipif(decode is None, reason="pyzbar and libzbar0 (the QR decoder) not installed")
 
 
 @pytest.fixture
@@ -64,7 +71,7 @@ def test_pdf_text_has_the_holder_with_diacritics_the_serial_and_the_course(certi
 
 
 def _resources(resources) -> list:
-    """These resources and those of every form XObject they use (the layers of a certificate are forms)."""
+    """These resources and those of every form XObject they use."""
     found = [resources]
     for xobject in resources.get("/XObject", {}).values():
         xobject = xobject.get_object()
@@ -96,6 +103,7 @@ def _qr_from_embedded_image(pdf: bytes) -> list[str]:
     return decoded
 
 
+@needs_zbar
 def test_qr_decodes_to_the_verify_url_which_shows_the_holder(certificate, client):
     url = f"https://lantoa.example.gov.vn/verify/{certificate.code}/"
 
@@ -105,6 +113,7 @@ def test_qr_decodes_to_the_verify_url_which_shows_the_holder(certificate, client
     assert "Nguyễn Thị Hồng Nhung" in response.content.decode()
 
 
+@needs_zbar
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils (pdftoppm) not installed")
 def test_qr_decodes_from_the_printed_page(certificate, tmp_path):
     """The whole page rasterised as a printer would see it, then zbar on the picture."""
@@ -120,6 +129,73 @@ def test_two_renders_are_byte_identical(certificate):
         certificate=certificate
     )
     assert services.certificate_pdf_render(certificate=certificate) == _stored(certificate)
+
+
+def test_bytes_do_not_depend_on_what_was_rendered_before(tree, version, certificate):
+    other = services.certificate_issue_for_completion(
+        completion_id=quiz_completion(staff=person(tree["vp"], name="Trần Văn Đạt"), version=version).pk
+    )
+    first = services.certificate_pdf_render(certificate=certificate)
+    services.certificate_pdf_render(certificate=other)
+    again = services.certificate_pdf_render(certificate=certificate)
+
+    assert first == again
+    assert "Trần Văn Đạt" not in _text(first)
+
+
+def _render_in_another_thread(certificate, template, details) -> tuple[bytes, bool]:
+    """What a fresh thread (its own renderer, nothing kept from this one) renders."""
+    found = {}
+
+    def render():
+        found["renderer_is_new"] = pdf_renderer() is not parent_renderer
+        found["pdf"] = rendering.certificate_pdf_bytes(
+            certificate=certificate, template=template, register_details=details
+        )
+
+    parent_renderer = pdf_renderer()
+    thread = threading.Thread(target=render)
+    thread.start()
+    thread.join()
+    return found["pdf"], found["renderer_is_new"]
+
+
+def test_a_fresh_renderer_in_another_thread_renders_the_same_bytes(certificate):
+    template, details = certificate_template_default(), register_details_get()
+    certificate.staff  # noqa: B018 - loaded here: the thread needs no database
+    here = rendering.certificate_pdf_bytes(certificate=certificate, template=template, register_details=details)
+
+    there, renderer_is_new = _render_in_another_thread(certificate, template, details)
+
+    assert renderer_is_new
+    assert there == here == _stored(certificate)
+
+
+def test_a_forked_worker_renders_the_same_bytes(certificate):
+    """Celery prefork and gunicorn fork after the parent may have rendered: the child makes its own renderer."""
+    template, details = certificate_template_default(), register_details_get()
+    certificate.staff  # noqa: B018 - loaded before the fork, so the child needs no database
+    parent = rendering.certificate_pdf_bytes(certificate=certificate, template=template, register_details=details)
+    parent_renderer = pdf_renderer()
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child
+        try:
+            renderer_is_new = pdf_renderer() is not parent_renderer
+            pdf = rendering.certificate_pdf_bytes(certificate=certificate, template=template, register_details=details)
+            os.write(write, (b"1" if renderer_is_new else b"0") + pdf)
+        finally:
+            os._exit(0)
+    os.close(write)
+    chunks = []
+    while chunk := os.read(read, 65536):
+        chunks.append(chunk)
+    os.close(read)
+    os.waitpid(child, 0)
+    answer = b"".join(chunks)
+
+    assert answer[:1] == b"1"
+    assert answer[1:] == parent
 
 
 def test_template_edit_after_issue_leaves_the_stored_pdf_unchanged(certificate, course):

@@ -27,15 +27,17 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from accounts.models import User
+from certificates import selectors
+from certificates.models import Certificate, CertificateStatus, CertificateTemplate, SerialCounter
+from certificates.rendering import certificate_pdf_bytes, format_percent
 from core.dates import format_date
 from core.spreadsheets import escape_cell
+from core.task_queue import task_send_on_commit
 from courses.models import Completion, CompletionEvidence
 
-from . import selectors
-from .models import Certificate, CertificateStatus, CertificateTemplate, SerialCounter
-from .rendering import certificate_pdf_bytes, format_percent
-
 CODE_BYTES = 10  # 80 random bits → 16 base32 characters
+# The task that calls `certificate_issue_for_completion` (certificates.tasks), sent by name: see core.task_queue.
+TASK_ISSUE_FOR_COMPLETION = "certificates.tasks.certificate_issue_for_completion"
 
 
 def certificate_code_new() -> str:
@@ -190,10 +192,7 @@ def certificate_schedule_for_completion(*, completion: Completion) -> None:
     """
     if not selectors.course_issues_on_completion(course_id=completion.course_id):
         return
-    from .tasks import certificate_issue_for_completion as task
-
-    completion_id = completion.pk
-    transaction.on_commit(lambda: task.delay(completion_id))
+    task_send_on_commit(TASK_ISSUE_FOR_COMPLETION, completion.pk)
 
 
 def certificate_revoke(*, certificate: Certificate, reason: str, revoked_by: User | None) -> Certificate:

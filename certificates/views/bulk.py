@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import is_office
-
-from . import bulk, selectors_bulk
+from certificates.selectors import bulk as bulk_selectors
+from certificates.services import bulk as bulk_services
 
 
 def office_only(view):
@@ -50,7 +50,7 @@ class BulkStartForm(forms.Form):
 
 
 def _job_or_404(job_id: int):
-    job = selectors_bulk.bulk_job_get(job_id=job_id)
+    job = bulk_selectors.bulk_job_get(job_id=job_id)
     if job is None:
         raise Http404
     return job
@@ -61,17 +61,17 @@ def _job_or_404(job_id: int):
 def bulk_start(request: HttpRequest) -> HttpResponse:
     form = BulkStartForm(
         request.POST or None,
-        assignment_choices=selectors_bulk.bulk_assignment_choices(),
-        unit_choices=selectors_bulk.bulk_unit_choices(),
+        assignment_choices=bulk_selectors.bulk_assignment_choices(),
+        unit_choices=bulk_selectors.bulk_unit_choices(),
     )
     if request.method == "POST" and form.is_valid():
-        assignment, unit = selectors_bulk.bulk_job_target(
+        assignment, unit = bulk_selectors.bulk_job_target(
             assignment_id=form.cleaned_data["assignment"], unit_id=form.cleaned_data["unit"]
         )
-        job = bulk.bulk_job_start(assignment=assignment, unit=unit, started_by=request.user)
+        job = bulk_services.bulk_job_start(assignment=assignment, unit=unit, started_by=request.user)
         return redirect("certificates:bulk_job", job_id=job.pk)
     return render(
-        request, "certificates/bulk_start.html", {"form": form, "jobs": selectors_bulk.bulk_job_list_recent()}
+        request, "certificates/bulk_start.html", {"form": form, "jobs": bulk_selectors.bulk_job_list_recent()}
     )
 
 
@@ -80,7 +80,7 @@ def bulk_start(request: HttpRequest) -> HttpResponse:
 def bulk_job(request: HttpRequest, job_id: int) -> HttpResponse:
     """The job page; an htmx poll gets only the progress partial (the same one the page includes)."""
     job = _job_or_404(job_id)
-    context = {"job": job, "progress": selectors_bulk.bulk_job_progress(job_id=job.pk)}
+    context = {"job": job, "progress": bulk_selectors.bulk_job_progress(job_id=job.pk)}
     if request.headers.get("HX-Request"):
         return render(request, "certificates/_bulk_progress.html", context)
     return render(request, "certificates/bulk_job.html", context)
@@ -91,7 +91,7 @@ def bulk_job(request: HttpRequest, job_id: int) -> HttpResponse:
 def bulk_job_retry(request: HttpRequest, job_id: int) -> HttpResponse:
     job = _job_or_404(job_id)
     with contextlib.suppress(ValidationError):  # not failed (any more): the page shows where it stands
-        bulk.bulk_job_retry(job=job)
+        bulk_services.bulk_job_retry(job=job)
     return redirect("certificates:bulk_job", job_id=job.pk)
 
 
@@ -104,6 +104,6 @@ def bulk_job_download(request: HttpRequest, job_id: int) -> HttpResponse:
     return FileResponse(
         job.zip_file.open("rb"),
         as_attachment=True,
-        filename=bulk.bulk_job_zip_name(job=job),
+        filename=bulk_services.bulk_job_zip_name(job=job),
         content_type="application/zip",
     )

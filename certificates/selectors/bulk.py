@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 
+from certificates.models import BulkIssueItem, BulkIssueJob
 from courses.models import Assignment
 from orgchart.models import Unit
-
-from .models import BulkIssueItem, BulkIssueJob
 
 
 def bulk_job_progress(*, job_id: int) -> dict:

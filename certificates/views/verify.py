@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.roles import is_office
-
-from . import ratelimit, selectors, services
+from certificates import ratelimit, selectors, services
 
 # Codes are base32 (A–Z, 2–7); anything else cannot exist and gets the same 404 as an unknown code.
 _CODE = re.compile(r"^[A-Z2-7]{16,64}$")

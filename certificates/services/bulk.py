@@ -44,32 +44,30 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from certificates.models import BulkIssueItem, BulkIssueJob, BulkIssueJobStatus, Certificate
+from certificates.selectors.bulk import bulk_job_progress
+from certificates.selectors.register import certificate_list_for_register, completion_list_awaiting_certificate
+from certificates.services import register
+from certificates.services.register import REGISTER_FILE_NAME
+from core.task_queue import task_send, task_send_on_commit
 from courses.models import Assignment
 from orgchart.models import Unit
-
-from . import services
-from .models import BulkIssueItem, BulkIssueJob, BulkIssueJobStatus, Certificate
-from .selectors import certificate_list_for_register, completion_list_awaiting_certificate
-from .selectors_bulk import bulk_job_progress
-from .services import REGISTER_FILE_NAME
 
 RENDER_CHUNK = 10  # certificates per render task: small enough to spread, large enough to keep the broker quiet
 UNFINISHED = (BulkIssueJobStatus.QUEUED, BulkIssueJobStatus.RUNNING, BulkIssueJobStatus.ASSEMBLING)
 # Errors worth a retry of the task (the database went away for a moment), not a failed job.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
-
-
-def _tasks():
-    from . import tasks  # tasks import this module
-
-    return tasks
+# The tasks (certificates.tasks) that call the steps below, sent by name: they import this module, so it imports
+# nothing from them (core.task_queue). A step a task is running sends the next one at once: it is in no transaction.
+TASK_ADVANCE = "certificates.tasks.bulk_job_advance"
+TASK_RENDER = "certificates.tasks.bulk_job_render"
+TASK_ASSEMBLE = "certificates.tasks.bulk_job_assemble"
 
 
 def bulk_job_start(*, assignment: Assignment, unit: Unit | None = None, started_by: User | None) -> BulkIssueJob:
     """Record a job and, after commit, enqueue its coordinator (`bulk_job_advance`)."""
     job = BulkIssueJob.objects.create(assignment=assignment, unit=unit, started_by=started_by)
-    job_id = job.pk
-    transaction.on_commit(lambda: _tasks().bulk_job_advance.delay(job_id))
+    task_send_on_commit(TASK_ADVANCE, job.pk)
     return job
 
 
@@ -80,8 +78,7 @@ def bulk_job_retry(*, job: BulkIssueJob) -> BulkIssueJob:
     )
     if not updated:
         raise ValidationError("Only a failed job can be run again.")
-    job_id = job.pk
-    transaction.on_commit(lambda: _tasks().bulk_job_advance.delay(job_id))
+    task_send_on_commit(TASK_ADVANCE, job.pk)
     job.refresh_from_db()
     return job
 
@@ -107,7 +104,7 @@ def _chunks(values: list, size: int) -> Iterable[list]:
 
 
 def _enqueue_render(job_id: int, certificate_ids: list[int]) -> None:
-    _tasks().bulk_job_render.delay(job_id, certificate_ids)
+    task_send(TASK_RENDER, job_id, certificate_ids)
 
 
 def _refresh_counters(job_id: int) -> dict:
@@ -132,7 +129,7 @@ def _finish_if_rendered(job_id: int, progress: dict) -> None:
         status=BulkIssueJobStatus.ASSEMBLING
     )
     if moved:
-        _tasks().bulk_job_assemble.delay(job_id)
+        task_send(TASK_ASSEMBLE, job_id)
 
 
 def bulk_job_fail(*, job_id: int, message: str) -> None:
@@ -148,7 +145,7 @@ def bulk_job_advance(*, job_id: int) -> BulkIssueJob | None:
     if job is None or job.is_finished:
         return job
     if job.status == BulkIssueJobStatus.ASSEMBLING:
-        _tasks().bulk_job_assemble.delay(job_id)
+        task_send(TASK_ASSEMBLE, job_id)
         return job
     BulkIssueJob.objects.filter(pk=job_id, status=BulkIssueJobStatus.QUEUED).update(
         status=BulkIssueJobStatus.RUNNING, progress_at=timezone.now()
@@ -166,7 +163,7 @@ def bulk_job_advance(*, job_id: int) -> BulkIssueJob | None:
         for item in sorted(items, key=lambda row: row.pk):
             try:
                 with transaction.atomic():
-                    certificate, _created = services.certificate_issue(
+                    certificate, _created = register.certificate_issue(
                         completion=item.completion, issued_by=job.started_by
                     )
                     BulkIssueItem.objects.filter(pk=item.pk).update(certificate=certificate)
@@ -209,7 +206,7 @@ def bulk_job_render(*, job_id: int, certificate_ids: list[int]) -> int:
     unrendered = Certificate.objects.filter(pk__in=certificate_ids, pdf="").select_related("staff")
     for certificate in unrendered.order_by("pk"):
         try:
-            services.certificate_pdf_ensure(certificate=certificate)
+            register.certificate_pdf_ensure(certificate=certificate)
         except (*TRANSIENT_ERRORS, SoftTimeLimitExceeded):
             # Not the certificate's fault: the task retries, or carries the rest of the chunk on.
             raise
@@ -248,13 +245,13 @@ def bulk_job_assemble(*, job_id: int) -> BulkIssueJob | None:
     with tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024) as buffer:
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
             for certificate in certificates:
-                entry = zipfile.ZipInfo(services.serial_file_name(certificate.serial), stamp)
+                entry = zipfile.ZipInfo(register.serial_file_name(certificate.serial), stamp)
                 with certificate.pdf.open("rb") as source:
                     archive.writestr(entry, source.read())
-            with tempfile.TemporaryFile() as register:
-                services.register_export_xlsx(certificates=certificates, target=register)
-                register.seek(0)
-                archive.writestr(zipfile.ZipInfo(REGISTER_FILE_NAME, stamp), register.read())
+            with tempfile.TemporaryFile() as book:
+                register.register_export_xlsx(certificates=certificates, target=book)
+                book.seek(0)
+                archive.writestr(zipfile.ZipInfo(REGISTER_FILE_NAME, stamp), book.read())
         buffer.seek(0)
         with transaction.atomic():
             locked = BulkIssueJob.objects.select_for_update().get(pk=job_id)
@@ -271,7 +268,7 @@ def bulk_job_assemble(*, job_id: int) -> BulkIssueJob | None:
 def bulk_job_zip_name(*, job: BulkIssueJob) -> str:
     """ "giay-chung-nhan-nq57-2025-VP-12.zip": the assignment, the unit when there is one, the job."""
     parts = ["giay-chung-nhan", job.assignment.slug, *([job.unit.code] if job.unit_id else []), str(job.pk)]
-    return services.file_name_safe("-".join(parts)) + ".zip"
+    return register.file_name_safe("-".join(parts)) + ".zip"
 
 
 def bulk_jobs_resume(*, stalled_for: dt.timedelta | None = None) -> list[int]:
@@ -282,5 +279,5 @@ def bulk_jobs_resume(*, stalled_for: dt.timedelta | None = None) -> list[int]:
         jobs = jobs.filter(Q(progress_at__lt=before) | Q(progress_at__isnull=True, created_at__lt=before))
     job_ids = list(jobs.order_by("pk").values_list("pk", flat=True))
     for job_id in job_ids:
-        _tasks().bulk_job_advance.delay(job_id)
+        task_send(TASK_ADVANCE, job_id)
     return job_ids

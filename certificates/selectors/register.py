@@ -6,12 +6,17 @@ import datetime as dt
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from certificates.defaults import DEFAULT_TEMPLATE_NAME, REGISTER_DEFAULTS, default_template_css, default_template_html
+from certificates.models import (
+    Certificate,
+    CertificateStatus,
+    CertificateTemplate,
+    CourseCertificateSetting,
+    RegisterSettings,
+)
 from courses.models import Assignment, Completion
 from orgchart.models import Membership, Unit
 from orgchart.queries import active_on_q
-
-from .defaults import DEFAULT_TEMPLATE_NAME, REGISTER_DEFAULTS, default_template_css, default_template_html
-from .models import Certificate, CertificateStatus, CertificateTemplate, CourseCertificateSetting, RegisterSettings
 
 
 def register_settings_get() -> RegisterSettings:
