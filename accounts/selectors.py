@@ -1,6 +1,13 @@
 from allauth.mfa.utils import is_mfa_enabled
+from django.db.models import Exists, OuterRef, Q
 
 from .models import User
+
+# The one definition of "heads an active unit": the person linked to the account (`staff`) is among the
+# heads of a unit that is active. `orgchart.selectors.scope_for` answers the same question for its
+# `is_unit_head`; the Office is never counted as a unit head (see `accounts.context_processors`).
+# Relation paths by name: accounts sits below orgchart and imports none of it.
+HEADS_ACTIVE_UNIT = Q(staff__headed_units__is_active=True)
 
 
 def user_requires_mfa(*, user: User) -> bool:
@@ -12,7 +19,24 @@ def user_has_mfa(*, user: User) -> bool:
     return is_mfa_enabled(user)
 
 
+def user_get_for_request(*, user_id) -> User | None:
+    """The account with this id (None if there is none), read for a signed-in request (`accounts.backends`).
+
+    In the same query: `heads_active_unit`, the question the navigation asks on every page
+    (`accounts.context_processors.roles`), and `staff`, the person linked to the account, for whom the
+    learner pages write (a lesson's first reading, a quiz started); accessing `user.staff` then costs
+    no query (it raises `ObjectDoesNotExist` without one for an account that has no person).
+    """
+    heads = Exists(User.objects.filter(HEADS_ACTIVE_UNIT, pk=OuterRef("pk")))
+    try:
+        return User.objects.select_related("staff").annotate(heads_active_unit=heads).get(pk=user_id)
+    except User.DoesNotExist:
+        return None
+
+
 def user_heads_active_unit(*, user: User) -> bool:
-    """Whether the person linked to the account heads an active unit: the test `scope_for` makes (its
-    `is_unit_head`), asked on its own through the account's relations (one query)."""
-    return User.objects.filter(pk=user.pk, staff__headed_units__is_active=True).exists()
+    """Whether the person linked to the account heads an active unit; no query if `get_user` read it already."""
+    read_with_user = getattr(user, "heads_active_unit", None)  # accounts.backends' get_user
+    if read_with_user is not None:
+        return read_with_user
+    return User.objects.filter(HEADS_ACTIVE_UNIT, pk=user.pk).exists()

@@ -280,7 +280,7 @@ def test_the_attempt_page_query_count_does_not_grow(learner_client, staff, quest
     url = _attempt_url("attempt", attempt)
     learner_client.get(url)  # warm the session
 
-    # session, the user, the navigation's unit-head flag, attempt, items with their questions and options.
-    with django_assert_num_queries(5):
+    # session, the user (with the navigation's unit-head flag), attempt, items with their questions and options.
+    with django_assert_num_queries(4):
         page = learner_client.get(url)
     assert page.text.count("<fieldset") == questions
