@@ -108,7 +108,7 @@ class Journey:
         self.clients = []
         for email in seeded.emails[:learners]:
             client = Client(HTTP_HOST="127.0.0.1", enforce_csrf_checks=True)
-            client.force_login(users[email], backend="django.contrib.auth.backends.ModelBackend")
+            client.force_login(users[email], backend="accounts.backends.ModelBackend")
             self.clients.append(client)
         self.anonymous = Client(HTTP_HOST="127.0.0.1", enforce_csrf_checks=True)
         self.loops = 0

@@ -1,9 +1,9 @@
 """What courses tells the apps above it (quizzes receives these, in `quizzes.receivers`).
 
 `lesson_first_opened`: a person's reading of a lesson was recorded and a passed quiz may be waiting
-for it (a course that asks for every lesson to be read before its quiz completes it). Sent inside
-the transaction that recorded the reading, with `staff` and `version`; quizzes receives it
-(`quizzes.receivers`) and records the completion when every lesson is read.
+for it (a course that asks for every lesson to be read before its quiz completes it). Sent once the
+reading is recorded, with `staff` and `version`; quizzes receives it (`quizzes.receivers`) and records
+the completion, in its own transaction, when every lesson is read.
 """
 
 from django.dispatch import Signal

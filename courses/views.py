@@ -38,5 +38,5 @@ def lesson_detail(request: HttpRequest, slug: str, position: int) -> HttpRespons
     # before needs nothing more, unless the person passed the quiz and the completion is not recorded
     # yet (a quiz graded at the same moment as their last lesson was opened): then the check runs again.
     if access.records_progress and (not page.is_read or page.completion_pending):
-        lesson_open(staff=access.staff, lesson=page.lesson, check_completion=page.completion_pending)
+        lesson_open(staff=request.user.staff, lesson=page.lesson, check_completion=page.completion_pending)
     return render(request, "courses/lesson_detail.html", {"page": page, "version": access.version})

@@ -22,6 +22,7 @@ from django.db.models import Exists, FilteredRelation, OuterRef, Q
 
 from accounts.models import User
 from accounts.roles import is_office
+from accounts.selectors import HEADS_ACTIVE_UNIT
 
 from .models import Membership, Staff, Unit
 from .queries import active_on_q
@@ -92,7 +93,7 @@ def user_heads_active_unit(*, user: User) -> bool:
     read_with_user = getattr(user, "heads_active_unit", None)
     if read_with_user is not None:
         return read_with_user
-    return Unit.objects.filter(is_active=True, heads__user=user).exists()
+    return User.objects.filter(HEADS_ACTIVE_UNIT, pk=user.pk).exists()
 
 
 def head_unit_paths_on(*, on_date: dt.date) -> dict[int, list[str]]:

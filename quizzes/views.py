@@ -49,7 +49,7 @@ def attempt_begin(request: HttpRequest, version_id: int) -> HttpResponse:
     access = selectors.access_quiz_version(user=request.user, version_id=version_id)
     version = access.version
     try:
-        attempt = services.attempt_start(staff=access.staff, version=version)
+        attempt = services.attempt_start(staff=request.user.staff, version=version)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

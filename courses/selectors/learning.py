@@ -7,7 +7,6 @@ the per-enrolment figures are correlated subqueries, not queries per row.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from dataclasses import dataclass
 
 from django.db import models
@@ -213,8 +212,9 @@ def _enrolment_rows(enrolments: QuerySet[Enrolment], *, on_date: dt.date) -> lis
 class CourseAccess:
     """A course as a given user may open it: as an enrolled learner, or as the Office previewing.
 
-    `staff_id` is the person linked to the account (None without one); `staff`, the person, is read
-    only when a page writes for them (a lesson's first reading).
+    `staff_id` is the person linked to the account (None without one); the page that writes for them
+    (a lesson's first reading) takes the person from the signed-in user (`request.user.staff`, read
+    with the account by `accounts.backends`).
     """
 
     version: CourseVersion
@@ -225,10 +225,6 @@ class CourseAccess:
     @property
     def records_progress(self) -> bool:
         return self.staff_id is not None and not self.is_preview
-
-    @functools.cached_property
-    def staff(self) -> Staff | None:
-        return Staff.objects.get(pk=self.staff_id) if self.staff_id is not None else None
 
 
 def access_course(*, user: User, slug: str) -> CourseAccess:

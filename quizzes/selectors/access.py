@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Subquery
@@ -16,15 +15,11 @@ from quizzes.models import Attempt
 
 @dataclass(frozen=True)
 class QuizAccess:
-    """A version's quiz as the signed-in person may take it; `staff`, the person, is read only when needed
-    (starting an attempt)."""
+    """A version's quiz as the signed-in person may take it; starting an attempt takes the person from the
+    signed-in user (`request.user.staff`, read with the account by `accounts.backends`)."""
 
     version: CourseVersion
     staff_id: int
-
-    @functools.cached_property
-    def staff(self) -> Staff:
-        return Staff.objects.get(pk=self.staff_id)
 
 
 def access_quiz_version(*, user: User, version_id: int) -> QuizAccess:

@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 
 import pytest
 import time_machine
+from django.db import connection
 from django.urls import reverse
 
 from courses.models import Completion
@@ -280,7 +281,35 @@ def test_the_attempt_page_query_count_does_not_grow(learner_client, staff, quest
     url = _attempt_url("attempt", attempt)
     learner_client.get(url)  # warm the session
 
-    # session, the user, the navigation's unit-head flag, attempt, items with their questions and options.
-    with django_assert_num_queries(5):
+    # session, the user (with the navigation's unit-head flag), attempt, items with their questions and options.
+    with django_assert_num_queries(4):
         page = learner_client.get(url)
     assert page.text.count("<fieldset") == questions
+
+
+def test_the_learner_journeys_query_counts(learner_client, staff, version, enrolled, django_assert_num_queries):
+    """Each page of the journey, signed in: the session, then the user with the navigation's unit-head flag and
+    the linked person (accounts.backends), then the page's own queries; savepoints count. Starting an attempt
+    locks the person's row where the database has row locks (PostgreSQL)."""
+    slug = version.course.slug
+    lock = 1 if connection.features.has_select_for_update else 0
+    learner_client.get(reverse("courses:my_courses"))  # warm the session
+
+    def page(count, method, url, data=None, **extra):
+        with django_assert_num_queries(count):
+            response = getattr(learner_client, method)(url, data, **extra)
+        assert response.status_code in (200, 302)
+
+    page(3, "get", reverse("courses:my_courses"))
+    page(6, "get", reverse("courses:course", args=[slug]))
+    page(7, "get", reverse("courses:lesson", args=[slug, 1]))  # the first reading: one INSERT in a savepoint
+    page(4, "get", reverse("courses:lesson", args=[slug, 1]))  # read before
+    page(4, "get", reverse("quizzes:start", args=[version.pk]))
+    page(10 + lock, "post", reverse("quizzes:begin", args=[version.pk]))
+    attempt = Attempt.objects.get(staff=staff)
+    item = attempt.items.order_by("position").first()
+    page(4, "get", _attempt_url("attempt", attempt))
+    page(7, "post", _attempt_url("answer", attempt, item.pk), {_field(item): "1"}, **HTMX)
+    page(10, "post", _attempt_url("attempt", attempt), {"action": "submit", _field(item): "1"})
+    page(5, "get", _attempt_url("result", attempt))
+    page(5, "get", _attempt_url("review", attempt))
