@@ -7,11 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.backends import AuthenticationBackend, ModelBackend
-from accounts.context_processors import roles
 from accounts.models import User
-from accounts.selectors import user_get_for_request, user_heads_active_unit
+from accounts.selectors import user_get_for_request
+from orgchart.context_processors import roles
 from orgchart.models import Staff
-from orgchart.selectors import scope_for
+from orgchart.roles import scope_for, user_heads_active_unit
 from tests.factories import UserFactory
 
 
