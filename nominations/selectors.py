@@ -23,9 +23,8 @@ from accounts.models import User
 from core.numbers import percent
 from orgchart.models import Membership, Unit
 from orgchart.queries import active_on_q, within_units_q
-from orgchart.report_scope import report_root_unit
 from orgchart.roles import scope_for
-from orgchart.selectors import staff_visible_to
+from orgchart.selectors import report_root_unit, staff_visible_to
 
 from .models import Nomination, NominationEvent, TrainingProgramme
 

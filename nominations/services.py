@@ -25,9 +25,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.roles import is_office
 from core.text import detect_legacy_encoding, normalize_text
 from orgchart.models import Membership, Staff
-from orgchart.roles import scope_for
 from orgchart.selectors import staff_visible_to
 
 from .models import ACTIVE_STATUSES, Nomination, NominationEvent, NominationStatus, TrainingProgramme
@@ -41,13 +41,9 @@ def _text(value: str) -> str:
     return date_format(value, "SHORT_DATE_FORMAT") if isinstance(value, dt.date) else value
 
 
-def _is_office(user: User) -> bool:
-    return scope_for(user=user).everything
-
-
 def _may_manage(*, user: User, staff: Staff) -> bool:
     """The Office, or a head whose units the person is in today."""
-    return _is_office(user) or staff_visible_to(user=user).filter(pk=staff.pk).exists()
+    return is_office(user) or staff_visible_to(user=user).filter(pk=staff.pk).exists()
 
 
 # --- programmes ---------------------------------------------------------------------------------------
@@ -175,7 +171,7 @@ def _transition(
     on = on or timezone.localdate()
     with transaction.atomic():
         locked = Nomination.objects.select_for_update().select_related("staff", "programme").get(pk=nomination.pk)
-        if office_only and not _is_office(by):
+        if office_only and not is_office(by):
             raise ValidationError(_("Only the Office can do this."))
         if not office_only and not _may_manage(user=by, staff=locked.staff):
             raise ValidationError(_("Only the Office or the head of the person's unit can do this."))

@@ -20,6 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.roles import is_office
 from core.charts import Series, line_chart_svg
 from core.date_input import parse_date_input
 from orgchart.roles import scope_for
@@ -34,7 +35,7 @@ PER_PAGE = 25
 
 def _require_nominator(request: HttpRequest) -> None:
     scope = scope_for(user=request.user)
-    if not (scope.everything or scope.is_unit_head):
+    if not scope.sees_others:
         raise Http404
 
 
@@ -67,7 +68,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "programmes": list(selectors.programme_list_open(on_date=today)),
-            "is_office": scope_for(user=request.user).everything,
+            "is_office": is_office(request.user),
         },
     )
 
@@ -119,12 +120,12 @@ def nomination_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": NominationStatus.choices,
             "page_query": params.urlencode(),
-            "is_office": scope_for(user=request.user).everything,
+            "is_office": is_office(request.user),
         },
     )
 
 
-def _actions_for(*, nomination: Nomination, is_office: bool) -> list[str]:
+def _actions_for(*, nomination: Nomination, office: bool) -> list[str]:
     """The steps this user may take from the nomination's status (the services check again)."""
     by_status = {
         NominationStatus.NOMINATED: ["approve", "decline", "withdraw"],
@@ -132,7 +133,7 @@ def _actions_for(*, nomination: Nomination, is_office: bool) -> list[str]:
         NominationStatus.ATTENDING: ["complete", "withdraw"],
     }
     office_only = {"approve", "decline"}
-    return [action for action in by_status.get(nomination.status, []) if is_office or action not in office_only]
+    return [action for action in by_status.get(nomination.status, []) if office or action not in office_only]
 
 
 @login_required
@@ -140,14 +141,14 @@ def _actions_for(*, nomination: Nomination, is_office: bool) -> list[str]:
 def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_nominator(request)
     nomination = selectors.access_nomination(user=request.user, nomination_id=pk)
-    is_office = scope_for(user=request.user).everything
+    office = is_office(request.user)
     return render(
         request,
         "nominations/nomination_detail.html",
         {
             "nomination": nomination,
             "events": list(nomination.events.all()),
-            "actions": _actions_for(nomination=nomination, is_office=is_office),
+            "actions": _actions_for(nomination=nomination, office=office),
             "today": timezone.localdate(),
         },
     )

@@ -15,15 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.roles import is_office
 from nominations.selectors import department_nomination_figures
-from orgchart.roles import scope_for
 from publication.models import Publication
 from reports.models import CoverageSnapshot
 from reports.selectors.snapshots import snapshot_data, snapshot_verify
 
 
 def _require_office(user: User) -> None:
-    if not scope_for(user=user).everything:
+    if not is_office(user):
         raise ValidationError(_("Only the Office chooses what is published."))
 
 

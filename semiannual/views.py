@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from orgchart.roles import scope_for
+from accounts.roles import require_office
 from reports.selectors.coverage import assignment_list_for_reports
 from semiannual.models import SemiannualReport
 from semiannual.pdf import semiannual_pdf_bytes
@@ -38,11 +38,6 @@ from semiannual.services import (
 )
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-
-
-def _require_office(request: HttpRequest) -> None:
-    if not scope_for(user=request.user).everything:
-        raise Http404
 
 
 def _report_or_404(pk: int) -> SemiannualReport:
@@ -125,7 +120,7 @@ class NarrativeForm(forms.Form):
 @login_required
 def semiannual_list(request: HttpRequest) -> HttpResponse:
     """The reports, newest first, and the form for a new draft (POST creates it)."""
-    _require_office(request)
+    require_office(request.user)
     if request.method == "POST":
         form = DraftForm(request.POST)
         if form.is_valid():
@@ -157,7 +152,7 @@ def semiannual_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def semiannual_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A draft's narrative form (POST saves it); an issued report's facts and its stored PDF."""
-    _require_office(request)
+    require_office(request.user)
     report = _report_or_404(pk)
     form = None
     if not report.is_issued:
@@ -195,7 +190,7 @@ def semiannual_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def semiannual_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """A draft rendered now from the live figures (marked DỰ THẢO); an issued report is its stored PDF."""
-    _require_office(request)
+    require_office(request.user)
     report = _report_or_404(pk)
     if report.is_issued:
         return redirect("semiannual:pdf", pk=report.pk)
@@ -207,7 +202,7 @@ def semiannual_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def semiannual_issue(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_office(request)
+    require_office(request.user)
     report = _report_or_404(pk)
     try:
         report = semiannual_report_issue(report=report, issued_by=request.user)
@@ -225,7 +220,7 @@ def semiannual_issue(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def semiannual_pdf(request: HttpRequest, pk: int) -> FileResponse:
     """The stored PDF of an issued report, exactly as it was issued."""
-    _require_office(request)
+    require_office(request.user)
     report = _report_or_404(pk)
     if not report.is_issued:
         raise Http404
@@ -240,7 +235,7 @@ def semiannual_pdf(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 @require_POST
 def semiannual_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_office(request)
+    require_office(request.user)
     report = _report_or_404(pk)
     try:
         semiannual_report_delete_draft(report=report)

@@ -29,7 +29,7 @@ from accounts.models import User
 from courses.models import Assignment
 from courses.selectors.audience import UnitRule, audience_unit_rules
 from orgchart.models import Unit
-from orgchart.report_scope import report_root_unit
+from orgchart.selectors import report_root_unit
 from reports.selectors.rules import audience_on, completed_by_q, coverage_percent, exempt_on_q
 
 STEPLEN = Unit.steplen

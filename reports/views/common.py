@@ -15,14 +15,9 @@ from orgchart.roles import scope_for
 from reports.selectors.coverage import assignment_get
 
 
-def require_office(request: HttpRequest) -> None:
-    if not scope_for(user=request.user).everything:
-        raise Http404
-
-
 def require_report_reader(request: HttpRequest) -> None:
     scope = scope_for(user=request.user)
-    if not (scope.everything or scope.is_unit_head):
+    if not scope.sees_others:
         raise Http404
 
 

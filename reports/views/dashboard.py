@@ -19,11 +19,11 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from accounts.roles import is_office
 from core.charts import Bar, Series, bar_chart_svg, line_chart_svg
 from courses.models import Assignment
 from courses.selectors.audience import audience_unit_rules
-from orgchart.report_scope import report_root_unit
-from orgchart.roles import scope_for
+from orgchart.selectors import report_root_unit
 from reports.selectors.coverage import CoverageReport, UnitCoverage, coverage_as_of, coverage_for_user
 from reports.selectors.people import coverage_people_for_user
 from reports.selectors.rules import CoverageStatus
@@ -140,8 +140,8 @@ def _dashboard(request: HttpRequest, assignment: Assignment, *, assignments: lis
     )
 
     current_unit_code = root.code if (root is not None and root_unit is not None) else None
-    is_office = scope_for(user=request.user).everything
-    existing_snapshot = snapshot_get_for_date(assignment=assignment, as_of=as_of) if is_office else None
+    office = is_office(request.user)
+    existing_snapshot = snapshot_get_for_date(assignment=assignment, as_of=as_of) if office else None
     rows = [
         {
             "unit": unit,
@@ -171,8 +171,8 @@ def _dashboard(request: HttpRequest, assignment: Assignment, *, assignments: lis
         ],
         "today_query": dashboard_query(as_of=timezone.localdate(), unit_code=current_unit_code),
         "page_query": dashboard_query(as_of=as_of, unit_code=current_unit_code),
-        "is_office": is_office,
-        "can_freeze": is_office and as_of <= timezone.localdate(),
+        "is_office": office,
+        "can_freeze": office and as_of <= timezone.localdate(),
         "existing_snapshot": existing_snapshot,
     }
     return render(request, "reports/dashboard.html", context)

@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.roles import require_office
 from core.date_input import parse_date_input
 from reports.selectors.snapshots import (
     access_snapshot,
@@ -23,7 +24,7 @@ from reports.selectors.snapshots import (
 )
 from reports.selectors.snapshots import snapshot_list as snapshot_list_select
 from reports.services.snapshots import snapshot_create
-from reports.views.common import assignment_or_404, dashboard_query, require_office
+from reports.views.common import assignment_or_404, dashboard_query
 
 SNAPSHOTS_PER_PAGE = 25
 CHANGES_SHOWN = 200
@@ -33,7 +34,7 @@ CHANGES_SHOWN = 200
 @require_POST
 def snapshot_freeze(request: HttpRequest, slug: str) -> HttpResponse:
     """The Office freezes the report of a date (`snapshot_create`); a date has one snapshot."""
-    require_office(request)
+    require_office(request.user)
     assignment = assignment_or_404(slug)
     as_of = parse_date_input(request.POST.get("as_of", ""))
     if as_of is None:
@@ -61,7 +62,7 @@ def snapshot_freeze(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def snapshot_list(request: HttpRequest) -> HttpResponse:
-    require_office(request)
+    require_office(request.user)
     page = Paginator(snapshot_list_select(), SNAPSHOTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "reports/snapshot_list.html", {"page": page})
 
@@ -70,7 +71,7 @@ def snapshot_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The stored figures, their SHA-256 and its check, and what the live report for the date says now."""
-    require_office(request)
+    require_office(request.user)
     snapshot = access_snapshot(snapshot_id=pk)
     stored = snapshot_report(snapshot=snapshot)
     comparison = snapshot_compare_live(snapshot=snapshot)
