@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import is_office
 from core.charts import Series, line_chart_svg
-from core.date_input import parse_date_input
+from core.dates import format_date, parse_date_input
 from orgchart.roles import scope_for
 from orgchart.selectors import access_staff
 
@@ -225,7 +225,7 @@ def progress(request: HttpRequest) -> HttpResponse:
             "line to 100%% in %(end)s (dashed, squares), and the share actually trained (solid, circles; on "
             "%(date)s for this year). The same figures are in the table below."
         )
-        % {"start": selectors.PLAN_YEAR, "end": selectors.TARGET_YEAR, "date": date_format(as_of, "SHORT_DATE_FORMAT")},
+        % {"start": selectors.PLAN_YEAR, "end": selectors.TARGET_YEAR, "date": format_date(as_of)},
         labels=[
             (str(point.year), date_format(as_of, "d/m") if point.year == as_of.year else "31/12")
             for point in trajectory
@@ -241,7 +241,7 @@ def progress(request: HttpRequest) -> HttpResponse:
         ],
     )
     params = QueryDict(mutable=True)
-    params["as_of"] = date_format(as_of, "SHORT_DATE_FORMAT")
+    params["as_of"] = format_date(as_of)
     if unit_code:
         params["unit"] = unit_code
     children = figures.children()
@@ -251,7 +251,7 @@ def progress(request: HttpRequest) -> HttpResponse:
         "nominations/progress.html",
         {
             "as_of": as_of,
-            "as_of_text": date_format(as_of, "SHORT_DATE_FORMAT"),
+            "as_of_text": format_date(as_of),
             "date_error": date_error,
             "progress": figures,
             "rows": [

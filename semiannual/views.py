@@ -14,12 +14,12 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import require_office
+from core.dates import format_date
 from reports.selectors.coverage import assignment_list_for_reports
 from semiannual.models import SemiannualReport
 from semiannual.pdf import semiannual_pdf_bytes
@@ -37,8 +37,6 @@ from semiannual.services import (
     semiannual_report_update_narrative,
 )
 
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-
 
 def _report_or_404(pk: int) -> SemiannualReport:
     try:
@@ -55,11 +53,11 @@ def _add_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+# Date fields read DATE_INPUT_FORMATS from config/formats/ (dd/mm/yyyy or yyyy-mm-dd), as every form does.
 class DraftForm(forms.Form):
     assignment = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Assignment"))
     period_end = forms.DateField(
         label=gettext_lazy("Figures as of"),
-        input_formats=DATE_FORMATS,
         help_text=gettext_lazy("dd/mm/yyyy; the reporting deadlines are 15/06 and 15/12."),
     )
     period_end_reason = forms.CharField(
@@ -79,7 +77,7 @@ class DraftForm(forms.Form):
 
 class NarrativeForm(forms.Form):
     number = forms.CharField(label=gettext_lazy("Number"), max_length=20)
-    document_date = forms.DateField(label=gettext_lazy("Document date"), input_formats=DATE_FORMATS)
+    document_date = forms.DateField(label=gettext_lazy("Document date"))
     subject = forms.CharField(label=gettext_lazy("Subject"), widget=forms.Textarea(attrs={"rows": 2}))
     opening = forms.CharField(label=gettext_lazy("Opening paragraph"), widget=forms.Textarea(attrs={"rows": 4}))
     results_summary = forms.CharField(
@@ -113,7 +111,7 @@ class NarrativeForm(forms.Form):
     def initial_for(cls, report: SemiannualReport) -> dict[str, object]:
         initial = {name: getattr(report, name) for name in cls.base_fields}
         initial["number"] = str(report.number)
-        initial["document_date"] = date_format(report.document_date, "SHORT_DATE_FORMAT")
+        initial["document_date"] = format_date(report.document_date)
         return initial
 
 

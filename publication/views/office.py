@@ -7,11 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import require_office
+from core.dates import format_date
 from publication.selectors import access_publication, publication_list_all, snapshot_list_unpublished
 from publication.services import publication_create, publication_publish, publication_unpublish
 from reports.selectors.snapshots import access_snapshot
@@ -31,7 +31,7 @@ def publication_list(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 _("The figures of %(date)s are ready; publish them to show them on the public page.")
-                % {"date": date_format(publication.as_of, "SHORT_DATE_FORMAT")},
+                % {"date": format_date(publication.as_of)},
             )
         return redirect("publication:list")
     return render(

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.roles import is_office
 from core.charts import Bar, Series, bar_chart_svg, line_chart_svg
+from core.dates import format_date
 from courses.models import Assignment
 from courses.selectors.audience import audience_unit_rules
 from orgchart.selectors import report_root_unit
@@ -108,13 +109,13 @@ def _dashboard(request: HttpRequest, assignment: Assignment, *, assignments: lis
     scope_name = root.name if root is not None else _("all units")
     bar_svg = bar_chart_svg(
         chart_id="coverage-bars",
-        title=_("Percent informed by unit, %(date)s") % {"date": date_format(as_of, "SHORT_DATE_FORMAT")},
+        title=_("Percent informed by unit, %(date)s") % {"date": format_date(as_of)},
         description=_(
             "One bar per unit of %(scope)s: the share of the people to inform who were informed on %(date)s, "
             "against the 100%% target. Solid bars reached the target; hatched bars are below it. "
             "The same figures are in the table below."
         )
-        % {"scope": scope_name, "date": date_format(as_of, "SHORT_DATE_FORMAT")},
+        % {"scope": scope_name, "date": format_date(as_of)},
         bars=chart_bars,
     )
 
@@ -155,7 +156,7 @@ def _dashboard(request: HttpRequest, assignment: Assignment, *, assignments: lis
         "assignment": assignment,
         "assignments": assignments,
         "as_of": as_of,
-        "as_of_text": date_format(as_of, "SHORT_DATE_FORMAT"),
+        "as_of_text": format_date(as_of),
         "date_error": date_error,
         "report": report,
         "root": root,

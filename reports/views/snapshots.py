@@ -9,12 +9,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import require_office
-from core.date_input import parse_date_input
+from core.dates import format_date, parse_date_input
 from reports.selectors.snapshots import (
     access_snapshot,
     snapshot_compare_live,
@@ -47,14 +46,11 @@ def snapshot_freeze(request: HttpRequest, slug: str) -> HttpResponse:
             messages.error(request, message)
         return redirect(f"{reverse('reports:dashboard', args=[assignment.slug])}?{dashboard_query(as_of=as_of)}")
     if created:
-        messages.success(
-            request, _("The report of %(date)s is frozen.") % {"date": date_format(as_of, "SHORT_DATE_FORMAT")}
-        )
+        messages.success(request, _("The report of %(date)s is frozen.") % {"date": format_date(as_of)})
     else:
         messages.info(
             request,
-            _("The report of %(date)s was already frozen; here it is.")
-            % {"date": date_format(as_of, "SHORT_DATE_FORMAT")},
+            _("The report of %(date)s was already frozen; here it is.") % {"date": format_date(as_of)},
         )
     return redirect("reports:snapshot_detail", pk=snapshot.pk)
 
