@@ -15,7 +15,7 @@ from core.dates import format_date
 from core.exports import xlsx_header, xlsx_response
 from core.spreadsheets import escape_cell
 
-from .selectors import NominationProgress, ProgressFigures
+from .selectors import NominationProgress, ProgressFigures, gap_points
 
 
 def _figures_row(figures: ProgressFigures, expected: float) -> list[object]:
@@ -25,7 +25,7 @@ def _figures_row(figures: ProgressFigures, expected: float) -> list[object]:
         figures.trained,
         figures.trained_percent,
         expected,
-        round(figures.trained_percent - expected, 2),
+        gap_points(actual=figures.trained_percent, expected=expected),
     ]
 
 

@@ -39,6 +39,11 @@ def share_percent(*, part: int, whole: int) -> float:
     return 0.0 if value is None else value
 
 
+def gap_points(*, actual: float, expected: float) -> float:
+    """Trained share minus the share expected, in percentage points to 2 places (negative: behind the line)."""
+    return round(actual - expected, 2)
+
+
 def trajectory_expected_percent(*, year: int) -> float:
     """The share expected trained by 31/12 of `year` on the line from the plan to 100 % in 2030.
 
@@ -173,7 +178,7 @@ class NominationProgress:
     @property
     def gap_points(self) -> float:
         """Trained share minus the share expected by the end of this year (negative: behind the line)."""
-        return round(self.total.trained_percent - self.expected_percent, 2)
+        return gap_points(actual=self.total.trained_percent, expected=self.expected_percent)
 
     @property
     def needed_this_year(self) -> int:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import BinaryIO
@@ -27,6 +27,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from core.dates import date_line, format_date
+from core.numbers import percent_text
 from core.pdf import html_to_pdf
 from courses.models import Assignment
 from orgchart.models import Unit
@@ -45,7 +46,6 @@ from semiannual.selectors import (
 TEMPLATE = "semiannual/document.html"
 CSS_PATH = Path(settings.BASE_DIR) / "static" / "css" / "semiannual.css"
 PLACEHOLDER = "…"
-_HUNDREDTH = Decimal("0.01")
 
 Figures = dict[str, object]
 
@@ -61,14 +61,6 @@ def _stylesheet() -> str:
 def count_text(value: int) -> str:
     """1234 → "1.234"."""
     return f"{value:,}".replace(",", ".")
-
-
-def percent_text(value: float | Decimal) -> str:
-    """96.32 → "96,32", 96.3 → "96,3", 100.0 → "100" (two places at most, decimal comma)."""
-    text = f"{Decimal(str(value)).quantize(_HUNDREDTH, rounding=ROUND_HALF_UP):f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",")
 
 
 def difference_text(value: Decimal) -> str:
