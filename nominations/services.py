@@ -28,6 +28,7 @@ from accounts.roles import is_office
 from core.dates import format_date
 from core.text import detect_legacy_encoding, normalize_text
 from orgchart.models import Membership, Staff
+from orgchart.queries import active_on_q
 from orgchart.selectors import staff_visible_to
 
 from .models import ACTIVE_STATUSES, Nomination, NominationEvent, NominationStatus, TrainingProgramme
@@ -112,7 +113,7 @@ def nomination_create(
             )
             % {"person": staff.full_name}
         )
-    if not Membership.objects.filter(staff=staff, valid_from__lte=on).exclude(valid_to__lt=on).exists():
+    if not Membership.objects.filter(active_on_q(on), staff=staff).exists():
         problems.append(
             _("%(person)s is not on the roster on %(date)s.") % {"person": staff.full_name, "date": format_date(on)}
         )
