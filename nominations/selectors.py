@@ -239,7 +239,7 @@ def nomination_progress(*, as_of: dt.date, root_unit: Unit | None = None) -> Nom
     rows = _figures_by_unit(on_date=as_of, root_paths=root_paths)
     units_query = Unit.objects.order_by("path")
     if root_unit is not None:
-        units_query = units_query.filter(path__startswith=root_unit.path)
+        units_query = units_query.filter(within_units_q([root_unit.path], prefix=""))
     units_by_path: dict[str, UnitProgress] = {}
     code_by_path: dict[str, str] = {}
     for pk, code, name, path, depth in units_query.values_list("pk", "code", "name", "path", "depth"):
