@@ -19,6 +19,7 @@ import re
 from django.utils import dateformat, timezone
 
 DATE_FORMAT = "d/m/Y"
+DAY_MONTH_FORMAT = "d/m"
 DATETIME_FORMAT = "d/m/Y H:i"
 _DATE_TEXT = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _ISO_DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -29,6 +30,11 @@ def format_date(value: dt.date | dt.datetime) -> str:
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
     return dateformat.format(value, DATE_FORMAT)
+
+
+def format_day_month(value: dt.date) -> str:
+    """05/09: a chart's label, the year said beside it."""
+    return dateformat.format(value, DAY_MONTH_FORMAT)
 
 
 def format_datetime(value: dt.datetime) -> str:

@@ -16,13 +16,12 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import is_office
 from core.charts import Series, line_chart_svg
-from core.dates import format_date, parse_date_input
+from core.dates import format_date, format_day_month, parse_date_input
 from orgchart.roles import scope_for
 from orgchart.selectors import access_staff
 
@@ -227,8 +226,7 @@ def progress(request: HttpRequest) -> HttpResponse:
         )
         % {"start": selectors.PLAN_YEAR, "end": selectors.TARGET_YEAR, "date": format_date(as_of)},
         labels=[
-            (str(point.year), date_format(as_of, "d/m") if point.year == as_of.year else "31/12")
-            for point in trajectory
+            (str(point.year), format_day_month(as_of) if point.year == as_of.year else "31/12") for point in trajectory
         ],
         series=[
             Series(name=_("Trained"), values=[point.actual_percent for point in trajectory]),

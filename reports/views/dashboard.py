@@ -15,13 +15,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.roles import is_office
 from core.charts import Bar, Series, bar_chart_svg, line_chart_svg
-from core.dates import format_date
+from core.dates import format_date, format_day_month
 from courses.models import Assignment
 from courses.selectors.audience import audience_unit_rules
 from orgchart.selectors import report_root_unit
@@ -136,7 +136,7 @@ def _dashboard(request: HttpRequest, assignment: Assignment, *, assignments: lis
             "against the 100%% target line. The same figures are in the table below."
         )
         % {"scope": scope_name},
-        labels=[(date_format(p.on, "d/m"), date_format(p.on, "Y")) for p in points],
+        labels=[(format_day_month(p.on), str(p.on.year)) for p in points],
         series=[Series(name=_("Informed"), values=[p.figures.percent for p in points])],
     )
 

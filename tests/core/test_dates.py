@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from core.dates import format_date, format_datetime, iso_date_or_today, parse_date, parse_date_input
+from core.dates import format_date, format_datetime, format_day_month, iso_date_or_today, parse_date, parse_date_input
 
 
 def test_format_date_is_dd_mm_yyyy_whatever_the_language(settings):
@@ -12,6 +12,7 @@ def test_format_date_is_dd_mm_yyyy_whatever_the_language(settings):
         with translation.override(language):
             assert format_date(dt.date(1985, 9, 5)) == "05/09/1985"
             assert format_datetime(dt.datetime(1985, 9, 5, 14, 3)) == "05/09/1985 14:03"
+            assert format_day_month(dt.date(1985, 9, 5)) == "05/09"
 
 
 def test_parse_date_reads_what_format_date_writes():
