@@ -4,6 +4,11 @@ Every file, message and document the project writes shows dates as dd/mm/yyyy
 (DESIGN.md); the contract does not change with the reader's language, so the formats
 are fixed here rather than taken from the active locale (`config/formats/` says the
 same for the pages). The formatting is Django's own (`django.utils.dateformat`).
+
+Two readings: `parse_date` for a cell of an imported file (dd/mm/yyyy only, a Vietnamese
+reason when it cannot be read) and `parse_date_input` for a date typed into a page or a
+command (dd/mm/yyyy or yyyy-mm-dd, None when it cannot be read). Form fields read dates
+with Django's `DATE_INPUT_FORMATS` (`config/formats/`), the same two forms.
 """
 
 from __future__ import annotations
@@ -14,13 +19,22 @@ import re
 from django.utils import dateformat, timezone
 
 DATE_FORMAT = "d/m/Y"
+DAY_MONTH_FORMAT = "d/m"
 DATETIME_FORMAT = "d/m/Y H:i"
 _DATE_TEXT = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_ISO_DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def format_date(value: dt.date) -> str:
-    """05/09/1985."""
+def format_date(value: dt.date | dt.datetime) -> str:
+    """05/09/1985. A moment (an aware datetime) is shown as its day in the project's time zone."""
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
     return dateformat.format(value, DATE_FORMAT)
+
+
+def format_day_month(value: dt.date) -> str:
+    """05/09: a chart's label, the year said beside it."""
+    return dateformat.format(value, DAY_MONTH_FORMAT)
 
 
 def format_datetime(value: dt.datetime) -> str:
@@ -38,6 +52,15 @@ def parse_date(text: str) -> dt.date:
         return dt.date(year, month, day)
     except ValueError as exc:
         raise ValueError(f'"{text}" không phải là ngày có thật.') from exc
+
+
+def parse_date_input(raw: str | None) -> dt.date | None:
+    """A date typed as dd/mm/yyyy (the Vietnamese way) or yyyy-mm-dd; None when it is neither or not a real day."""
+    raw = (raw or "").strip()
+    try:
+        return dt.date.fromisoformat(raw) if _ISO_DATE_TEXT.fullmatch(raw) else parse_date(raw)
+    except ValueError:
+        return None
 
 
 def iso_date_or_today(value: str | None) -> dt.date:

@@ -17,3 +17,13 @@ def percent(*, part: int, whole: int) -> float | None:
     if whole == 0:
         return None
     return float((Decimal(part) * 100 / Decimal(whole)).quantize(_HUNDREDTH, rounding=ROUND_HALF_UP))
+
+
+def percent_text(value: float | Decimal) -> str:
+    """A percent as documents print it: 96.32 → "96,32", 96.3 → "96,3", 100.0 → "100".
+
+    Two places at most (half-up), no trailing zeros, the Vietnamese decimal comma; no sign
+    added, no "%" (the sentence around it decides).
+    """
+    text = f"{Decimal(str(value)).quantize(_HUNDREDTH, rounding=ROUND_HALF_UP):f}"
+    return text.rstrip("0").rstrip(".").replace(".", ",")

@@ -8,14 +8,14 @@ from __future__ import annotations
 from typing import BinaryIO
 
 from django.http import FileResponse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from core.dates import format_date
 from core.exports import xlsx_header, xlsx_response
 from core.spreadsheets import escape_cell
 
-from .selectors import NominationProgress, ProgressFigures
+from .selectors import NominationProgress, ProgressFigures, gap_points
 
 
 def _figures_row(figures: ProgressFigures, expected: float) -> list[object]:
@@ -25,7 +25,7 @@ def _figures_row(figures: ProgressFigures, expected: float) -> list[object]:
         figures.trained,
         figures.trained_percent,
         expected,
-        round(figures.trained_percent - expected, 2),
+        gap_points(actual=figures.trained_percent, expected=expected),
     ]
 
 
@@ -55,7 +55,7 @@ def progress_xlsx_write(*, progress: NominationProgress, output: BinaryIO | str)
             + _figures_row(unit.figures, progress.expected_percent)
         )
     units.append(
-        [escape_cell(_("Total")), escape_cell(date_format(progress.as_of, "SHORT_DATE_FORMAT")), "", None]
+        [escape_cell(_("Total")), escape_cell(format_date(progress.as_of)), "", None]
         + _figures_row(progress.total, progress.expected_percent)
     )
 

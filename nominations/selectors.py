@@ -23,9 +23,8 @@ from accounts.models import User
 from core.numbers import percent
 from orgchart.models import Membership, Unit
 from orgchart.queries import active_on_q, within_units_q
-from orgchart.report_scope import report_root_unit
 from orgchart.roles import scope_for
-from orgchart.selectors import staff_visible_to
+from orgchart.selectors import report_root_unit, staff_visible_to
 
 from .models import Nomination, NominationEvent, TrainingProgramme
 
@@ -38,6 +37,11 @@ def share_percent(*, part: int, whole: int) -> float:
     """part / whole × 100, half-up to 2 places; 0.0 when there is nobody (no one trained out of no one)."""
     value = percent(part=part, whole=whole)
     return 0.0 if value is None else value
+
+
+def gap_points(*, actual: float, expected: float) -> float:
+    """Trained share minus the share expected, in percentage points to 2 places (negative: behind the line)."""
+    return round(actual - expected, 2)
 
 
 def trajectory_expected_percent(*, year: int) -> float:
@@ -174,7 +178,7 @@ class NominationProgress:
     @property
     def gap_points(self) -> float:
         """Trained share minus the share expected by the end of this year (negative: behind the line)."""
-        return round(self.total.trained_percent - self.expected_percent, 2)
+        return gap_points(actual=self.total.trained_percent, expected=self.expected_percent)
 
     @property
     def needed_this_year(self) -> int:
@@ -235,7 +239,7 @@ def nomination_progress(*, as_of: dt.date, root_unit: Unit | None = None) -> Nom
     rows = _figures_by_unit(on_date=as_of, root_paths=root_paths)
     units_query = Unit.objects.order_by("path")
     if root_unit is not None:
-        units_query = units_query.filter(path__startswith=root_unit.path)
+        units_query = units_query.filter(within_units_q([root_unit.path], prefix=""))
     units_by_path: dict[str, UnitProgress] = {}
     code_by_path: dict[str, str] = {}
     for pk, code, name, path, depth in units_query.values_list("pk", "code", "name", "path", "depth"):

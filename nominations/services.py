@@ -21,13 +21,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.roles import is_office
+from core.dates import format_date
 from core.text import detect_legacy_encoding, normalize_text
 from orgchart.models import Membership, Staff
-from orgchart.roles import scope_for
+from orgchart.queries import active_on_q
 from orgchart.selectors import staff_visible_to
 
 from .models import ACTIVE_STATUSES, Nomination, NominationEvent, NominationStatus, TrainingProgramme
@@ -37,17 +38,9 @@ _PDF_MAGIC = b"%PDF-"
 _TITLE_MAX = TrainingProgramme._meta.get_field("title").max_length
 
 
-def _text(value: str) -> str:
-    return date_format(value, "SHORT_DATE_FORMAT") if isinstance(value, dt.date) else value
-
-
-def _is_office(user: User) -> bool:
-    return scope_for(user=user).everything
-
-
 def _may_manage(*, user: User, staff: Staff) -> bool:
     """The Office, or a head whose units the person is in today."""
-    return _is_office(user) or staff_visible_to(user=user).filter(pk=staff.pk).exists()
+    return is_office(user) or staff_visible_to(user=user).filter(pk=staff.pk).exists()
 
 
 # --- programmes ---------------------------------------------------------------------------------------
@@ -90,11 +83,11 @@ def programme_create(*, title: str, provider: str, starts_on: dt.date, ends_on: 
 def _date_problems(*, on: dt.date, after: dt.date | None, after_label: str) -> list[str]:
     problems = []
     if on > timezone.localdate():
-        problems.append(_("%(date)s has not come yet.") % {"date": _text(on)})
+        problems.append(_("%(date)s has not come yet.") % {"date": format_date(on)})
     if after is not None and on < after:
         problems.append(
             _("%(date)s is before the %(step)s date (%(previous)s).")
-            % {"date": _text(on), "step": after_label, "previous": _text(after)}
+            % {"date": format_date(on), "step": after_label, "previous": format_date(after)}
         )
     return problems
 
@@ -120,21 +113,25 @@ def nomination_create(
             )
             % {"person": staff.full_name}
         )
-    if not Membership.objects.filter(staff=staff, valid_from__lte=on).exclude(valid_to__lt=on).exists():
+    if not Membership.objects.filter(active_on_q(on), staff=staff).exists():
         problems.append(
-            _("%(person)s is not on the roster on %(date)s.") % {"person": staff.full_name, "date": _text(on)}
+            _("%(person)s is not on the roster on %(date)s.") % {"person": staff.full_name, "date": format_date(on)}
         )
     if programme.ends_on < on:
         problems.append(
             _("The programme “%(programme)s” ended on %(date)s.")
-            % {"programme": programme.title, "date": _text(programme.ends_on)}
+            % {"programme": programme.title, "date": format_date(programme.ends_on)}
         )
     problems += _date_problems(on=on, after=None, after_label="")
     active = Nomination.objects.filter(staff=staff, programme=programme, status__in=ACTIVE_STATUSES).first()
     if active is not None:
         problems.append(
             _("%(person)s already has a nomination to this programme (%(status)s since %(date)s).")
-            % {"person": staff.full_name, "status": active.get_status_display(), "date": _text(active.nominated_on)}
+            % {
+                "person": staff.full_name,
+                "status": active.get_status_display(),
+                "date": format_date(active.nominated_on),
+            }
         )
     note = normalize_text(note)
     if note and detect_legacy_encoding(note):
@@ -175,7 +172,7 @@ def _transition(
     on = on or timezone.localdate()
     with transaction.atomic():
         locked = Nomination.objects.select_for_update().select_related("staff", "programme").get(pk=nomination.pk)
-        if office_only and not _is_office(by):
+        if office_only and not is_office(by):
             raise ValidationError(_("Only the Office can do this."))
         if not office_only and not _may_manage(user=by, staff=locked.staff):
             raise ValidationError(_("Only the Office or the head of the person's unit can do this."))
@@ -243,7 +240,7 @@ def nomination_start(*, nomination: Nomination, by: User, on: dt.date | None = N
         if day < locked.programme.starts_on:
             return [
                 _("The programme starts on %(start)s; attendance cannot begin on %(date)s.")
-                % {"start": _text(locked.programme.starts_on), "date": _text(day)}
+                % {"start": format_date(locked.programme.starts_on), "date": format_date(day)}
             ]
         return []
 

@@ -16,12 +16,12 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.roles import is_office
 from core.charts import Series, line_chart_svg
-from core.date_input import parse_date_input
+from core.dates import format_date, format_day_month, parse_date_input
 from orgchart.roles import scope_for
 from orgchart.selectors import access_staff
 
@@ -34,7 +34,7 @@ PER_PAGE = 25
 
 def _require_nominator(request: HttpRequest) -> None:
     scope = scope_for(user=request.user)
-    if not (scope.everything or scope.is_unit_head):
+    if not scope.sees_others:
         raise Http404
 
 
@@ -67,7 +67,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "programmes": list(selectors.programme_list_open(on_date=today)),
-            "is_office": scope_for(user=request.user).everything,
+            "is_office": is_office(request.user),
         },
     )
 
@@ -119,12 +119,12 @@ def nomination_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": NominationStatus.choices,
             "page_query": params.urlencode(),
-            "is_office": scope_for(user=request.user).everything,
+            "is_office": is_office(request.user),
         },
     )
 
 
-def _actions_for(*, nomination: Nomination, is_office: bool) -> list[str]:
+def _actions_for(*, nomination: Nomination, office: bool) -> list[str]:
     """The steps this user may take from the nomination's status (the services check again)."""
     by_status = {
         NominationStatus.NOMINATED: ["approve", "decline", "withdraw"],
@@ -132,7 +132,7 @@ def _actions_for(*, nomination: Nomination, is_office: bool) -> list[str]:
         NominationStatus.ATTENDING: ["complete", "withdraw"],
     }
     office_only = {"approve", "decline"}
-    return [action for action in by_status.get(nomination.status, []) if is_office or action not in office_only]
+    return [action for action in by_status.get(nomination.status, []) if office or action not in office_only]
 
 
 @login_required
@@ -140,14 +140,14 @@ def _actions_for(*, nomination: Nomination, is_office: bool) -> list[str]:
 def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_nominator(request)
     nomination = selectors.access_nomination(user=request.user, nomination_id=pk)
-    is_office = scope_for(user=request.user).everything
+    office = is_office(request.user)
     return render(
         request,
         "nominations/nomination_detail.html",
         {
             "nomination": nomination,
             "events": list(nomination.events.all()),
-            "actions": _actions_for(nomination=nomination, is_office=is_office),
+            "actions": _actions_for(nomination=nomination, office=office),
             "today": timezone.localdate(),
         },
     )
@@ -224,10 +224,9 @@ def progress(request: HttpRequest) -> HttpResponse:
             "line to 100%% in %(end)s (dashed, squares), and the share actually trained (solid, circles; on "
             "%(date)s for this year). The same figures are in the table below."
         )
-        % {"start": selectors.PLAN_YEAR, "end": selectors.TARGET_YEAR, "date": date_format(as_of, "SHORT_DATE_FORMAT")},
+        % {"start": selectors.PLAN_YEAR, "end": selectors.TARGET_YEAR, "date": format_date(as_of)},
         labels=[
-            (str(point.year), date_format(as_of, "d/m") if point.year == as_of.year else "31/12")
-            for point in trajectory
+            (str(point.year), format_day_month(as_of) if point.year == as_of.year else "31/12") for point in trajectory
         ],
         series=[
             Series(name=_("Trained"), values=[point.actual_percent for point in trajectory]),
@@ -240,7 +239,7 @@ def progress(request: HttpRequest) -> HttpResponse:
         ],
     )
     params = QueryDict(mutable=True)
-    params["as_of"] = date_format(as_of, "SHORT_DATE_FORMAT")
+    params["as_of"] = format_date(as_of)
     if unit_code:
         params["unit"] = unit_code
     children = figures.children()
@@ -250,7 +249,7 @@ def progress(request: HttpRequest) -> HttpResponse:
         "nominations/progress.html",
         {
             "as_of": as_of,
-            "as_of_text": date_format(as_of, "SHORT_DATE_FORMAT"),
+            "as_of_text": format_date(as_of),
             "date_error": date_error,
             "progress": figures,
             "rows": [

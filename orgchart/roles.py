@@ -40,6 +40,11 @@ class Scope:
     def is_unit_head(self) -> bool:
         return bool(self.unit_paths)
 
+    @property
+    def sees_others(self) -> bool:
+        """The Office or a unit head: may list people, read the reports and nominate (anyone else: 404)."""
+        return self.everything or self.is_unit_head
+
 
 def scope_for(*, user: User) -> Scope:
     """One query (cached on the user object for the request)."""

@@ -98,6 +98,23 @@ def access_unit(*, user: User, unit_code: str) -> Unit:
         raise Http404 from exc
 
 
+def report_root_unit(*, user: User, unit_code: str | None) -> Unit | None:
+    """Where a user's reports start: any unit for the Office (None: the whole tree), their own subtree for a head.
+
+    `unit_code` picks a unit inside the scope; 404 outside it, and for anyone who is neither.
+    The coverage dashboard, its exports and the nominations' progress page all start here.
+    """
+    scope = scope_for(user=user)
+    if unit_code:
+        return access_unit(user=user, unit_code=unit_code)
+    if scope.everything:
+        return None
+    if not scope.unit_paths:
+        raise Http404
+    # A head of several separate units sees the first (tree order); the others through `unit_code`.
+    return Unit.objects.get(path=scope.unit_paths[0])
+
+
 def staff_search_terms(query: str) -> list[str]:
     """Fold the query exactly as `Staff.search_text` was folded, one term per word.
 

@@ -19,7 +19,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "home.html",
-        {"can_list_people": scope.everything or scope.is_unit_head, "own_staff_id": scope.own_staff_id},
+        {"can_list_people": scope.sees_others, "own_staff_id": scope.own_staff_id},
     )
 
 
@@ -28,7 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def people_list(request: HttpRequest) -> HttpResponse:
     scope = roles.scope_for(user=request.user)
-    if not (scope.everything or scope.is_unit_head):
+    if not scope.sees_others:
         # A learner has no people page; "not found" rather than "forbidden", like any out-of-scope object.
         raise Http404
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]

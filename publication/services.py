@@ -15,21 +15,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.roles import is_office
 from nominations.selectors import department_nomination_figures
-from orgchart.roles import scope_for
 from publication.models import Publication
 from reports.models import CoverageSnapshot
 from reports.selectors.snapshots import snapshot_data, snapshot_verify
 
 
-def _require_office(user: User) -> None:
-    if not scope_for(user=user).everything:
+def _refuse_unless_office(user: User) -> None:
+    """A service's refusal (a message for the form), where the pages' `require_office` answers 404."""
+    if not is_office(user):
         raise ValidationError(_("Only the Office chooses what is published."))
 
 
 def publication_create(*, snapshot: CoverageSnapshot, by: User) -> Publication:
     """Prepare (not yet publish) the headline figures of `snapshot`'s reporting date."""
-    _require_office(by)
+    _refuse_unless_office(by)
     if Publication.objects.filter(snapshot=snapshot).exists():
         raise ValidationError(_("This snapshot has already been prepared for publication."))
     if not snapshot_verify(snapshot=snapshot):
@@ -59,7 +60,7 @@ def publication_create(*, snapshot: CoverageSnapshot, by: User) -> Publication:
 
 
 def publication_publish(*, publication: Publication, by: User) -> Publication:
-    _require_office(by)
+    _refuse_unless_office(by)
     if not publication.is_published:
         publication.is_published = True
         publication.published_at = timezone.now()
@@ -70,7 +71,7 @@ def publication_publish(*, publication: Publication, by: User) -> Publication:
 
 def publication_unpublish(*, publication: Publication, by: User) -> Publication:
     """Take the row off the public page (the frozen figures stay, ready to publish again)."""
-    _require_office(by)
+    _refuse_unless_office(by)
     if publication.is_published:
         publication.is_published = False
         publication.save(update_fields=["is_published"])

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from core.dates import format_date
 from core.exports import xlsx_header, xlsx_response
 from core.spreadsheets import escape_cell
 from orgchart.models import StaffCategory
@@ -74,7 +75,7 @@ def coverage_xlsx_write(*, report: CoverageReport, people: Iterable[PersonCovera
     units_sheet.append(
         [
             escape_cell(_("Total")),
-            escape_cell(f"{report.assignment.slug} — {report.as_of:%d/%m/%Y}"),
+            escape_cell(f"{report.assignment.slug} — {format_date(report.as_of)}"),
             "",
             None,
             total.staff,

@@ -18,16 +18,16 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils.formats import date_format
 
-from core.dates import date_line
+from core.dates import date_line, format_date
+from core.numbers import percent_text
 from core.pdf import html_to_pdf
 from courses.models import Assignment
 from orgchart.models import Unit
@@ -46,7 +46,6 @@ from semiannual.selectors import (
 TEMPLATE = "semiannual/document.html"
 CSS_PATH = Path(settings.BASE_DIR) / "static" / "css" / "semiannual.css"
 PLACEHOLDER = "…"
-_HUNDREDTH = Decimal("0.01")
 
 Figures = dict[str, object]
 
@@ -64,14 +63,6 @@ def count_text(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
-def percent_text(value: float | Decimal) -> str:
-    """96.32 → "96,32", 96.3 → "96,3", 100.0 → "100" (two places at most, decimal comma)."""
-    text = f"{Decimal(str(value)).quantize(_HUNDREDTH, rounding=ROUND_HALF_UP):f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",")
-
-
 def difference_text(value: Decimal) -> str:
     """+5,2 / -1,25 / 0 (percentage points)."""
     if value > 0:
@@ -79,10 +70,6 @@ def difference_text(value: Decimal) -> str:
     if value < 0:
         return "-" + percent_text(-value)
     return "0"
-
-
-def _date(value: dt.date) -> str:
-    return date_format(value, "SHORT_DATE_FORMAT")
 
 
 # --- the table per unit ---------------------------------------------------------------------------------
@@ -268,7 +255,7 @@ def _paragraphs(text: str) -> list[str]:
 
 def _summary_sentence(*, total: Figures, as_of: dt.date, scope_name: str) -> str:
     sentence = (
-        f"Tính đến ngày {_date(as_of)}, tổng số lãnh đạo, công chức, viên chức và người lao động "
+        f"Tính đến ngày {format_date(as_of)}, tổng số lãnh đạo, công chức, viên chức và người lao động "
         f"thuộc {scope_name} phải được quán triệt là {count_text(total['staff'])} người"
     )
     if total["exempt"]:
@@ -283,8 +270,9 @@ def _summary_sentence(*, total: Figures, as_of: dt.date, scope_name: str) -> str
 def _change_sentence(*, previous: SemiannualReport, before: Figures, after: Figures) -> str:
     old, new = Decimal(str(before["percent"])), Decimal(str(after["percent"]))
     reference = (
-        f"So với kỳ báo cáo trước (Báo cáo số {number_text(previous.number)} ngày {_date(previous.document_date)}, "
-        f"số liệu tính đến ngày {_date(previous.period_end)}), tỷ lệ đã quán triệt"
+        f"So với kỳ báo cáo trước (Báo cáo số {number_text(previous.number)} "
+        f"ngày {format_date(previous.document_date)}, "
+        f"số liệu tính đến ngày {format_date(previous.period_end)}), tỷ lệ đã quán triệt"
     )
     was, now = percent_text(old), percent_text(new)
     if new > old:
@@ -335,14 +323,14 @@ def document_context(
         "next_tasks": _paragraphs(report.next_tasks),
         "proposals": _paragraphs(report.proposals),
         "next_period": next_period_label(period_end=report.period_end).upper(),
-        "as_of": _date(report.period_end),
+        "as_of": format_date(report.period_end),
         "scope_name": _scope_name(units=units, unit_code=unit_code),
         "summary_sentence": _summary_sentence(
             total=total, as_of=report.period_end, scope_name=_scope_name(units=units, unit_code=unit_code)
         ),
         "rows": rows,
         "previous": previous,
-        "previous_as_of": _date(previous.period_end) if previous is not None else "",
+        "previous_as_of": format_date(previous.period_end) if previous is not None else "",
         "change": change,
         "change_sentence": change_sentence,
         "closing": f"Trên đây là báo cáo {report.subject[:1].lower()}{report.subject[1:]} của {details['agency']}./.",

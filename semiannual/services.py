@@ -19,10 +19,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.dates import format_date
 from core.text import detect_legacy_encoding, normalize_text
 from courses.models import Assignment
 from reports.selectors.snapshots import snapshot_verify
@@ -54,10 +54,6 @@ def parse_number(value: int | str | None) -> int | None:
     if not match or int(match.group(1)) == 0:
         return None
     return int(match.group(1))
-
-
-def _date_text(value: dt.date) -> str:
-    return date_format(value, "SHORT_DATE_FORMAT")
 
 
 class _Problems:
@@ -153,21 +149,21 @@ def semiannual_report_create_draft(
         problems.add(
             "period_end_reason",
             _("%(date)s is not a reporting deadline (15/06 or 15/12); say why the report counts on that date.")
-            % {"date": _date_text(period_end)},
+            % {"date": format_date(period_end)},
         )
     if assignment is not None and period_end is not None:
         if period_end < assignment.starts_on:
             problems.add(
                 "period_end",
                 _("The assignment starts on %(start)s, after %(date)s.")
-                % {"start": _date_text(assignment.starts_on), "date": _date_text(period_end)},
+                % {"start": format_date(assignment.starts_on), "date": format_date(period_end)},
             )
         existing = SemiannualReport.objects.filter(assignment=assignment, period_end=period_end).first()
         if existing is not None:
             problems.add(
                 "period_end",
                 _("There is already a report of this assignment for %(date)s (number %(number)s).")
-                % {"date": _date_text(period_end), "number": number_text(existing.number)},
+                % {"date": format_date(period_end), "number": number_text(existing.number)},
             )
     if period_end is not None and document_date is None:
         document_date = max(period_end, timezone.localdate())
@@ -175,7 +171,7 @@ def semiannual_report_create_draft(
         problems.add(
             "document_date",
             _("The document cannot be dated before the date its figures are counted on (%(date)s).")
-            % {"date": _date_text(period_end)},
+            % {"date": format_date(period_end)},
         )
     parsed = None
     if document_date is not None:
@@ -249,7 +245,7 @@ def semiannual_report_update_narrative(
         problems.add(
             "document_date",
             _("The document cannot be dated before the date its figures are counted on (%(date)s).")
-            % {"date": _date_text(report.period_end)},
+            % {"date": format_date(report.period_end)},
         )
     parsed = None
     if document_date is not None:
@@ -279,12 +275,12 @@ def semiannual_report_issue_problems(*, report: SemiannualReport, today: dt.date
         problems.add(
             "period_end",
             _("The figures are counted on %(date)s, which has not come yet; issue the report from that day.")
-            % {"date": _date_text(report.period_end)},
+            % {"date": format_date(report.period_end)},
         )
     if report.document_date > today:
         problems.add(
             "document_date",
-            _("The document is dated %(date)s, which has not come yet.") % {"date": _date_text(report.document_date)},
+            _("The document is dated %(date)s, which has not come yet.") % {"date": format_date(report.document_date)},
         )
     labels = {
         "results_summary": _("Write the results (section I) before issuing."),
@@ -316,7 +312,7 @@ def semiannual_report_issue(*, report: SemiannualReport, issued_by: User | None)
         if not snapshot_verify(snapshot=snapshot):
             raise ValidationError(
                 _("The frozen figures of %(date)s no longer match their SHA-256; the report cannot be issued.")
-                % {"date": _date_text(report.period_end)}
+                % {"date": format_date(report.period_end)}
             )
         previous = semiannual_previous_for(
             assignment=report.assignment, period_end=report.period_end, exclude_pk=report.pk

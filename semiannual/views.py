@@ -14,12 +14,12 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from orgchart.roles import scope_for
+from accounts.roles import require_office
+from core.dates import format_date
 from reports.selectors.coverage import assignment_list_for_reports
 from semiannual.models import SemiannualReport
 from semiannual.pdf import semiannual_pdf_bytes
@@ -37,13 +37,6 @@ from semiannual.services import (
     semiannual_report_update_narrative,
 )
 
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-
-
-def _require_office(request: HttpRequest) -> None:
-    if not scope_for(user=request.user).everything:
-        raise Http404
-
 
 def _report_or_404(pk: int) -> SemiannualReport:
     try:
@@ -60,11 +53,11 @@ def _add_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+# Date fields read DATE_INPUT_FORMATS from config/formats/ (dd/mm/yyyy or yyyy-mm-dd), as every form does.
 class DraftForm(forms.Form):
     assignment = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Assignment"))
     period_end = forms.DateField(
         label=gettext_lazy("Figures as of"),
-        input_formats=DATE_FORMATS,
         help_text=gettext_lazy("dd/mm/yyyy; the reporting deadlines are 15/06 and 15/12."),
     )
     period_end_reason = forms.CharField(
@@ -84,7 +77,7 @@ class DraftForm(forms.Form):
 
 class NarrativeForm(forms.Form):
     number = forms.CharField(label=gettext_lazy("Number"), max_length=20)
-    document_date = forms.DateField(label=gettext_lazy("Document date"), input_formats=DATE_FORMATS)
+    document_date = forms.DateField(label=gettext_lazy("Document date"))
     subject = forms.CharField(label=gettext_lazy("Subject"), widget=forms.Textarea(attrs={"rows": 2}))
     opening = forms.CharField(label=gettext_lazy("Opening paragraph"), widget=forms.Textarea(attrs={"rows": 4}))
     results_summary = forms.CharField(
@@ -118,14 +111,14 @@ class NarrativeForm(forms.Form):
     def initial_for(cls, report: SemiannualReport) -> dict[str, object]:
         initial = {name: getattr(report, name) for name in cls.base_fields}
         initial["number"] = str(report.number)
-        initial["document_date"] = date_format(report.document_date, "SHORT_DATE_FORMAT")
+        initial["document_date"] = format_date(report.document_date)
         return initial
 
 
 @login_required
 def semiannual_list(request: HttpRequest) -> HttpResponse:
     """The reports, newest first, and the form for a new draft (POST creates it)."""
-    _require_office(request)
+    require_office(request.user)
     if request.method == "POST":
         form = DraftForm(request.POST)
         if form.is_valid():
@@ -157,7 +150,7 @@ def semiannual_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def semiannual_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A draft's narrative form (POST saves it); an issued report's facts and its stored PDF."""
-    _require_office(request)
+    require_office(request.user)
     report = _report_or_404(pk)
     form = None
     if not report.is_issued:
@@ -195,7 +188,7 @@ def semiannual_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def semiannual_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """A draft rendered now from the live figures (marked DỰ THẢO); an issued report is its stored PDF."""
-    _require_office(request)
+    require_office(request.user)
     report = _report_or_404(pk)
     if report.is_issued:
         return redirect("semiannual:pdf", pk=report.pk)
@@ -207,7 +200,7 @@ def semiannual_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def semiannual_issue(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_office(request)
+    require_office(request.user)
     report = _report_or_404(pk)
     try:
         report = semiannual_report_issue(report=report, issued_by=request.user)
@@ -225,7 +218,7 @@ def semiannual_issue(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def semiannual_pdf(request: HttpRequest, pk: int) -> FileResponse:
     """The stored PDF of an issued report, exactly as it was issued."""
-    _require_office(request)
+    require_office(request.user)
     report = _report_or_404(pk)
     if not report.is_issued:
         raise Http404
@@ -240,7 +233,7 @@ def semiannual_pdf(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 @require_POST
 def semiannual_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_office(request)
+    require_office(request.user)
     report = _report_or_404(pk)
     try:
         semiannual_report_delete_draft(report=report)

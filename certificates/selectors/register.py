@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from certificates.defaults import DEFAULT_TEMPLATE_NAME, REGISTER_DEFAULTS, default_template_css, default_template_html
 from certificates.models import (
@@ -16,7 +16,7 @@ from certificates.models import (
 )
 from courses.models import Assignment, Completion
 from orgchart.models import Membership, Unit
-from orgchart.queries import active_on_q
+from orgchart.queries import active_on_q, within_units_q
 
 
 def register_settings_get() -> RegisterSettings:
@@ -99,10 +99,7 @@ def completion_list_awaiting_certificate(*, assignment: Assignment, unit: Unit |
     completions = Completion.objects.filter(pk__in=list(earliest.values())).select_related("staff", "course")
     if unit is not None:
         in_unit_then = Membership.objects.filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=OuterRef("completed_on")),
-            staff_id=OuterRef("staff_id"),
-            unit__path__startswith=unit.path,
-            valid_from__lte=OuterRef("completed_on"),
+            active_on_q(OuterRef("completed_on")), within_units_q([unit.path]), staff_id=OuterRef("staff_id")
         )
         completions = completions.filter(Exists(in_unit_then))
     return list(completions.order_by("staff__sort_key", "staff__code"))

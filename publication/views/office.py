@@ -7,19 +7,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.roles import require_office
+from core.dates import format_date
 from publication.selectors import access_publication, publication_list_all, snapshot_list_unpublished
 from publication.services import publication_create, publication_publish, publication_unpublish
 from reports.selectors.snapshots import access_snapshot
-from reports.views.common import require_office
 
 
 @login_required
 def publication_list(request: HttpRequest) -> HttpResponse:
-    require_office(request)
+    require_office(request.user)
     if request.method == "POST":
         snapshot = access_snapshot(snapshot_id=request.POST.get("snapshot") or 0)
         try:
@@ -31,7 +31,7 @@ def publication_list(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 _("The figures of %(date)s are ready; publish them to show them on the public page.")
-                % {"date": date_format(publication.as_of, "SHORT_DATE_FORMAT")},
+                % {"date": format_date(publication.as_of)},
             )
         return redirect("publication:list")
     return render(
@@ -47,7 +47,7 @@ def publication_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def publication_change(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    require_office(request)
+    require_office(request.user)
     publication = access_publication(publication_id=pk)
     if action == "publish":
         publication_publish(publication=publication, by=request.user)

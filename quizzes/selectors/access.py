@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
 
 from accounts.models import User
+from accounts.roles import is_office
 from courses.models import CourseVersion, CourseVersionStatus, Enrolment
 from orgchart.models import Staff
 from quizzes.models import Attempt
@@ -45,8 +46,7 @@ def access_quiz_version(*, user: User, version_id: int) -> QuizAccess:
     )
     if version is None or version.learner_staff_id is None:
         raise Http404
-    is_office = user.is_superuser or user.is_office_admin
-    if not is_office and not version.learner_enrolled:
+    if not is_office(user) and not version.learner_enrolled:
         raise Http404
     return QuizAccess(version=version, staff_id=version.learner_staff_id)
 

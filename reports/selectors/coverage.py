@@ -29,7 +29,8 @@ from accounts.models import User
 from courses.models import Assignment
 from courses.selectors.audience import UnitRule, audience_unit_rules
 from orgchart.models import Unit
-from orgchart.report_scope import report_root_unit
+from orgchart.queries import within_units_q
+from orgchart.selectors import report_root_unit
 from reports.selectors.rules import audience_on, completed_by_q, coverage_percent, exempt_on_q
 
 STEPLEN = Unit.steplen
@@ -160,11 +161,8 @@ def coverage_as_of(
     units_by_path: dict[str, UnitCoverage] = {}
     if roots:
         parent_paths = [root[:-STEPLEN] for root in roots if len(root) > STEPLEN]
-        in_scope = Q()
-        for root in roots:
-            in_scope |= Q(path__startswith=root)
         unit_rows = (
-            Unit.objects.filter(in_scope | Q(path__in=parent_paths))
+            Unit.objects.filter(within_units_q(roots, prefix="") | Q(path__in=parent_paths))
             .order_by("path")
             .values_list("pk", "code", "name", "path", "depth")
         )

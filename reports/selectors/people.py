@@ -15,7 +15,7 @@ from accounts.models import User
 from courses.models import Assignment, CompletionEvidence, CourseVersionStatus, Lesson, LessonProgress
 from courses.selectors.audience import UnitRule, audience_unit_rules
 from orgchart.models import Unit
-from orgchart.report_scope import report_root_unit
+from orgchart.selectors import report_root_unit
 from quizzes.models import Attempt
 from reports.selectors.rules import (
     CoverageStatus,

@@ -21,6 +21,7 @@ from core.numbers import percent
 from courses.models import Assignment, Completion
 from courses.selectors.audience import UnitRule, audience_filter
 from orgchart.models import Membership, Unit
+from orgchart.queries import within_units_q
 from reports.models import Exemption
 
 
@@ -49,7 +50,7 @@ def audience_on(
     """
     memberships = Membership.objects.filter(audience_filter(assignment=assignment, rules=rules, on_date=as_of))
     if root_unit is not None:
-        memberships = memberships.filter(unit__path__startswith=root_unit.path)
+        memberships = memberships.filter(within_units_q([root_unit.path]))
     return memberships
 
 

@@ -11,10 +11,9 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.dates import format_date
 from courses.models import Assignment, Completion
 from courses.selectors.audience import audience_unit_rules
 from orgchart.models import Membership
@@ -146,12 +145,6 @@ class SnapshotComparison:
         return not self.units and not self.people and self.total_before == self.total_after
 
 
-def _date_text(value: dt.date | dt.datetime) -> str:
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value).date()
-    return date_format(value, "SHORT_DATE_FORMAT")
-
-
 def snapshot_compare_live(*, snapshot: CoverageSnapshot) -> SnapshotComparison:
     """For the snapshot's date, what the live report says now, where it differs and why.
 
@@ -210,8 +203,8 @@ def snapshot_compare_live(*, snapshot: CoverageSnapshot) -> SnapshotComparison:
                     _("joined the audience: in %(unit)s from %(start)s (recorded on %(recorded)s)")
                     % {
                         "unit": current.unit.code,
-                        "start": _date_text(current.valid_from),
-                        "recorded": _date_text(current.created_at),
+                        "start": format_date(current.valid_from),
+                        "recorded": format_date(current.created_at),
                     }
                 )
             else:
@@ -220,14 +213,18 @@ def snapshot_compare_live(*, snapshot: CoverageSnapshot) -> SnapshotComparison:
             if current is not None:
                 reasons.append(
                     _("no longer in the audience on %(date)s: now recorded in %(unit)s as %(category)s")
-                    % {"date": _date_text(as_of), "unit": current.unit.code, "category": current.get_category_display()}
+                    % {
+                        "date": format_date(as_of),
+                        "unit": current.unit.code,
+                        "category": current.get_category_display(),
+                    }
                 )
             else:
                 last = next((m for m in reversed(history) if m.valid_from <= as_of), None)
                 if last is not None and last.valid_to is not None:
                     reasons.append(
                         _("left the roster: their record in %(unit)s now ends on %(end)s")
-                        % {"unit": last.unit.code, "end": _date_text(last.valid_to)}
+                        % {"unit": last.unit.code, "end": format_date(last.valid_to)}
                     )
                 else:
                     reasons.append(_("left the roster"))
@@ -236,7 +233,7 @@ def snapshot_compare_live(*, snapshot: CoverageSnapshot) -> SnapshotComparison:
                 start = current.valid_from if current is not None else as_of
                 reasons.append(
                     _("moved from %(old)s to %(new)s on %(date)s")
-                    % {"old": before["unit"], "new": after["unit"], "date": _date_text(start)}
+                    % {"old": before["unit"], "new": after["unit"], "date": format_date(start)}
                 )
             if before["status"] != after["status"]:
                 reasons.extend(
@@ -252,10 +249,10 @@ def snapshot_compare_live(*, snapshot: CoverageSnapshot) -> SnapshotComparison:
             elif before["completed_on"] != after["completed_on"] and after["completed_on"]:
                 reasons.append(
                     _("an earlier completion, dated %(date)s, was recorded after the snapshot")
-                    % {"date": _date_text(dt.date.fromisoformat(after["completed_on"]))}
+                    % {"date": format_date(dt.date.fromisoformat(after["completed_on"]))}
                 )
             if before["category"] != after["category"]:
-                reasons.append(_("category changed on %(date)s") % {"date": _date_text(current.valid_from)})
+                reasons.append(_("category changed on %(date)s") % {"date": format_date(current.valid_from)})
             if before["name"] != after["name"]:
                 reasons.append(_("name corrected on the roster"))
         people.append(
@@ -315,9 +312,9 @@ def _status_reasons(
                 reasons.append(
                     _("exemption added on %(recorded)s (%(start)s–%(end)s: %(reason)s)")
                     % {
-                        "recorded": _date_text(exemption.created_at),
-                        "start": _date_text(exemption.valid_from),
-                        "end": _date_text(exemption.valid_to),
+                        "recorded": format_date(exemption.created_at),
+                        "start": format_date(exemption.valid_from),
+                        "end": format_date(exemption.valid_to),
                         "reason": exemption.reason,
                     }
                 )
@@ -335,14 +332,14 @@ def _status_reasons(
             reasons.append(
                 _("completion recorded later, on %(recorded)s (dated %(date)s, %(evidence)s)")
                 % {
-                    "recorded": _date_text(completion.created_at),
-                    "date": _date_text(completion.completed_on),
+                    "recorded": format_date(completion.created_at),
+                    "date": format_date(completion.completed_on),
                     "evidence": completion.get_evidence_display(),
                 }
             )
         elif completions and before["status"] != CoverageStatus.EXEMPT:
             reasons.append(
-                _("completion dated %(date)s now counts") % {"date": _date_text(completions[0].completed_on)}
+                _("completion dated %(date)s now counts") % {"date": format_date(completions[0].completed_on)}
             )
     elif before["status"] == CoverageStatus.INFORMED and after["status"] == CoverageStatus.NOT_INFORMED:
         reasons.append(_("the completion counted in the snapshot is no longer on record"))

@@ -6,10 +6,10 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.dates import format_date
 from core.text import detect_legacy_encoding, normalize_text
 from courses.models import Assignment, Enrolment
 from courses.selectors.audience import audience_staff_ids_on, audience_unit_rules
@@ -81,8 +81,8 @@ def exemption_problems(
                 "valid_from",
                 _("It overlaps another exemption of this person for this assignment (%(start)s–%(end)s).")
                 % {
-                    "start": date_format(other.valid_from, "SHORT_DATE_FORMAT"),
-                    "end": date_format(other.valid_to, "SHORT_DATE_FORMAT"),
+                    "start": format_date(other.valid_from),
+                    "end": format_date(other.valid_to),
                 },
             )
     return problems

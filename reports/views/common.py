@@ -6,23 +6,17 @@ import datetime as dt
 
 from django.http import Http404, HttpRequest, QueryDict
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from core.date_input import parse_date_input
+from core.dates import format_date, parse_date_input
 from courses.models import Assignment
 from orgchart.roles import scope_for
 from reports.selectors.coverage import assignment_get
 
 
-def require_office(request: HttpRequest) -> None:
-    if not scope_for(user=request.user).everything:
-        raise Http404
-
-
 def require_report_reader(request: HttpRequest) -> None:
     scope = scope_for(user=request.user)
-    if not (scope.everything or scope.is_unit_head):
+    if not scope.sees_others:
         raise Http404
 
 
@@ -47,7 +41,7 @@ def dashboard_as_of(request: HttpRequest) -> tuple[dt.date, str | None]:
 
 def dashboard_query(*, as_of: dt.date, unit_code: str | None = None) -> str:
     params = QueryDict(mutable=True)
-    params["as_of"] = date_format(as_of, "SHORT_DATE_FORMAT")
+    params["as_of"] = format_date(as_of)
     if unit_code:
         params["unit"] = unit_code
     return params.urlencode()

@@ -7,9 +7,9 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from core.dates import iso_date_or_today
 from reports.exports import coverage_xlsx_response
 from reports.selectors.coverage import coverage_for_user
 from reports.selectors.people import coverage_people_for_user
@@ -17,11 +17,8 @@ from reports.views.common import assignment_or_404
 
 
 def _as_of(request: HttpRequest) -> dt.date:
-    raw = request.GET.get("as_of", "").strip()
-    if not raw:
-        return timezone.localdate()
     try:
-        return dt.date.fromisoformat(raw)
+        return iso_date_or_today(request.GET.get("as_of", "").strip())
     except ValueError as exc:
         raise Http404 from exc
 

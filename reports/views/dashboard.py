@@ -15,15 +15,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from accounts.roles import is_office
 from core.charts import Bar, Series, bar_chart_svg, line_chart_svg
+from core.dates import format_date, format_day_month
 from courses.models import Assignment
 from courses.selectors.audience import audience_unit_rules
-from orgchart.report_scope import report_root_unit
-from orgchart.roles import scope_for
+from orgchart.selectors import report_root_unit
 from reports.selectors.coverage import CoverageReport, UnitCoverage, coverage_as_of, coverage_for_user
 from reports.selectors.people import coverage_people_for_user
 from reports.selectors.rules import CoverageStatus
@@ -108,13 +109,13 @@ def _dashboard(request: HttpRequest, assignment: Assignment, *, assignments: lis
     scope_name = root.name if root is not None else _("all units")
     bar_svg = bar_chart_svg(
         chart_id="coverage-bars",
-        title=_("Percent informed by unit, %(date)s") % {"date": date_format(as_of, "SHORT_DATE_FORMAT")},
+        title=_("Percent informed by unit, %(date)s") % {"date": format_date(as_of)},
         description=_(
             "One bar per unit of %(scope)s: the share of the people to inform who were informed on %(date)s, "
             "against the 100%% target. Solid bars reached the target; hatched bars are below it. "
             "The same figures are in the table below."
         )
-        % {"scope": scope_name, "date": date_format(as_of, "SHORT_DATE_FORMAT")},
+        % {"scope": scope_name, "date": format_date(as_of)},
         bars=chart_bars,
     )
 
@@ -135,13 +136,13 @@ def _dashboard(request: HttpRequest, assignment: Assignment, *, assignments: lis
             "against the 100%% target line. The same figures are in the table below."
         )
         % {"scope": scope_name},
-        labels=[(date_format(p.on, "d/m"), date_format(p.on, "Y")) for p in points],
+        labels=[(format_day_month(p.on), str(p.on.year)) for p in points],
         series=[Series(name=_("Informed"), values=[p.figures.percent for p in points])],
     )
 
     current_unit_code = root.code if (root is not None and root_unit is not None) else None
-    is_office = scope_for(user=request.user).everything
-    existing_snapshot = snapshot_get_for_date(assignment=assignment, as_of=as_of) if is_office else None
+    office = is_office(request.user)
+    existing_snapshot = snapshot_get_for_date(assignment=assignment, as_of=as_of) if office else None
     rows = [
         {
             "unit": unit,
@@ -155,7 +156,7 @@ def _dashboard(request: HttpRequest, assignment: Assignment, *, assignments: lis
         "assignment": assignment,
         "assignments": assignments,
         "as_of": as_of,
-        "as_of_text": date_format(as_of, "SHORT_DATE_FORMAT"),
+        "as_of_text": format_date(as_of),
         "date_error": date_error,
         "report": report,
         "root": root,
@@ -171,8 +172,8 @@ def _dashboard(request: HttpRequest, assignment: Assignment, *, assignments: lis
         ],
         "today_query": dashboard_query(as_of=timezone.localdate(), unit_code=current_unit_code),
         "page_query": dashboard_query(as_of=as_of, unit_code=current_unit_code),
-        "is_office": is_office,
-        "can_freeze": is_office and as_of <= timezone.localdate(),
+        "is_office": office,
+        "can_freeze": office and as_of <= timezone.localdate(),
         "existing_snapshot": existing_snapshot,
     }
     return render(request, "reports/dashboard.html", context)

@@ -9,11 +9,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from core.date_input import parse_date_input
+from accounts.roles import require_office
+from core.dates import format_date, parse_date_input
 from reports.selectors.snapshots import (
     access_snapshot,
     snapshot_compare_live,
@@ -23,7 +23,7 @@ from reports.selectors.snapshots import (
 )
 from reports.selectors.snapshots import snapshot_list as snapshot_list_select
 from reports.services.snapshots import snapshot_create
-from reports.views.common import assignment_or_404, dashboard_query, require_office
+from reports.views.common import assignment_or_404, dashboard_query
 
 SNAPSHOTS_PER_PAGE = 25
 CHANGES_SHOWN = 200
@@ -33,7 +33,7 @@ CHANGES_SHOWN = 200
 @require_POST
 def snapshot_freeze(request: HttpRequest, slug: str) -> HttpResponse:
     """The Office freezes the report of a date (`snapshot_create`); a date has one snapshot."""
-    require_office(request)
+    require_office(request.user)
     assignment = assignment_or_404(slug)
     as_of = parse_date_input(request.POST.get("as_of", ""))
     if as_of is None:
@@ -46,14 +46,11 @@ def snapshot_freeze(request: HttpRequest, slug: str) -> HttpResponse:
             messages.error(request, message)
         return redirect(f"{reverse('reports:dashboard', args=[assignment.slug])}?{dashboard_query(as_of=as_of)}")
     if created:
-        messages.success(
-            request, _("The report of %(date)s is frozen.") % {"date": date_format(as_of, "SHORT_DATE_FORMAT")}
-        )
+        messages.success(request, _("The report of %(date)s is frozen.") % {"date": format_date(as_of)})
     else:
         messages.info(
             request,
-            _("The report of %(date)s was already frozen; here it is.")
-            % {"date": date_format(as_of, "SHORT_DATE_FORMAT")},
+            _("The report of %(date)s was already frozen; here it is.") % {"date": format_date(as_of)},
         )
     return redirect("reports:snapshot_detail", pk=snapshot.pk)
 
@@ -61,7 +58,7 @@ def snapshot_freeze(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def snapshot_list(request: HttpRequest) -> HttpResponse:
-    require_office(request)
+    require_office(request.user)
     page = Paginator(snapshot_list_select(), SNAPSHOTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "reports/snapshot_list.html", {"page": page})
 
@@ -70,7 +67,7 @@ def snapshot_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The stored figures, their SHA-256 and its check, and what the live report for the date says now."""
-    require_office(request)
+    require_office(request.user)
     snapshot = access_snapshot(snapshot_id=pk)
     stored = snapshot_report(snapshot=snapshot)
     comparison = snapshot_compare_live(snapshot=snapshot)

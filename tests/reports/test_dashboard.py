@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from core.date_input import parse_date_input
+from core.dates import parse_date_input
 from courses.models import Assignment, AssignmentUnit, Completion, CompletionEvidence, Course
 from orgchart.models import StaffCategory
 from reports.models import CoverageSnapshot

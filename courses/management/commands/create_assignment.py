@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models.functions import Lower
 
-from core.dates import format_date, parse_date
+from core.dates import format_date, parse_date_input
 from courses.models import Course
 from courses.services.assignments import assignment_create, assignment_create_problems
 from orgchart.models import StaffCategory, Unit
@@ -23,14 +23,10 @@ _CATEGORY_BY_TEXT = {label.casefold(): category for category, label in CATEGORY_
 
 def parse_command_date(value: str, *, option: str) -> tuple[dt.date | None, str | None]:
     """YYYY-MM-DD (as the other commands) or dd/mm/yyyy; returns (date, problem)."""
-    try:
-        return dt.date.fromisoformat(value), None
-    except ValueError:
-        pass
-    try:
-        return parse_date(value), None
-    except ValueError:
-        return None, f'{option} "{value}" không phải là ngày hợp lệ (dạng YYYY-MM-DD hoặc dd/mm/yyyy).'
+    parsed = parse_date_input(value)
+    if parsed is not None:
+        return parsed, None
+    return None, f'{option} "{value}" không phải là ngày hợp lệ (dạng YYYY-MM-DD hoặc dd/mm/yyyy).'
 
 
 class Command(BaseCommand):
