@@ -218,34 +218,39 @@ class OptionFactory(factory.django.DjangoModelFactory):
 
 
 class PublishedVersionFactory(CourseVersionFactory):
-    """A course version with `lessons` lessons and `questions` questions, published by `course_version_publish`.
+    """A course version with its lessons and questions, published by `course_version_publish`.
 
-    Questions cycle single / multiple / true-false, each explained by `explanation_text`;
-    each attempt draws them all unless `questions_per_attempt` says fewer. Publishing
-    retires the course's previous published version, as the Office's publish does.
-    `publish=False` leaves the complete draft; `option_ids=iterator` sets the options'
-    primary keys.
+    `lessons` and `questions` are counts (defaults 2 and 5) or lists of `LessonFactory` /
+    `QuestionFactory` arguments. Counted questions cycle single / multiple / true-false,
+    each explained by `explanation_text`. Each attempt draws every question unless
+    `questions_per_attempt` says fewer. Publishing retires the course's previous published
+    version, as the Office's publish does. `publish=False` leaves the complete draft;
+    `option_ids=iterator` sets the options' primary keys.
     """
 
     lessons = 2
     questions = 5
-    questions_per_attempt = factory.LazyAttribute(lambda o: o.questions)
+    questions_per_attempt = factory.LazyAttribute(
+        lambda o: o.questions if isinstance(o.questions, int) else len(o.questions)
+    )
     publish = True
     option_ids = None
 
     @classmethod
     def _create(cls, model_class, *args, lessons, questions, publish, option_ids, **kwargs):
         version = super()._create(model_class, *args, **kwargs)
-        for _ in range(lessons):
-            LessonFactory(version=version)
-        for position in range(1, questions + 1):
-            QuestionFactory(
-                version=version,
-                position=position,
-                kind=QUESTION_KINDS[(position - 1) % 3],
-                explanation=explanation_text(version.course.slug, position),
-                options__ids=option_ids,
-            )
+        for lesson in [{}] * lessons if isinstance(lessons, int) else lessons:
+            LessonFactory(version=version, **lesson)
+        if isinstance(questions, int):
+            questions = [
+                {
+                    "kind": QUESTION_KINDS[(position - 1) % 3],
+                    "explanation": explanation_text(version.course.slug, position),
+                }
+                for position in range(1, questions + 1)
+            ]
+        for question in questions:
+            QuestionFactory(version=version, options__ids=option_ids, **question)
         if publish:
             published = course_version_publish(version=version)
             version.status, version.published_at = published.status, published.published_at
