@@ -655,4 +655,3 @@ class ReminderLogFactory(factory.django.DjangoModelFactory):
     )
     recipient = None
     event_date = factory.LazyAttribute(lambda o: o.enrolment.assignment.due_on if o.enrolment else dt.date(2026, 6, 1))
-    sent_at = factory.LazyFunction(timezone.now)
