@@ -451,6 +451,8 @@ class CourseCertificateSettingFactory(factory.django.DjangoModelFactory):
 
 
 class RegisterSettingsFactory(factory.django.DjangoModelFactory):
+    """The register's one row (pk 1, as `register_settings_get` makes it), written with these values."""
+
     class Meta:
         model = RegisterSettings
 
@@ -461,6 +463,11 @@ class RegisterSettingsFactory(factory.django.DjangoModelFactory):
     place = "Đồng Nai"
     parent_agency = "UBND TỈNH ĐỒNG NAI"
     agency = "SỞ TƯ PHÁP"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        row, _created = model_class.objects.update_or_create(pk=1, defaults=kwargs)
+        return row
 
 
 class SerialCounterFactory(factory.django.DjangoModelFactory):
