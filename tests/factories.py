@@ -239,8 +239,8 @@ class PublishedVersionFactory(CourseVersionFactory):
     @classmethod
     def _create(cls, model_class, *args, lessons, questions, publish, option_ids, **kwargs):
         version = super()._create(model_class, *args, **kwargs)
-        for lesson in [{}] * lessons if isinstance(lessons, int) else lessons:
-            LessonFactory(version=version, **lesson)
+        for position, lesson in enumerate([{}] * lessons if isinstance(lessons, int) else lessons, start=1):
+            LessonFactory(version=version, position=position, **lesson)
         if isinstance(questions, int):
             questions = [
                 {
@@ -249,8 +249,8 @@ class PublishedVersionFactory(CourseVersionFactory):
                 }
                 for position in range(1, questions + 1)
             ]
-        for question in questions:
-            QuestionFactory(version=version, options__ids=option_ids, **question)
+        for position, question in enumerate(questions, start=1):
+            QuestionFactory(version=version, position=position, options__ids=option_ids, **question)
         if publish:
             published = course_version_publish(version=version)
             version.status, version.published_at = published.status, published.published_at
