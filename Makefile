@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint migrate seed bench messages clean
+.PHONY: setup run test test-pg lint migrate seed bench messages clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,21 @@ run: seed
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The suite on the local PostgreSQL and Redis, as .ci/run's second pass: the row-lock tests
+# (exactly-once grading, gap-free serials) and COPY run instead of skipping, and the `worker`
+# tests start their own Celery workers on the Redis broker. pytest-django creates and drops
+# `test_<name of TEST_DATABASE_URL's database>`. Only the PostgreSQL and worker tests:
+# `make test-pg PYTEST_ARGS='-m "postgres or worker"'`.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/lantoa_test
+TEST_CACHE_URL ?= redis://127.0.0.1:6379/15
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/14
+test-pg: setup
+	@pg_isready -q -d "$(TEST_DATABASE_URL)" || { echo "PostgreSQL does not answer at $(TEST_DATABASE_URL) (start it, or set TEST_DATABASE_URL)"; exit 1; }
+	@$(PY) -c "import redis, sys; redis.Redis.from_url(sys.argv[1]).ping()" "$(TEST_BROKER_URL)" 2>/dev/null || { echo "Redis does not answer at $(TEST_BROKER_URL) (start it, or set TEST_BROKER_URL)"; exit 1; }
+	DATABASE_URL="$(TEST_DATABASE_URL)" CACHE_URL="$(TEST_CACHE_URL)" \
+	CELERY_BROKER_URL="$(TEST_BROKER_URL)" CELERY_RESULT_BACKEND="$(TEST_BROKER_URL)" \
+	  $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .

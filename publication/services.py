@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import is_office
+from courses.models import Assignment
+from courses.selectors.versions import course_version_get_current
 from nominations.selectors import department_nomination_figures
 from publication.models import Publication
 from reports.models import CoverageSnapshot
@@ -45,7 +47,7 @@ def publication_create(*, snapshot: CoverageSnapshot, by: User) -> Publication:
                 snapshot=snapshot,
                 assignment=assignment,
                 as_of=snapshot.as_of,
-                title=assignment.title or assignment.course.title or assignment.slug,
+                title=_publication_title(assignment),
                 staff=total["staff"],
                 informed=total["informed"],
                 exempt=total["exempt"],
@@ -76,3 +78,11 @@ def publication_unpublish(*, publication: Publication, by: User) -> Publication:
         publication.is_published = False
         publication.save(update_fields=["is_published"])
     return publication
+
+
+def _publication_title(assignment: Assignment) -> str:
+    """The assignment's title, else its course's (the published version's), else its slug."""
+    if assignment.title:
+        return assignment.title
+    current = course_version_get_current(course=assignment.course)
+    return (current.title if current else "") or assignment.slug

@@ -9,20 +9,18 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from courses.models import (
-    Assignment,
-    AssignmentUnit,
-    Attendance,
-    CompletionEvidence,
-    Course,
-    CourseVersion,
-    CourseVersionStatus,
-    Enrolment,
-    InPersonSession,
-)
+from courses.models import CompletionEvidence
 from courses.services.completions import completion_record
-from quizzes.models import Attempt, AttemptStatus
-from tests.factories import MembershipFactory, StaffFactory
+from tests.factories import (
+    AssignmentFactory,
+    AttemptFactory,
+    AttendanceFactory,
+    EnrolmentFactory,
+    InPersonSessionFactory,
+    MembershipFactory,
+    PublishedVersionFactory,
+    StaffFactory,
+)
 
 COURSE_TITLE = "Quán triệt Nghị quyết 57-NQ/TW về đột phá phát triển khoa học, công nghệ"
 _numbers = itertools.count(1)
@@ -37,14 +35,8 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture
 def version(db):
-    course = Course.objects.create(slug="nq57")
-    return CourseVersion.objects.create(
-        course=course,
-        number=1,
-        title=COURSE_TITLE,
-        estimated_minutes=60,
-        status=CourseVersionStatus.PUBLISHED,
-        published_at=timezone.now(),
+    return PublishedVersionFactory(
+        course__slug="nq57", title=COURSE_TITLE, estimated_minutes=60, lessons=1, questions=1
     )
 
 
@@ -61,18 +53,16 @@ def person(unit, *, name=None, position="Chuyên viên", date_of_birth=None, val
 
 def quiz_completion(*, staff, version, on_date=dt.date(2026, 6, 5), score=Decimal("90.00")):
     started = timezone.make_aware(dt.datetime.combine(on_date, dt.time(9)))
-    attempt = Attempt.objects.create(
+    attempt = AttemptFactory(
         staff=staff,
         version=version,
         number=1,
-        status=AttemptStatus.SUBMITTED,
+        passing=True,
         started_at=started,
         deadline_at=started + dt.timedelta(minutes=20),
-        closed_at=started + dt.timedelta(minutes=10),
         correct_count=9,
         question_count=10,
         score_percent=score,
-        passed=True,
     )
     completion, _created = completion_record(
         staff=staff,
@@ -86,10 +76,8 @@ def quiz_completion(*, staff, version, on_date=dt.date(2026, 6, 5), score=Decima
 
 
 def in_person_completion(*, staff, course, on_date=dt.date(2026, 6, 1)):
-    session, _created = InPersonSession.objects.get_or_create(
-        course=course, held_on=on_date, title="Hội nghị quán triệt"
-    )
-    attendance = Attendance.objects.create(session=session, staff=staff, present=True)
+    session = InPersonSessionFactory(course=course, held_on=on_date, title="Hội nghị quán triệt")
+    attendance = AttendanceFactory(session=session, staff=staff, present=True)
     completion, _created = completion_record(
         staff=staff, course=course, completed_on=on_date, evidence=CompletionEvidence.IN_PERSON, attendance=attendance
     )
@@ -97,12 +85,11 @@ def in_person_completion(*, staff, course, on_date=dt.date(2026, 6, 1)):
 
 
 def assignment_for(*, course, unit, slug="nq57-2025", staff=()):
-    assignment = Assignment.objects.create(
-        slug=slug, course=course, starts_on=dt.date(2025, 7, 1), due_on=dt.date(2026, 12, 31)
+    assignment = AssignmentFactory(
+        slug=slug, course=course, starts_on=dt.date(2025, 7, 1), due_on=dt.date(2026, 12, 31), units=[unit]
     )
-    AssignmentUnit.objects.create(assignment=assignment, unit=unit, include_descendants=True)
     for member in staff:
-        Enrolment.objects.create(assignment=assignment, staff=member, enrolled_on=dt.date(2025, 7, 1))
+        EnrolmentFactory(assignment=assignment, staff=member, enrolled_on=dt.date(2025, 7, 1))
     return assignment
 
 

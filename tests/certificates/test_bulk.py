@@ -10,6 +10,7 @@ from certificates.models import BulkIssueItem, BulkIssueJob, BulkIssueJobStatus,
 from certificates.selectors import certificate_template_default
 from certificates.selectors.bulk import bulk_job_progress
 from certificates.services import bulk, serial_file_name
+from tests.factories import BulkIssueJobFactory
 
 from .conftest import assignment_for, in_person_completion, person, quiz_completion
 
@@ -93,7 +94,7 @@ def test_advancing_a_job_again_does_only_missing_work(cohort, office_admin, djan
 
 def test_a_job_killed_after_issuing_finishes_when_resumed(cohort, office_admin):
     """A worker died after the certificates were issued and before their render tasks ran: resuming renders them."""
-    job = BulkIssueJob.objects.create(
+    job = BulkIssueJobFactory(
         assignment=cohort["assignment"], started_by=office_admin, status=BulkIssueJobStatus.RUNNING
     )
     bulk._plan(job)
@@ -118,11 +119,9 @@ def test_resume_only_stalled_jobs(cohort, office_admin):
 
     from django.utils import timezone
 
-    fresh = BulkIssueJob.objects.create(assignment=cohort["assignment"], progress_at=timezone.now())
-    BulkIssueJob.objects.create(assignment=cohort["assignment"], status=BulkIssueJobStatus.FAILED, error="x")
-    stale = BulkIssueJob.objects.create(
-        assignment=cohort["assignment"], progress_at=timezone.now() - dt.timedelta(minutes=30)
-    )
+    fresh = BulkIssueJobFactory(assignment=cohort["assignment"], progress_at=timezone.now())
+    BulkIssueJobFactory(assignment=cohort["assignment"], status=BulkIssueJobStatus.FAILED, error="x")
+    stale = BulkIssueJobFactory(assignment=cohort["assignment"], progress_at=timezone.now() - dt.timedelta(minutes=30))
 
     assert bulk.bulk_jobs_resume(stalled_for=dt.timedelta(minutes=10)) == [stale.pk]
     fresh.refresh_from_db()
@@ -214,7 +213,7 @@ def test_start_form_refuses_an_unknown_assignment(office, cohort):
 
 def test_progress_partial_polls_while_running(office, cohort, office_admin, settings):
     office.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the page is translated; this test reads its English source
-    job = BulkIssueJob.objects.create(assignment=cohort["assignment"], started_by=office_admin)
+    job = BulkIssueJobFactory(assignment=cohort["assignment"], started_by=office_admin)
 
     partial = office.get(f"/certificates/bulk/{job.pk}/", headers={"HX-Request": "true"}).content.decode()
     assert partial.startswith('<div class="bulk-progress" hx-get="/certificates/bulk/')
@@ -248,7 +247,7 @@ def test_pages_are_for_the_office_only(request, client, cohort, office_admin, dj
 
 
 def test_retry_is_for_the_office_only(client, learner, cohort, office_admin):
-    job = BulkIssueJob.objects.create(
+    job = BulkIssueJobFactory(
         assignment=cohort["assignment"], status=BulkIssueJobStatus.FAILED, error="x", started_by=office_admin
     )
     client.force_login(learner)

@@ -6,11 +6,18 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from courses.models import Assignment, AssignmentPerson, AssignmentUnit, Course
+from courses.models import Assignment
 from courses.selectors.audience import audience_memberships_on, audience_staff_ids_on
 from orgchart.models import StaffCategory
 
-from ..factories import MembershipFactory, StaffFactory, UnitFactory
+from ..factories import (
+    AssignmentFactory,
+    AssignmentPersonFactory,
+    AssignmentUnitFactory,
+    MembershipFactory,
+    StaffFactory,
+    UnitFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,18 +33,18 @@ def member(
 
 
 def rule(*, units=(), people=(), categories=(), communications_only=False) -> Assignment:
-    assignment = Assignment.objects.create(
+    assignment = AssignmentFactory(
         slug=f"a{Assignment.objects.count()}",
-        course=Course.objects.get_or_create(slug="nq57")[0],
+        course__slug="nq57",
         starts_on=D,
         due_on=D,
         categories=list(categories),
         communications_only=communications_only,
     )
     for unit, include_descendants in units:
-        AssignmentUnit.objects.create(assignment=assignment, unit=unit, include_descendants=include_descendants)
+        AssignmentUnitFactory(assignment=assignment, unit=unit, include_descendants=include_descendants)
     for staff in people:
-        AssignmentPerson.objects.create(assignment=assignment, staff=staff)
+        AssignmentPersonFactory(assignment=assignment, staff=staff)
     return assignment
 
 

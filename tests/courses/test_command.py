@@ -1,23 +1,18 @@
 """`import_course FILE [--dry-run]`: exit codes, the one-line summary, nothing written on failure."""
 
 import json
-import subprocess
-import sys
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 
 from courses.models import Course, CourseVersion, Lesson
 from quizzes.models import Question
 
+from ..commands import run
 from .conftest import NQ57_PATH
 
 pytestmark = pytest.mark.django_db
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _run(*args):
@@ -70,26 +65,21 @@ def test_a_missing_file_is_a_clear_error(tmp_path):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_exit_codes_from_the_shell(tmp_path):
-    """The real process: 0 with the summary on stdout, non-zero with the problems on stderr."""
-    database = connection.settings_dict
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    env = {"DJANGO_SETTINGS_MODULE": "config.settings.test", "PATH": "/usr/bin:/bin"}
-    if connection.vendor == "postgresql":
-        # The committed test database itself (transaction=True), already migrated.
-        env["DATABASE_URL"] = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
-    else:
-        # The SQLite test database lives in memory; the child migrates a file of its own.
-        env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"
-        subprocess.run([*manage, "migrate", "-v0"], check=True, env=env, cwd=ROOT)
+def test_exit_codes_from_the_shell(tmp_path, capsys):
+    """As manage.py runs it: 0 with the summary on stdout, non-zero with the problems on stderr.
 
-    good = subprocess.run([*manage, "import_course", str(NQ57_PATH)], env=env, cwd=ROOT, capture_output=True, text=True)
+    In-process (`tests.commands.run`, manage.py's own entry point) on the test database:
+    a child process would need a database of its own, migrated for it (18 s on SQLite).
+    """
+    good = run("import_course", str(NQ57_PATH), capsys=capsys)
     bad_path = tmp_path / "hong.json"
     bad_path.write_text('{"slug": "x"', encoding="utf-8")
-    bad = subprocess.run([*manage, "import_course", str(bad_path)], env=env, cwd=ROOT, capture_output=True, text=True)
+    bad = run("import_course", str(bad_path), capsys=capsys)
 
-    assert good.returncode == 0, good.stderr
-    assert good.stdout.startswith('Khóa học "nq57" phiên bản 1: 4 bài học,')
-    assert len(good.stdout.strip().splitlines()) == 1
-    assert bad.returncode != 0
-    assert "Tệp không phải JSON hợp lệ" in bad.stderr
+    good_status, good_stdout, good_stderr = good
+    bad_status, _bad_stdout, bad_stderr = bad
+    assert good_status == 0, good_stderr
+    assert good_stdout.startswith('Khóa học "nq57" phiên bản 1: 4 bài học,')
+    assert len(good_stdout.strip().splitlines()) == 1
+    assert bad_status != 0
+    assert "Tệp không phải JSON hợp lệ" in bad_stderr

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from courses.models import LessonProgress
 from orgchart.models import Staff
-from tests.factories import MembershipFactory, StaffFactory, UserFactory
+from tests.factories import LessonProgressFactory, MembershipFactory, StaffFactory, UserFactory
 from tests.notifications.builders import assign, complete_externally, enrol, passed_attempt, publish_course
 
 pytestmark = pytest.mark.django_db
@@ -102,8 +102,8 @@ def test_not_started_course_shows_due_date_progress_and_start_link(client, enrol
 
 def test_in_progress_course_continues_at_the_first_unread_lesson(client, enrolled, version):
     staff = enrolled.staff
-    LessonProgress.objects.create(staff=staff, lesson=version.lessons.get(position=1))
-    LessonProgress.objects.create(staff=staff, lesson=version.lessons.get(position=3))
+    LessonProgressFactory(staff=staff, lesson=version.lessons.get(position=1))
+    LessonProgressFactory(staff=staff, lesson=version.lessons.get(position=3))
     client.force_login(enrolled)
     card = _card(_page(client, reverse("courses:my_courses")), "Quán triệt Nghị quyết 57")
 
@@ -209,7 +209,7 @@ def test_my_courses_query_count_does_not_grow_with_enrolments(client, tree, djan
 
 
 def test_course_page_lists_lessons_with_read_markers_and_the_quiz(client, enrolled, version):
-    LessonProgress.objects.create(staff=enrolled.staff, lesson=version.lessons.get(position=2))
+    LessonProgressFactory(staff=enrolled.staff, lesson=version.lessons.get(position=2))
     client.force_login(enrolled)
     html = _page(client, reverse("courses:course", args=["nq57-test"]))
 

@@ -4,10 +4,9 @@ import pytest
 import time_machine
 from django.utils import translation
 
-from nominations.models import TrainingProgramme
 from orgchart.models import StaffCategory
 
-from ..factories import MembershipFactory, StaffFactory
+from ..factories import MembershipFactory, StaffFactory, TrainingProgrammeFactory
 
 
 def communications_person(unit, *, code, name=None, communications=True, valid_from=dt.date(2025, 1, 1), valid_to=None):
@@ -20,7 +19,7 @@ def communications_person(unit, *, code, name=None, communications=True, valid_f
 
 @pytest.fixture
 def programme(db):
-    return TrainingProgramme.objects.create(
+    return TrainingProgrammeFactory(
         title="Kỹ năng truyền thông số",
         provider="Học viện Báo chí và Tuyên truyền",
         starts_on=dt.date(2026, 3, 1),

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from courses.models import Enrolment
 from notifications.models import ReminderKind, ReminderLog
 from notifications.services.reminders import digests_send_weekly, reminders_send_due, week_of
-from tests.factories import StaffFactory
+from tests.factories import ReminderLogFactory, StaffFactory
 
 from .builders import assign, complete_externally, enrol, publish_course
 from .conftest import DUE, move
@@ -190,7 +190,7 @@ def test_an_event_claimed_by_another_run_is_not_sent(people, assignment):
     """Another worker inserted the claim first: this run inserts nothing and sends nothing for it."""
     _only_learner(people, assignment)
     enrolment = Enrolment.objects.get(staff=people["learner"])
-    ReminderLog.objects.create(kind=ReminderKind.OVERDUE, enrolment=enrolment, event_date=DUE)
+    ReminderLogFactory(kind=ReminderKind.OVERDUE, enrolment=enrolment, event_date=DUE)
     assert reminders_send_due(on_date=DUE + DAY).overdue == 0
     assert mail.outbox == []
 

@@ -3,12 +3,13 @@
 import datetime as dt
 
 import pytest
-from django.core.management import ManagementUtility, call_command
+from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
 from orgchart.models import Membership, Staff, Unit
 
+from ..commands import run
 from .files import csv_bytes, grid_of, person, unit_row, xlsx_bytes
 
 UNITS = [
@@ -21,17 +22,6 @@ ROSTER = [
     person("CB002", "Trần Thị Bình", "VP"),
     person("CB003", "Lê Minh Châu", "TGPL", category="Viên chức", communications="Có"),
 ]
-
-
-def run(*argv: str, capsys) -> tuple[int, str, str]:
-    """Run a command the way manage.py does; return (exit status, stdout, stderr)."""
-    try:
-        ManagementUtility(["manage.py", *argv]).execute()
-        status = 0
-    except SystemExit as exit_:
-        status = exit_.code
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
 
 
 def write(tmp_path, name: str, content: bytes) -> str:

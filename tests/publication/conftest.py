@@ -6,13 +6,18 @@ import datetime as dt
 import pytest
 from django.utils import translation
 
-from courses.models import Assignment, AssignmentUnit, Completion, CompletionEvidence, Course
-from nominations.models import TrainingProgramme
 from nominations.services import nomination_approve, nomination_complete, nomination_create, nomination_start
 from orgchart.models import Staff, StaffCategory
 from reports.services.snapshots import snapshot_create
 
-from ..factories import MembershipFactory, StaffFactory
+from ..factories import (
+    AssignmentFactory,
+    CompletionFactory,
+    CourseFactory,
+    MembershipFactory,
+    StaffFactory,
+    TrainingProgrammeFactory,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -24,29 +29,28 @@ def english(client, settings):
 
 @pytest.fixture
 def setup(tree, learner, unit_head, other_unit_head, office_admin):
-    course = Course.objects.create(slug="khoa-cong-bo")
-    assignment = Assignment.objects.create(
+    assignment = AssignmentFactory(
         slug="cong-bo-2025",
         title="Quán triệt Nghị quyết 57-NQ/TW",
-        course=course,
+        course=CourseFactory(slug="khoa-cong-bo"),
         starts_on=dt.date(2025, 1, 1),
         due_on=dt.date(2025, 6, 30),
+        units=[tree["root"]],
     )
-    AssignmentUnit.objects.create(assignment=assignment, unit=tree["root"], include_descendants=True)
+    course = assignment.course
     writer = StaffFactory(
         code="TT-01", full_name="Hồ Thị Viết", email="viet@stp.dongnai.gov.vn", is_communications=True
     )
     MembershipFactory(
         staff=writer, unit=tree["vp"], category=StaffCategory.CIVIL_SERVANT, valid_from=dt.date(2025, 1, 1)
     )
-    Completion.objects.create(
+    CompletionFactory(
         staff=Staff.objects.get(code="CB-VP"),
         course=course,
         completed_on=dt.date(2025, 5, 1),
-        evidence=CompletionEvidence.EXTERNAL,
         external_reference="GCN-9",
     )
-    programme = TrainingProgramme.objects.create(
+    programme = TrainingProgrammeFactory(
         title="Truyền thông số", provider="Học viện", starts_on=dt.date(2025, 1, 1), ends_on=dt.date(2025, 12, 31)
     )
     nomination = nomination_create(staff=writer, programme=programme, by=unit_head, on=dt.date(2025, 3, 1))

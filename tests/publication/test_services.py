@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from publication.models import Publication
 from publication.services import publication_create
 
+from ..factories import CoverageSnapshotFactory, PublishedVersionFactory, UserFactory
+
 pytestmark = pytest.mark.django_db
 
 
@@ -29,3 +31,10 @@ def test_only_the_office_publishes_and_a_snapshot_once(setup, office_admin, unit
     publication_create(snapshot=setup["snapshot"], by=office_admin)
     with pytest.raises(ValidationError, match="already been prepared"):
         publication_create(snapshot=setup["snapshot"], by=office_admin)
+
+
+def test_an_untitled_assignment_is_published_under_its_course_title():
+    version = PublishedVersionFactory(title="Nghị quyết 57-NQ/TW: những điều cần biết")
+    snapshot = CoverageSnapshotFactory(assignment__title="", assignment__course=version.course)
+    office = UserFactory(is_office_admin=True, is_staff=True)
+    assert publication_create(snapshot=snapshot, by=office).title == "Nghị quyết 57-NQ/TW: những điều cần biết"

@@ -1,4 +1,4 @@
-"""Quiz fixtures: a published course version built row by row, and an enrolment for the learner.
+"""Quiz fixtures: a published course version (`PublishedVersionFactory`), and an enrolment for the learner.
 
 Options get large, distinctive primary keys (7 digits), so that a test can look for any of
 them in a page's HTML without matching some unrelated number.
@@ -10,25 +10,19 @@ import datetime as dt
 import itertools
 
 import pytest
-from django.utils import timezone
 
 from courses.models import (
-    Assignment,
     Course,
     CourseVersion,
     CourseVersionStatus,
     Enrolment,
-    Lesson,
     LessonProgress,
 )
-from quizzes.models import Option, Question, QuestionKind
+from tests.factories import AssignmentFactory, EnrolmentFactory, PublishedVersionFactory, explanation_text
 
 _option_ids = itertools.count(7_300_001)
-_slugs = itertools.count(1)
 
-
-def explanation_text(course_slug: str, position: int) -> str:
-    return f"Giải-thích-bí-mật {course_slug} câu {position}"
+__all__ = ["explanation_text"]
 
 
 def make_version(
@@ -43,60 +37,38 @@ def make_version(
     status: str = CourseVersionStatus.PUBLISHED,
     course: Course | None = None,
 ) -> CourseVersion:
-    """A version whose questions cycle single / multiple / true-false; explanations are unique strings."""
-    course = course or Course.objects.create(slug=f"khoa-hoc-{next(_slugs)}")
-    number = (course.versions.count() or 0) + 1
-    version = CourseVersion.objects.create(
-        course=course,
-        number=number,
-        title=f"Khóa học {course.slug}",
-        estimated_minutes=30,
-        status=status,
-        published_at=timezone.now() if status != CourseVersionStatus.DRAFT else None,
-        pass_percent=pass_percent,
+    """A version (`PublishedVersionFactory`) whose questions cycle single / multiple / true-false.
+
+    Explanations are unique strings (`explanation_text`). A retired version is one that
+    was published and then replaced; here it is published, then marked retired.
+    """
+    version = PublishedVersionFactory(
+        **({"course": course} if course else {}),
+        lessons=lessons,
+        questions=questions,
         questions_per_attempt=per_attempt or questions,
+        pass_percent=pass_percent,
         max_attempts=max_attempts,
         time_limit_minutes=time_limit_minutes,
         requires_all_lessons=requires_all_lessons,
+        publish=status != CourseVersionStatus.DRAFT,
+        option_ids=_option_ids,
     )
-    for position in range(1, lessons + 1):
-        Lesson.objects.create(version=version, position=position, title=f"Bài {position}", body_html="<p>Nội dung</p>")
-    kinds = [QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.TRUE_FALSE]
-    for position in range(1, questions + 1):
-        kind = kinds[(position - 1) % 3]
-        question = Question.objects.create(
-            version=version,
-            position=position,
-            text=f"Câu hỏi số {position} của {course.slug}?",
-            kind=kind,
-            explanation=explanation_text(course.slug, position),
-        )
-        if kind == QuestionKind.TRUE_FALSE:
-            specs = [("Đúng", True), ("Sai", False)]
-        elif kind == QuestionKind.MULTIPLE:
-            specs = [
-                ("Phương án một", True),
-                ("Phương án hai", False),
-                ("Phương án ba", True),
-                ("Phương án bốn", False),
-            ]
-        else:
-            specs = [("Phương án một", True), ("Phương án hai", False), ("Phương án ba", False)]
-        for option_position, (text, correct) in enumerate(specs, start=1):
-            Option.objects.create(
-                pk=next(_option_ids), question=question, position=option_position, text=text, is_correct=correct
-            )
+    if status == CourseVersionStatus.RETIRED:
+        version.status = CourseVersionStatus.RETIRED
+        version.save(update_fields=["status"])
     return version
 
 
 def enrol(*, staff, course: Course) -> Enrolment:
-    assignment = Assignment.objects.create(
+    assignment = AssignmentFactory(
         slug=f"giao-{course.slug}-{staff.pk}",
+        title="",
         course=course,
         starts_on=dt.date(2025, 1, 1),
         due_on=dt.date(2030, 12, 31),
     )
-    return Enrolment.objects.create(assignment=assignment, staff=staff, enrolled_on=dt.date(2025, 1, 1))
+    return EnrolmentFactory(assignment=assignment, staff=staff)
 
 
 def read_all_lessons(*, staff, version: CourseVersion) -> None:

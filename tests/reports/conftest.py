@@ -25,6 +25,8 @@ Completions of the course:
         10/06/2025 B3 and A1 present (A1's second completion; the quiz one counts first)
 Exemption (`exemption_create`): C1 from 15/05/2025 to 31/08/2025 (long leave).
 
+The course `nq57-thu` is a `PublishedVersionFactory` version: 2 lessons, 2 questions, both drawn
+in each attempt, pass mark 80 %.
 The assignment `nq57-2025` gives the course to STP and all its sub-units, every category.
 """
 
@@ -44,44 +46,12 @@ from orgchart.models import Staff, Unit
 from orgchart.services.roster import roster_import
 from orgchart.services.units import units_import
 from quizzes.services import attempt_answer_save, attempt_start, attempt_submit
-from quizzes.services.course_import import course_import
 from reports.services.exemptions import exemption_create
 
-from ..factories import UserFactory
+from ..factories import PublishedVersionFactory, UserFactory
 from ..orgchart.files import person, unit_row
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
-COURSE = {
-    "slug": "nq57-thu",
-    "title": "Quán triệt Nghị quyết 57-NQ/TW",
-    "description": "Khóa học thử cho báo cáo độ bao phủ.",
-    "estimated_minutes": 30,
-    "lessons": [
-        {"title": "Bối cảnh", "body_html": "<p>Nội dung bài một.</p>"},
-        {"title": "Nhiệm vụ", "body_html": "<p>Nội dung bài hai.</p>"},
-    ],
-    "quiz": {
-        "pass_percent": 80,
-        "questions_per_attempt": 2,
-        "max_attempts": 3,
-        "time_limit_minutes": 10,
-        "questions": [
-            {
-                "text": "Nghị quyết 57-NQ/TW bàn về lĩnh vực nào?",
-                "kind": "single",
-                "options": [
-                    {"text": "Khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số", "correct": True},
-                    {"text": "Nông nghiệp", "correct": False},
-                ],
-            },
-            {
-                "text": "Cán bộ, công chức, viên chức đều phải được quán triệt.",
-                "kind": "true_false",
-                "options": [{"text": "Đúng", "correct": True}, {"text": "Sai", "correct": False}],
-            },
-        ],
-    },
-}
 SESSION_1 = dt.date(2025, 3, 15)
 SESSION_2 = dt.date(2025, 6, 10)
 
@@ -128,8 +98,13 @@ def build_scenario() -> Scenario:
             unit_row("PB", "Phòng Phổ biến, giáo dục pháp luật", "STP"),
         ]
     )
-    course_import(data=COURSE)
-    course = Course.objects.get(slug=COURSE["slug"])
+    course = PublishedVersionFactory(
+        course__slug="nq57-thu",
+        title="Quán triệt Nghị quyết 57-NQ/TW",
+        description="Khóa học thử cho báo cáo độ bao phủ.",
+        questions=2,
+        time_limit_minutes=10,
+    ).course
     office = UserFactory(email="van.phong.bc@stp.dongnai.gov.vn", is_office_admin=True, is_staff=True)
     units = {unit.code: unit for unit in Unit.objects.all()}
     assignment = assignment_create(

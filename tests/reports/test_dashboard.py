@@ -10,12 +10,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from core.dates import parse_date_input
-from courses.models import Assignment, AssignmentUnit, Completion, CompletionEvidence, Course
 from orgchart.models import StaffCategory
 from reports.models import CoverageSnapshot
 from reports.selectors.trend import quick_dates, trend_dates
 
-from ..factories import MembershipFactory, StaffFactory, UnitFactory
+from ..factories import AssignmentFactory, CompletionFactory, MembershipFactory, StaffFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,16 +32,14 @@ ON = "15/06/2026"
 
 @pytest.fixture
 def assignment(tree, learner, unit_head, other_unit_head):
-    course = Course.objects.create(slug="khoa-bang")
-    assignment = Assignment.objects.create(
+    return AssignmentFactory(
         slug="bang-2026",
         title="Quán triệt 2026",
-        course=course,
+        course__slug="khoa-bang",
         starts_on=dt.date(2025, 3, 1),
         due_on=dt.date(2026, 6, 30),
+        units=[tree["root"]],
     )
-    AssignmentUnit.objects.create(assignment=assignment, unit=tree["root"], include_descendants=True)
-    return assignment
 
 
 def _person(unit, name, code):
@@ -52,9 +49,7 @@ def _person(unit, name, code):
 
 
 def _complete(staff, course, on):
-    Completion.objects.create(
-        staff=staff, course=course, completed_on=on, evidence=CompletionEvidence.EXTERNAL, external_reference="GCN-1"
-    )
+    CompletionFactory(staff=staff, course=course, completed_on=on, external_reference="GCN-1")
 
 
 def _url(name="reports:dashboard", slug="bang-2026"):

@@ -5,15 +5,23 @@ import datetime as dt
 import pytest
 from django.http import Http404
 
-from courses.models import Assignment, AssignmentPerson, AssignmentUnit, CompletionEvidence, Course
+from courses.models import Assignment, CompletionEvidence, Course
 from courses.services.completions import completion_record
 from orgchart.models import Unit, UnitKind
-from reports.models import Exemption
 from reports.selectors.coverage import coverage_as_of, coverage_for_user
 from reports.selectors.people import coverage_people, coverage_people_for_user
 from reports.selectors.rules import coverage_percent as percent
 
-from ..factories import MembershipFactory, StaffFactory, UnitFactory
+from ..factories import (
+    AssignmentFactory,
+    AssignmentPersonFactory,
+    AssignmentUnitFactory,
+    CourseFactory,
+    ExemptionFactory,
+    MembershipFactory,
+    StaffFactory,
+    UnitFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -38,14 +46,16 @@ def test_percent_rounds_half_up_to_two_places(informed, staff, expected):
 
 
 def _assignment(*units, people=(), slug="bc-thu", descendants=True) -> Assignment:
-    course, _ = Course.objects.get_or_create(slug="khoa-bc")
-    assignment = Assignment.objects.create(
-        slug=slug, course=course, starts_on=dt.date(2026, 1, 1), due_on=dt.date(2026, 6, 30)
+    assignment = AssignmentFactory(
+        slug=slug,
+        course=CourseFactory(slug="khoa-bc"),
+        starts_on=dt.date(2026, 1, 1),
+        due_on=dt.date(2026, 6, 30),
+        units=units,
+        units__include_descendants=descendants,
     )
-    for unit in units:
-        AssignmentUnit.objects.create(assignment=assignment, unit=unit, include_descendants=descendants)
     for person in people:
-        AssignmentPerson.objects.create(assignment=assignment, staff=person)
+        AssignmentPersonFactory(assignment=assignment, staff=person)
     return assignment
 
 
@@ -115,7 +125,7 @@ def _grow(root: Unit, *, units: int, people_per_unit: int, course: Course) -> No
                 _complete(staff, course, dt.date(2026, 3, 1))
             if number % 5 == 4:
                 assignment = Assignment.objects.get(slug="bc-thu")
-                Exemption.objects.create(
+                ExemptionFactory(
                     staff=staff,
                     assignment=assignment,
                     valid_from=dt.date(2026, 6, 1),
@@ -212,7 +222,7 @@ def test_a_person_matched_by_several_rules_counts_once(tree):
     person = StaffFactory(code="NHIEU-LUAT")
     MembershipFactory(staff=person, unit=tree["vp_team"], valid_from=dt.date(2026, 1, 1))
     assignment = _assignment(tree["vp"], people=[person])
-    AssignmentUnit.objects.create(assignment=assignment, unit=tree["vp_team"], include_descendants=True)
+    AssignmentUnitFactory(assignment=assignment, unit=tree["vp_team"])
     report = coverage_as_of(assignment=assignment, as_of=ON)
     assert (report.unit("VP-TH").figures.staff, report.unit("VP").figures.staff, report.total.staff) == (1, 1, 1)
     assert [p.code for p in coverage_people(assignment=assignment, as_of=ON)] == ["NHIEU-LUAT"]

@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from courses.models import Assignment, AssignmentUnit, Course
 from reports.services.api_tokens import api_token_create
 from reports.services.snapshots import snapshot_create
+from tests.factories import AssignmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -18,12 +18,13 @@ ON = "2026-06-15"
 
 @pytest.fixture
 def assignment(tree, learner, unit_head, other_unit_head):
-    course = Course.objects.create(slug="khoa-xuat")
-    assignment = Assignment.objects.create(
-        slug="xuat-2026", course=course, starts_on=dt.date(2026, 1, 1), due_on=dt.date(2026, 6, 30)
+    return AssignmentFactory(
+        slug="xuat-2026",
+        course__slug="khoa-xuat",
+        starts_on=dt.date(2026, 1, 1),
+        due_on=dt.date(2026, 6, 30),
+        units=[tree["root"]],
     )
-    AssignmentUnit.objects.create(assignment=assignment, unit=tree["root"], include_descendants=True)
-    return assignment
 
 
 def _url(fmt="xlsx", slug="xuat-2026"):

@@ -7,7 +7,6 @@ import io
 
 from pypdf import PdfReader
 
-from courses.models import Completion, CompletionEvidence
 from orgchart.models import StaffCategory
 from semiannual.services import (
     semiannual_report_create_draft,
@@ -15,7 +14,7 @@ from semiannual.services import (
     semiannual_report_update_narrative,
 )
 
-from ..factories import MembershipFactory, StaffFactory
+from ..factories import CompletionFactory, MembershipFactory, StaffFactory
 
 DECEMBER = dt.date(2025, 12, 15)
 JUNE = dt.date(2026, 6, 15)
@@ -37,9 +36,7 @@ def person(unit, code, name, category=StaffCategory.CIVIL_SERVANT):
 
 
 def complete_on(staff, course, on):
-    Completion.objects.create(
-        staff=staff, course=course, completed_on=on, evidence=CompletionEvidence.EXTERNAL, external_reference=staff.code
-    )
+    CompletionFactory(staff=staff, course=course, completed_on=on, external_reference=staff.code)
 
 
 def make_draft(assignment, *, period_end, number, document_date, by=None, **narrative):

@@ -17,10 +17,10 @@ import datetime as dt
 import pytest
 from django.utils import translation
 
-from courses.models import Assignment, AssignmentUnit, Course
 from orgchart.models import Staff, StaffCategory
 from reports.services.exemptions import exemption_create
 
+from ..factories import AssignmentFactory, CourseFactory
 from .builders import DECEMBER, JUNE, complete_on, make_draft, make_issued, person
 
 
@@ -41,15 +41,15 @@ def english(client, settings):
 
 @pytest.fixture
 def assignment(tree, learner, unit_head, other_unit_head, office_admin):
-    course = Course.objects.create(slug="nq57")
-    assignment = Assignment.objects.create(
+    assignment = AssignmentFactory(
         slug="nq57-2025",
         title="Quán triệt Nghị quyết 57-NQ/TW năm 2025",
-        course=course,
+        course=CourseFactory(slug="nq57"),
         starts_on=dt.date(2025, 9, 1),
         due_on=dt.date(2026, 6, 30),
+        units=[tree["root"]],
     )
-    AssignmentUnit.objects.create(assignment=assignment, unit=tree["root"], include_descendants=True)
+    course = assignment.course
     people = {
         "V1": person(tree["vp"], "V1", "Nguyễn Văn Một"),
         "V2": person(tree["vp"], "V2", "Trần Thị Hai"),
