@@ -260,6 +260,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tree", type=Path, help="one tree only")
     parser.add_argument("--before", type=Path, help="the tree before the change (e.g. /work/base)")
     parser.add_argument("--after", type=Path, default=REPO, help="the tree after the change (default: this one)")
+    parser.add_argument("--no-after", action="store_true", help="--before only")
     parser.add_argument("--no-write", action="store_true", help="print only; leave benchmarks/results.md alone")
     options = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="lantoa-layout-") as directory:
@@ -267,9 +268,11 @@ def main(argv: list[str] | None = None) -> None:
         if options.tree:
             columns = [(options.tree.name or str(options.tree), measure(options.tree.resolve(), contract))]
         else:
-            columns = [("after", measure(options.after.resolve(), contract))]
+            columns = [] if options.no_after else [("after", measure(options.after.resolve(), contract))]
             if options.before:
                 columns.insert(0, ("before", measure(options.before.resolve(), contract)))
+            if not columns:
+                raise SystemExit("Nothing to measure: give --before or --tree, or leave out --no-after.")
     text = report(columns)
     print(text)
     if options.before and not options.tree and not options.no_write:

@@ -479,6 +479,7 @@ def run_once(tree: Tree, number: int, *, options: argparse.Namespace, locust: st
     for step in result["steps"]:
         step["cores"] = sampler.cores(step["started"], step["finished"])
     result["seconds"] = time.monotonic() - started
+    result_file.write_text(json.dumps(result, indent=2))  # with the CPU, for a look afterwards (LANTOA_BENCH_KEEP)
     _log(f"{label}: capacity {result['capacity']} learners ({result['reason']}); {result['seconds']:.0f} s")
     return result
 
@@ -515,11 +516,8 @@ def _cores_text(cores: dict[str, float]) -> str:
 
 
 def _server_ms(step: dict) -> str:
-    cores = step.get("cores") or {}
-    if not cores or not step["requests"]:
-        return ""
-    seconds = step["finished"] - step["started"]
-    return f"{(cores['gunicorn'] + cores['postgres'] + cores['redis']) * seconds * 1000 / step['requests']:.1f}"
+    value = _cpu_ms(step, ("gunicorn", "postgres", "redis"))
+    return "" if value is None else f"{value:.1f}"
 
 
 def step_table(run: dict) -> str:
@@ -542,16 +540,45 @@ def step_table(run: dict) -> str:
     return "\n".join(lines)
 
 
-def _where_the_time_goes(run: dict) -> str:
+PART_NAMES = {
+    "gunicorn": "gunicorn",
+    "locust": "locust",
+    "postgres": "PostgreSQL",
+    "redis": "Redis",
+    "others": "the machine's other processes",
+}
+
+
+def _cpu_ms(step: dict, parts: tuple[str, ...]) -> float | None:
+    """CPU ms per request of these parts during the step."""
+    cores = step.get("cores") or {}
+    if not cores or not step["requests"]:
+        return None
+    return sum(cores[part] for part in parts) * (step["finished"] - step["started"]) * 1000 / step["requests"]
+
+
+def _where_the_time_goes(run: dict, think_seconds: float) -> str:
     last = run["steps"][-1]
     cores = last.get("cores") or {}
     if not cores:
         return ""
-    busiest = max(("gunicorn", "locust", "postgres", "redis", "others"), key=lambda key: cores[key])
-    return (
+    busiest = max(PART_NAMES, key=lambda key: cores[key])
+    text = (
         f"At its last step ({last['users']:,} users, {last['requests_per_second']:.1f} requests/s, p95 "
-        f"{last['p95_ms']:.0f} ms): {_cores_text(cores)}; the largest share is {busiest}'s."
+        f"{last['p95_ms']:.0f} ms), in cores: {_cores_text(cores)}; the largest share is that of {PART_NAMES[busiest]}."
     )
+    sustained = [step for step in run["steps"] if step["sustained"]] or run["steps"]
+    server = _cpu_ms(sustained[-1], ("gunicorn", "postgres", "redis"))
+    locust = _cpu_ms(sustained[-1], ("locust",))
+    if server and locust is not None:
+        requests = (os.cpu_count() or 1) * 1000 / (server + locust)
+        text += (
+            f" At the last sustained step a request cost {server:.1f} ms of server CPU (gunicorn + PostgreSQL + "
+            f"Redis) and {locust:.1f} ms of locust's: with nothing else running, the {os.cpu_count()} cores would "
+            f"carry at most ≈ {requests:,.0f} requests/s, i.e. ≈ {requests * think_seconds:,.0f} learners at "
+            f"{think_seconds:g} s think time (a ceiling: it leaves out queueing, so the p95 limit comes earlier)."
+        )
+    return text
 
 
 def report(trees: list[Tree], options: argparse.Namespace) -> str:
@@ -603,7 +630,7 @@ def report(trees: list[Tree], options: argparse.Namespace) -> str:
             "",
             step_table(run),
             "",
-            f"Stopped: {run['reason']}. {_where_the_time_goes(run)}",
+            f"Stopped: {run['reason']}. {_where_the_time_goes(run, (options.think_min + options.think_max) / 2)}",
         ]
         if run["errors"]:
             errors = "; ".join(f"{text} ×{count}" for text, count in list(run["errors"].items())[:6])

@@ -247,7 +247,7 @@ class Learner(FastHttpUser):
             allow_redirects=False,
             catch_response=True,
         ) as response:
-            _check(response, status=200, contains='class="save-ok"')
+            _check(response, status=200, contains="save-ok")
         self.wait()
         with client.post(
             f"/quiz/attempt/{attempt}/",
