@@ -159,12 +159,19 @@ def shell(tree: Tree, step: str, **arguments: object) -> dict:
     code = f"import runpy; runpy.run_path({str(SHELL_SCRIPT)!r}, run_name='__main__')"
     env = tree.env | {"LANTOA_CAPACITY_STEP": step, "LANTOA_CAPACITY_ARGS": json.dumps(arguments)}
     started = time.monotonic()
-    done = subprocess.run(
-        [tree.python, "manage.py", "shell", "-c", code], cwd=tree.path, env=env, capture_output=True, text=True
-    )
-    answer = next((line for line in done.stdout.splitlines() if line.startswith("LANTOA_CAPACITY ")), None)
-    if done.returncode != 0 or answer is None:
-        raise RuntimeError(f"{tree.label}: shell step {step} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+    for attempt in (1, 2):
+        done = subprocess.run(
+            [tree.python, "manage.py", "shell", "-c", code], cwd=tree.path, env=env, capture_output=True, text=True
+        )
+        answer = next((line for line in done.stdout.splitlines() if line.startswith("LANTOA_CAPACITY ")), None)
+        if done.returncode == 0 and answer is not None:
+            break
+        failure = f"{tree.label}: shell step {step} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}"
+        if attempt == 2:
+            raise RuntimeError(failure)
+        # Every step is idempotent: once more, in case the failure was passing (a virtualenv being updated).
+        _log(failure + "\n... trying once more in 15 s")
+        time.sleep(15)
     result = json.loads(answer.removeprefix("LANTOA_CAPACITY "))
     shown = {key: value for key, value in result.items() if key != "rows"}
     _log(f"{tree.label}: {step} ({time.monotonic() - started:.1f} s) {json.dumps(shown)[:150]}")
