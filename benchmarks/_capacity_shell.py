@@ -114,11 +114,11 @@ def reset(*, course: str) -> dict:
     from quizzes.models import Attempt
 
     with transaction.atomic():
-        attempts, _ = Attempt.objects.filter(version__course__slug=course).delete()
-        readings, _ = LessonProgress.objects.filter(lesson__version__course__slug=course).delete()
+        _, attempts = Attempt.objects.filter(version__course__slug=course).delete()
+        _, readings = LessonProgress.objects.filter(lesson__version__course__slug=course).delete()
     # The run's own Redis database: cached sessions (read again from the database), rate-limit counters.
     cache.clear()
-    return {"attempts": attempts, "readings": readings}
+    return {"deleted": attempts | readings}  # rows per model, answers to the attempts included
 
 
 def sessions(*, prefix: str, count: int, output: str) -> dict:

@@ -78,6 +78,7 @@ BENCH_COURSE = "nq57-bench"
 BENCH_ASSIGNMENT = "nq57-bench-capacity"
 BENCH_MAX_ATTEMPTS = 1000
 WARMUP_USERS = 10
+OTHERS_WARNING_CORES = 0.25  # the machine's other load above which the report says the figure is not to be trusted
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"]
 MIDDLE = ["Văn", "Thị", "Hữu", "Minh", "Thanh", "Ngọc", "Đức", "Thu", "Quốc", "Hoài"]
 GIVEN = ["An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hùng", "Lan", "Linh", "Mai", "Nam", "Phúc"]
@@ -235,14 +236,17 @@ def _learner_rows(count: int, units: list[str]) -> list[dict[str, str]]:
     return rows
 
 
+def _commit(path: Path) -> str:
+    done = subprocess.run(["git", "-C", str(path), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    return done.stdout.strip() or "?"
+
+
 def prepare(tree: Tree, *, learners: int, workdir: Path, fresh: bool) -> None:
     """The tree's database migrated and seeded for `learners` simulated learners (idempotent)."""
     tree.python = str(tree.path / ".venv" / "bin" / "python")
     if not Path(tree.python).exists():
         tree.python = sys.executable
-    tree.commit = subprocess.run(
-        ["git", "-C", str(tree.path), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
-    ).stdout.strip()
+    tree.commit = _commit(tree.path)
     tree.env = _tree_env(tree, workdir)
     if fresh:
         _drop_database(tree.database)
@@ -564,6 +568,15 @@ def _cpu_ms(step: dict, parts: tuple[str, ...]) -> float | None:
     return sum(cores[part] for part in parts) * (step["finished"] - step["started"]) * 1000 / step["requests"]
 
 
+def _last_sustained_ms(run: dict) -> float | None:
+    sustained = [step for step in run["steps"] if step["sustained"]] or run["steps"]
+    return _cpu_ms(sustained[-1], ("gunicorn", "postgres", "redis"))
+
+
+def _number(value: float | None, spec: str) -> str:
+    return "" if value is None else format(value, spec)
+
+
 def _where_the_time_goes(run: dict, think_seconds: float) -> str:
     last = run["steps"][-1]
     cores = last.get("cores") or {}
@@ -592,26 +605,47 @@ def report(trees: list[Tree], options: argparse.Namespace) -> str:
     lines = [
         "## Learner capacity: gunicorn + PostgreSQL, 10 s think time (`benchmarks/learner_capacity.py`)",
         "",
-        f"Machine: {machine()}.",
+        f"Machine: {machine()}" + (" (when reported from the kept runs)." if options.report_from else "."),
     ]
     if options.note:
         lines += ["", f"**{options.note}**"]
     lines += [
         "",
-        "| tree | commit | capacity of each run (learners) | median | minutes per run |",
-        "| --- | --- | --- | ---: | ---: |",
+        "| tree | commit | capacity of each run (learners) | median | server CPU ms / request | other processes "
+        "(cores) | minutes per run |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: |",
     ]
-    medians = {}
+    medians, server, busy = {}, {}, []
     for tree in trees:
         capacities = [run["capacity"] for run in tree.runs]
         medians[tree.label] = statistics.median(capacities)
+        costs = [cost for run in tree.runs if (cost := _last_sustained_ms(run)) is not None]
+        server[tree.label] = statistics.median(costs) if costs else None
+        others = [step["cores"]["others"] for run in tree.runs for step in run["steps"] if step.get("cores")]
+        busy += others
         minutes = statistics.mean(run["seconds"] for run in tree.runs) / 60
         lines.append(
             f"| {tree.label} (`{tree.path}`) | {tree.commit} | {' / '.join(f'{c:,}' for c in capacities)} | "
-            f"**{medians[tree.label]:,.0f}** | {minutes:.1f} |"
+            f"**{medians[tree.label]:,.0f}** | {_number(server[tree.label], '.1f')} | "
+            f"{_number(statistics.mean(others) if others else None, '.2f')} | {minutes:.1f} |"
         )
     if "before" in medians and "after" in medians and medians["before"]:
         lines += ["", f"Ratio after ÷ before (medians): **{medians['after'] / medians['before']:.2f}**."]
+        if server["before"] and server["after"]:
+            lines[-1] += f" Server CPU per request, after ÷ before: {server['after'] / server['before']:.2f}."
+    if busy and statistics.mean(busy) > OTHERS_WARNING_CORES:
+        lines += [
+            "",
+            f"**Other processes used {statistics.mean(busy):.2f} cores on average during the runs: the capacity "
+            "depends on them more than on the code. Measure on a quiet machine; until then the server CPU per "
+            "request is the steadier figure.**",
+        ]
+    lines += [
+        "",
+        "Server CPU ms / request: (gunicorn + PostgreSQL + Redis) core-seconds ÷ requests at each run's last "
+        "sustained step, median of the runs. Other processes: the machine's busy cores outside the benchmark, "
+        "mean of every step.",
+    ]
     lines += [
         "",
         f"Setup: each tree's own code on its own database, gunicorn {WORKERS} sync workers on 127.0.0.1 with the "
@@ -682,6 +716,23 @@ def find_locust(given: str | None) -> str:
     return str(locust)
 
 
+def measure(trees: list[Tree], options: argparse.Namespace) -> None:
+    locust = find_locust(options.locust)
+    workdir = Path(tempfile.mkdtemp(prefix="lantoa-capacity-"))
+    (workdir / f"{SETTINGS_MODULE}.py").write_text(SETTINGS_OVERLAY)
+    try:
+        for tree in trees:
+            prepare(tree, learners=options.max_users + WARMUP_USERS, workdir=workdir, fresh=options.fresh)
+        for number in range(1, options.runs + 1):
+            for tree in trees:
+                tree.runs.append(run_once(tree, number, options=options, locust=locust, workdir=workdir))
+    finally:
+        if os.environ.get("LANTOA_BENCH_KEEP"):
+            _log(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--before", type=Path, help="the tree before the change (e.g. /work/base)")
@@ -704,6 +755,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--locust", help="the locust executable (see above)")
     parser.add_argument("--note", default="", help="a line printed with the figures (e.g. why they are provisional)")
     parser.add_argument("--no-write", action="store_true", help="print only; leave benchmarks/results.md alone")
+    parser.add_argument(
+        "--report-from",
+        type=Path,
+        metavar="DIR",
+        help="measure nothing: report the runs kept in DIR (LANTOA_BENCH_KEEP=1), given the same options",
+    )
     options = parser.parse_args(argv)
 
     trees = []
@@ -713,20 +770,13 @@ def main(argv: list[str] | None = None) -> None:
         trees.append(Tree("after", options.after.resolve(), options.after_database, options.after_redis_db))
     if not trees:
         raise SystemExit("Nothing to measure: give --before, or leave out --no-after.")
-    locust = find_locust(options.locust)
-    workdir = Path(tempfile.mkdtemp(prefix="lantoa-capacity-"))
-    (workdir / f"{SETTINGS_MODULE}.py").write_text(SETTINGS_OVERLAY)
-    try:
+    if options.report_from:
         for tree in trees:
-            prepare(tree, learners=options.max_users + WARMUP_USERS, workdir=workdir, fresh=options.fresh)
-        for number in range(1, options.runs + 1):
-            for tree in trees:
-                tree.runs.append(run_once(tree, number, options=options, locust=locust, workdir=workdir))
-    finally:
-        if os.environ.get("LANTOA_BENCH_KEEP"):
-            _log(f"kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+            tree.commit = _commit(tree.path)
+            for number in range(1, options.runs + 1):
+                tree.runs.append(json.loads((options.report_from / f"{tree.label}-{number}.json").read_text()))
+    else:
+        measure(trees, options)
     text = report(trees, options)
     print(text)
     if not options.no_write:
