@@ -577,6 +577,19 @@ def _number(value: float | None, spec: str) -> str:
     return "" if value is None else format(value, spec)
 
 
+PAGES = ["my courses", "lesson", "quiz start", "POST start", "attempt", "POST autosave", "POST submit", "result"]
+
+
+def _pages_line(run: dict) -> str:
+    pages = run.get("pages") or {}
+    if not pages:
+        return ""
+    shown = ", ".join(
+        f"{name} {pages[name]['median_ms']:.0f} / {pages[name]['p95_ms']:.0f}" for name in PAGES if name in pages
+    )
+    return f"Per page up to the last sustained step, median / p95 (ms): {shown}."
+
+
 def _where_the_time_goes(run: dict, think_seconds: float) -> str:
     last = run["steps"][-1]
     cores = last.get("cores") or {}
@@ -672,6 +685,7 @@ def report(trees: list[Tree], options: argparse.Namespace) -> str:
             step_table(run),
             "",
             f"Stopped: {run['reason']}. {_where_the_time_goes(run, (options.think_min + options.think_max) / 2)}",
+            _pages_line(run),
         ]
         if run["errors"]:
             errors = "; ".join(f"{text} ×{count}" for text, count in list(run["errors"].items())[:6])

@@ -43,8 +43,8 @@ ITEM_FIELD = re.compile(r'name="item-(\d+)"')
 ATTEMPT_URL = re.compile(r"^/quiz/attempt/(\d+)/$")
 
 _user_numbers = itertools.count()
-# (run time at completion, response time in ms, failed) of every request since the start.
-_requests: list[tuple[float, float, bool]] = []
+# (run time at completion, response time in ms, failed, page) of every request since the start.
+_requests: list[tuple[float, float, bool, str]] = []
 _errors: dict[str, int] = {}
 _state: dict[str, object] = {"environment": None}
 
@@ -67,7 +67,7 @@ def _remember_environment(environment, **_kwargs) -> None:
 
 @events.request.add_listener
 def _record(request_type, name, response_time, exception=None, **_kwargs) -> None:
-    _requests.append((_run_time(), response_time, exception is not None))
+    _requests.append((_run_time(), response_time, exception is not None, name))
     if exception is not None:
         key = f"{request_type} {name}: {exception}"[:200]
         _errors[key] = _errors.get(key, 0) + 1
@@ -81,7 +81,7 @@ def _start_judge(environment, **_kwargs) -> None:
 
 def _window(first: int, since: float) -> tuple[list[float], int]:
     """Response times (ms) and failures of the requests recorded from index `first` that completed after `since`."""
-    inside = [(ms, failed) for at, ms, failed in _requests[first:] if at >= since]
+    inside = [(ms, failed) for at, ms, failed, _name in _requests[first:] if at >= since]
     return [ms for ms, _failed in inside], sum(failed for _ms, failed in inside)
 
 
@@ -138,9 +138,23 @@ def _judge(environment) -> None:
             reason = f"reached --max-users ({users}) with p95 ≤ {limit:.0f} ms and no failures"
             break
     shape.finished = True
-    result = {"capacity": capacity, "reason": reason, "steps": steps, "errors": _errors}
+    result = {"capacity": capacity, "reason": reason, "steps": steps, "errors": _errors, "pages": _pages(steps)}
     Path(DATA["result_file"]).write_text(json.dumps(result, indent=2))
     environment.runner.quit()
+
+
+def _pages(steps: list[dict]) -> dict[str, dict]:
+    """Per page: requests, median and p95 (ms) up to the end of the last sustained step (all, if none was)."""
+    sustained = [number for number, step in enumerate(steps) if step["sustained"]]
+    until = (sustained[-1] + 1 if sustained else len(steps)) * DATA["step_seconds"]
+    times: dict[str, list[float]] = {}
+    for at, ms, _failed, name in _requests:
+        if at < until:
+            times.setdefault(name, []).append(ms)
+    return {
+        name: {"requests": len(values), "median_ms": _percentile(values, 0.5), "p95_ms": _percentile(values, 0.95)}
+        for name, values in times.items()
+    }
 
 
 class StepShape(LoadTestShape):
