@@ -26,11 +26,20 @@ page_instructions: instructions per request of the journey and of the one-row vi
 
 certificates_bulk: 1,000 certificates issued by the bulk job on 2 Celery workers against one process
 (PostgreSQL + Redis broker, its own database lantoa_bench_certs); also written to benchmarks/results.md.
+
+Issue 10's figures, each comparing this tree with the tree named by $LANTOA_BENCH_BEFORE (e.g. an
+untouched checkout of the code before a change) when it is set, else this tree alone:
+learner_capacity: concurrent learners (10 s think time) gunicorn + PostgreSQL serve with p95 ≤ 500 ms,
+median of 3 ramps per tree (slow: about 5 minutes a run); layout_figures: lines of code by app, modules
+importing upward (import-linter), modules with hand-written SQL; test_walltime: the pytest run of
+`make test` on SQLite. Each script takes more options (`--help`); with a before tree they also write
+benchmarks/results.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -85,6 +94,25 @@ def coverage() -> None:
     subprocess.run([sys.executable, "-m", "benchmarks.coverage"], cwd=Path(__file__).resolve().parents[1], check=True)
 
 
+def _before_after(script: str) -> None:
+    """Run one of issue 10's before/after scripts in its own process, against $LANTOA_BENCH_BEFORE if set."""
+    before = os.environ.get("LANTOA_BENCH_BEFORE")
+    arguments = ["--before", before] if before else []
+    subprocess.run([sys.executable, str(Path(__file__).with_name(script)), *arguments], check=True)
+
+
+def learner_capacity() -> None:
+    _before_after("learner_capacity.py")
+
+
+def layout_figures() -> None:
+    _before_after("layout_figures.py")
+
+
+def test_walltime() -> None:
+    _before_after("test_walltime.py")
+
+
 BENCHMARKS = {
     "roster_import": roster_import,
     "certificates_render": certificates_render,
@@ -94,6 +122,9 @@ BENCHMARKS = {
     "page_cpu": page_cpu,
     "page_instructions": page_instructions,
     "coverage": coverage,
+    "learner_capacity": learner_capacity,
+    "layout_figures": layout_figures,
+    "test_walltime": test_walltime,
 }
 DEFAULT = ["roster_import", "certificates_render", "coverage"]
 
