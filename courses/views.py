@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from courses.selectors import learning
 from courses.services.progress import lesson_open
+from orgchart.roles import staff_id_for_user
 
 
 @login_required
@@ -16,7 +17,7 @@ def my_courses(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     rows = learning.enrolment_list_for_user(user=request.user, on_date=today)
     # Whether the account is linked to someone on the roster matters only when there is nothing to list.
-    has_staff = bool(rows) or learning.staff_id_for_user(user=request.user) is not None
+    has_staff = bool(rows) or staff_id_for_user(user=request.user) is not None
     context = {"rows": rows, "has_staff": has_staff, "today": today}
     return render(request, "courses/my_courses.html", context)
 

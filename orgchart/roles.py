@@ -54,7 +54,11 @@ def scope_for(*, user: User) -> Scope:
     if not user.is_authenticated:
         scope = Scope(everything=False, unit_paths=(), own_staff_id=None)
     elif is_office(user):
-        scope = Scope(everything=True, unit_paths=(), own_staff_id=_own_staff_id(user))
+        scope = Scope(
+            everything=True,
+            unit_paths=(),
+            own_staff_id=Staff.objects.filter(user=user).values_list("id", flat=True).first(),
+        )
     else:
         # The person and the active units they head, in one query (a LEFT JOIN: a learner
         # who heads nothing comes back as one row with no path).
@@ -70,8 +74,17 @@ def scope_for(*, user: User) -> Scope:
     return scope
 
 
-def _own_staff_id(user: User) -> int | None:
-    return Staff.objects.filter(user=user).values_list("id", flat=True).first()
+def staff_id_for_user(*, user: User) -> int | None:
+    """The id of the roster entry linked to the account, or None.
+
+    No query for a signed-in request: `accounts.backends` reads the person with the account.
+    """
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.staff.pk
+    except Staff.DoesNotExist:
+        return None
 
 
 def _outermost(paths: list[str]) -> list[str]:

@@ -80,13 +80,6 @@ class EnrolmentRow:
         return not self.is_completed and not self.is_upcoming and self.due_on < self.on_date
 
 
-def staff_id_for_user(*, user: User) -> int | None:
-    """The id of the roster entry linked to the account, or None."""
-    if not user.is_authenticated:
-        return None
-    return Staff.objects.filter(user=user).values_list("pk", flat=True).first()
-
-
 def _published(prefix: str = "") -> Q:
     return Q(**{f"{prefix}status": CourseVersionStatus.PUBLISHED})
 
