@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_site import OfficeOnlyAdminMixin
 from core.pdf import PdfResourceRefused
+from core.spreadsheets import XLSX_CONTENT_TYPE
 from courses.models import Completion
 from orgchart.models import Staff
 
@@ -143,7 +144,7 @@ class CertificateAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
         )
         response = HttpResponse(
             buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            content_type=XLSX_CONTENT_TYPE,
         )
         response["Content-Disposition"] = f'attachment; filename="{services.REGISTER_FILE_NAME}"'
         return response

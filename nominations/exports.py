@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from core.dates import format_date
-from core.exports import xlsx_header, xlsx_response
-from core.spreadsheets import escape_cell
+from core.spreadsheets import escape_cell, xlsx_header, xlsx_response
 
 from .selectors import NominationProgress, ProgressFigures, gap_points
 

@@ -19,8 +19,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from core.dates import format_date
-from core.exports import xlsx_header, xlsx_response
-from core.spreadsheets import escape_cell
+from core.spreadsheets import escape_cell, xlsx_header, xlsx_response
 from orgchart.models import StaffCategory
 from reports.selectors.coverage import CoverageReport
 from reports.selectors.people import PersonCoverage
