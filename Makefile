@@ -6,29 +6,45 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# `make run DEBUG=1` shows Django's debug pages; by default the friendly 404/500 pages.
+DEBUG ?=
+DJANGO_DEBUG_VALUE := $(if $(filter 1 true yes on,$(DEBUG)),true,false)
+# The locks pin every package, transitive ones included, with hashes (`make lock` writes them from
+# requirements*.txt). pip refuses anything not in them.
+PIP_INSTALL := $(PIP) install --quiet --disable-pip-version-check --require-hashes
+# The tools that work on the requirements (uv for the locks, pip-audit), in their own venv.
+TOOLS_VENV ?= .venv-tools
 
-.PHONY: setup run test test-pg lint migrate seed bench messages clean
+.PHONY: setup setup-runtime run test test-pg lint migrate seed bench messages lock lock-check audit tools clean
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# Serving needs only the runtime lock: no test or lint tools, no npm.
+$(VENV)/.installed-runtime: requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -r requirements-dev.txt
+	$(PIP_INSTALL) -r requirements.lock
 	touch $@
+
+# Tests and lint: the dev lock (runtime + test tools); it satisfies the runtime lock too.
+$(VENV)/.installed-dev: requirements-dev.lock requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP_INSTALL) -r requirements-dev.lock
+	touch $@ $(VENV)/.installed-runtime
 
 node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent && touch $@; \
 	else echo "npm not found: the browser accessibility tests will be skipped"; fi
 
-setup: $(VENV)/.installed node_modules/.installed
+setup-runtime: $(VENV)/.installed-runtime
 
-migrate: setup
+setup: $(VENV)/.installed-dev node_modules/.installed
+
+migrate: setup-runtime
 	$(PY) manage.py migrate --noinput
 
 seed: migrate
 	$(PY) manage.py seed_demo
 
 run: seed
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	DJANGO_DEBUG=$(DJANGO_DEBUG_VALUE) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -64,5 +80,29 @@ messages: setup
 	$(PY) manage.py makemessages -l vi -l en --ignore=.venv --ignore=staticfiles --ignore=node_modules
 	$(PY) manage.py compilemessages --ignore=.venv
 
+$(TOOLS_VENV)/.installed: requirements-tools.txt
+	test -x $(TOOLS_VENV)/bin/python || $(PYTHON) -m venv $(TOOLS_VENV)
+	$(TOOLS_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-tools.txt
+	touch $@
+
+tools: $(TOOLS_VENV)/.installed
+
+# Rewrite the locks from requirements*.txt (after adding or upgrading a package). The dev lock is
+# resolved first; the runtime lock takes the same versions from it. uv reads PyPI (or its cache:
+# `make lock UV_OFFLINE=1` resolves from what it has already downloaded, without a network).
+UV_COMPILE = $(TOOLS_VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes
+lock: tools
+	$(UV_COMPILE) requirements-dev.txt -o requirements-dev.lock
+	$(UV_COMPILE) requirements.txt -c requirements-dev.lock -o requirements.lock
+	$(PYTHON) .ci/check_lock.py
+
+# Every pin in requirements*.txt is in the locks at the same version (offline; CI runs it).
+lock-check:
+	$(PYTHON) .ci/check_lock.py
+
+# Known vulnerabilities in every locked package (pip-audit); says so and skips without a network.
+audit:
+	$(PYTHON) .ci/audit.py --tools-venv $(TOOLS_VENV)
+
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3*
+	rm -rf $(VENV) $(TOOLS_VENV) staticfiles db.sqlite3*
