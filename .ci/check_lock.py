@@ -76,8 +76,10 @@ def main() -> int:
         print(problem, file=sys.stderr)
     if problems:
         return 1
-    print(f"locks match requirements: {len(locks.get('requirements.lock', {}))} runtime and "
-          f"{len(locks.get('requirements-dev.lock', {}))} dev packages, each pinned with hashes")
+    print(
+        f"locks match requirements: {len(locks.get('requirements.lock', {}))} runtime and "
+        f"{len(locks.get('requirements-dev.lock', {}))} dev packages, each pinned with hashes"
+    )
     return 0
 
 

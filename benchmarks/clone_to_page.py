@@ -1,11 +1,13 @@
-"""Time from `git clone` to a served page with `make run`, against a bare Django project.
+"""Time from `git clone` to a served page with `make run`, against a bare Django project; the venv's size.
 
-Baseline (same run, same pip cache): a fresh venv with only Django, `startproject`,
-`migrate`, `runserver`, first page. Prints seconds for both and the ratio.
+For each pip cache (warm: what a developer's machine has; cold: `PIP_NO_CACHE_DIR=1`, a brand-new
+machine), in the same run: a bare Django project (fresh venv with only Django, `startproject`,
+`migrate`, `runserver`, first page) as the baseline, then `git clone` of this repository and
+`make run` (the runtime lock only, migrate SQLite, `seed_demo`, runserver) until the sign-in page
+answers. Then the size of the venv `make run` made, beside the same venv after `make setup`'s dev
+lock (the test and lint tools, which `make run` installed before issue 14, npm aside).
 
-    .venv/bin/python benchmarks/clone_to_page.py [--cold]
-
-`--cold` disables pip's cache for both (what a brand-new machine sees).
+    .venv/bin/python benchmarks/clone_to_page.py [--only warm|cold]
 """
 
 from __future__ import annotations
@@ -35,6 +37,11 @@ def _serve_until_answered(command: list[str], *, cwd: Path, env: dict[str, str],
         return time.monotonic() - start
     finally:
         _common.stop(process, timeout=10)
+
+
+def directory_megabytes(path: Path) -> float:
+    total = sum(entry.stat().st_size for entry in path.rglob("*") if entry.is_file() and not entry.is_symlink())
+    return total / 1_000_000
 
 
 def time_lantoa(workdir: Path, env: dict[str, str], port: int) -> float:
@@ -72,23 +79,46 @@ def time_bare_django(workdir: Path, env: dict[str, str], port: int) -> float:
     )
 
 
-def measure(*, cold: bool = False) -> list[tuple[str, float, float]]:
+def _environment(*, cold: bool) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "VIRTUAL_ENV"))}
+    env.pop("PIP_NO_CACHE_DIR", None)
     if cold:
         env["PIP_NO_CACHE_DIR"] = "1"
+    return env
+
+
+def measure(*, caches: tuple[str, ...] = ("warm", "cold")) -> list[tuple[str, float, float]]:
+    """Rows of (figure, Lan Tỏa, baseline): seconds per pip cache, then megabytes of the venv."""
+    rows = []
+    runtime_venv = dev_venv = None
     with tempfile.TemporaryDirectory(prefix="lantoa-clone-") as tmp:
-        baseline = time_bare_django(Path(tmp) / "bare", env, 8766)
-        ours = time_lantoa(Path(tmp) / "lantoa", env, 8765)
-    label = "git clone → first page, `make run` (s, " + ("cold" if cold else "warm") + " pip cache)"
-    return [(label, ours, baseline)]
+        for cache in caches:
+            env = _environment(cold=cache == "cold")
+            baseline = time_bare_django(Path(tmp) / f"bare-{cache}", env, 8766)
+            ours = time_lantoa(Path(tmp) / f"lantoa-{cache}", env, 8765)
+            rows.append((f"git clone → first page, `make run` (s, {cache} pip cache)", ours, baseline))
+        clone = Path(tmp) / f"lantoa-{caches[-1]}"
+        runtime_venv = directory_megabytes(clone / ".venv")
+        subprocess.run(
+            [str(clone / ".venv/bin/pip"), "install", "--quiet", "--require-hashes", "-r", "requirements-dev.lock"],
+            cwd=clone,
+            check=True,
+            env=_environment(cold=False),
+        )
+        dev_venv = directory_megabytes(clone / ".venv")
+    rows.append(
+        ("venv made by `make run` (MB; baseline: with the dev lock, as before issue 14)", runtime_venv, dev_venv)
+    )
+    return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--cold", action="store_true")
+    parser.add_argument("--only", choices=["warm", "cold"])
     args = parser.parse_args()
-    for label, value, baseline in measure(cold=args.cold):
-        print(f"{label}: {value:.1f} s; bare Django baseline {baseline:.1f} s; ratio {value / baseline:.2f}×")
+    caches = (args.only,) if args.only else ("warm", "cold")
+    for label, value, baseline in measure(caches=caches):
+        print(f"{label}: {value:.1f}; baseline {baseline:.1f}; ratio {value / baseline:.2f}×")
 
 
 if __name__ == "__main__":

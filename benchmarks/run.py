@@ -68,7 +68,7 @@ def certificates_bulk() -> None:
 def clone_to_page() -> None:
     import clone_to_page as benchmark
 
-    print("| figure | Lan Tỏa (s) | baseline (s) | ratio (ours ÷ baseline) |")
+    print("| figure | Lan Tỏa | baseline | ratio (ours ÷ baseline) |")
     print("| --- | ---: | ---: | ---: |")
     for label, ours, baseline in benchmark.measure():
         print(f"| {label} | {ours:.1f} | {baseline:.1f} | {ours / baseline:.2f}× |")
