@@ -7,7 +7,7 @@ machine), in the same run: a bare Django project (fresh venv with only Django, `
 answers. Then the size of the venv `make run` made, beside the same venv after `make setup`'s dev
 lock (the test and lint tools, which `make run` installed before issue 14, npm aside).
 
-    .venv/bin/python benchmarks/clone_to_page.py [--only warm|cold]
+    .venv/bin/python benchmarks/clone_to_page.py [--only warm|cold] [--before COMMIT]
 """
 
 from __future__ import annotations
@@ -44,9 +44,11 @@ def directory_megabytes(path: Path) -> float:
     return total / 1_000_000
 
 
-def time_lantoa(workdir: Path, env: dict[str, str], port: int) -> float:
+def time_lantoa(workdir: Path, env: dict[str, str], port: int, *, revision: str | None = None) -> float:
     start = time.monotonic()
     subprocess.run(["git", "clone", "--quiet", str(REPO), str(workdir)], check=True, env=env)
+    if revision:
+        subprocess.run(["git", "checkout", "--quiet", revision], cwd=workdir, check=True, env=env)
     return _serve_until_answered(
         ["make", "run", f"PORT={port}"],
         cwd=workdir,
@@ -87,8 +89,12 @@ def _environment(*, cold: bool) -> dict[str, str]:
     return env
 
 
-def measure(*, caches: tuple[str, ...] = ("warm", "cold")) -> list[tuple[str, float, float]]:
-    """Rows of (figure, Lan Tỏa, baseline): seconds per pip cache, then megabytes of the venv."""
+def measure(*, caches: tuple[str, ...] = ("warm", "cold"), before: str | None = None) -> list[tuple[str, float, float]]:
+    """Rows of (figure, Lan Tỏa, baseline): seconds per pip cache, then megabytes of the venv.
+
+    With `before` (a commit, e.g. the one before issue 14), that tree's `make run` is timed too, with a
+    warm cache, right after this tree's: the "before" row's baseline is this tree.
+    """
     rows = []
     runtime_venv = dev_venv = None
     with tempfile.TemporaryDirectory(prefix="lantoa-clone-") as tmp:
@@ -97,6 +103,9 @@ def measure(*, caches: tuple[str, ...] = ("warm", "cold")) -> list[tuple[str, fl
             baseline = time_bare_django(Path(tmp) / f"bare-{cache}", env, 8766)
             ours = time_lantoa(Path(tmp) / f"lantoa-{cache}", env, 8765)
             rows.append((f"git clone → first page, `make run` (s, {cache} pip cache)", ours, baseline))
+            if before and cache == "warm":
+                old = time_lantoa(Path(tmp) / "lantoa-before", env, 8767, revision=before)
+                rows.append((f"… the same with `make run` of {before[:10]} (s, warm; baseline: this tree)", old, ours))
         clone = Path(tmp) / f"lantoa-{caches[-1]}"
         runtime_venv = directory_megabytes(clone / ".venv")
         subprocess.run(
@@ -115,9 +124,12 @@ def measure(*, caches: tuple[str, ...] = ("warm", "cold")) -> list[tuple[str, fl
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", choices=["warm", "cold"])
+    parser.add_argument(
+        "--before", help="also time `make run` of this commit (warm cache), e.g. the one before a change"
+    )
     args = parser.parse_args()
     caches = (args.only,) if args.only else ("warm", "cold")
-    for label, value, baseline in measure(caches=caches):
+    for label, value, baseline in measure(caches=caches, before=args.before):
         print(f"{label}: {value:.1f}; baseline {baseline:.1f}; ratio {value / baseline:.2f}×")
 
 
