@@ -15,12 +15,14 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+RESTART_PAUSE = 2  # seconds, as RestartSec= in the units (shorter: the test waits)
 POSTGRES_BIN = Path(os.environ.get("LANTOA_POSTGRES_BIN", "/usr/lib/postgresql/15/bin"))
 
 
@@ -159,20 +161,46 @@ class PrivateRedis:
 
 @dataclass
 class Processes:
-    """The project's servers (gunicorn, Celery worker, beat), each leading its own process group."""
+    """The project's servers (gunicorn, Celery worker, beat), each leading its own process group.
+
+    Like systemd with `Restart=always` (deploy/systemd/), a server that exits is started again
+    after a pause, and each such restart is counted: the test reports them.
+    """
 
     log_dir: Path
     environment: dict[str, str]
     cwd: Path
     running: dict[str, subprocess.Popen] = field(default_factory=dict)
+    commands: dict[str, list[str]] = field(default_factory=dict)
+    restarts: dict[str, int] = field(default_factory=dict)
+    stopping: threading.Event = field(default_factory=threading.Event)
 
     def start(self, name: str, command: list[str]) -> subprocess.Popen:
-        log = (self.log_dir / f"{name}.log").open("a")
-        process = subprocess.Popen(
-            command, cwd=self.cwd, env=self.environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
+        self.commands[name] = command
+        self.restarts.setdefault(name, 0)
+        process = self._spawn(name)
+        if len(self.commands) == 1:
+            threading.Thread(target=self._supervise, daemon=True).start()
+        return process
+
+    def _spawn(self, name: str) -> subprocess.Popen:
+        with (self.log_dir / f"{name}.log").open("a") as log:
+            process = subprocess.Popen(
+                self.commands[name], cwd=self.cwd, env=self.environment, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # fmt: skip
         self.running[name] = process
         return process
+
+    def _supervise(self) -> None:
+        while not self.stopping.wait(1):
+            for name, process in list(self.running.items()):
+                if process.poll() is not None and not self.stopping.is_set():
+                    time.sleep(RESTART_PAUSE)
+                    self.restarts[name] += 1
+                    with (self.log_dir / f"{name}.log").open("a") as log:
+                        log.write(f"==== exited with {process.returncode}; restarted by the supervisor\n")
+                    self._spawn(name)
 
     def log(self, name: str) -> str:
         path = self.log_dir / f"{name}.log"
@@ -192,6 +220,7 @@ class Processes:
         return pids
 
     def stop_all(self) -> None:
+        self.stopping.set()
         for process in self.running.values():
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
