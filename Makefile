@@ -88,9 +88,11 @@ $(TOOLS_VENV)/.installed: requirements-tools.txt
 tools: $(TOOLS_VENV)/.installed
 
 # Rewrite the locks from requirements*.txt (after adding or upgrading a package). The dev lock is
-# resolved first; the runtime lock takes the same versions from it. uv reads PyPI (or its cache:
-# `make lock UV_OFFLINE=1` resolves from what it has already downloaded, without a network).
-UV_COMPILE = $(TOOLS_VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes
+# resolved first; the runtime lock takes the same versions from it. Packages already locked keep
+# their versions (uv prefers the output file's pins); `make lock UPGRADE=1` moves every one to the
+# newest allowed. uv reads PyPI (or only its cache: `make lock UV_OFFLINE=1`).
+UV_COMPILE = $(TOOLS_VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	$(if $(UPGRADE),--upgrade)
 lock: tools
 	$(UV_COMPILE) requirements-dev.txt -o requirements-dev.lock
 	$(UV_COMPILE) requirements.txt -c requirements-dev.lock -o requirements.lock
