@@ -483,7 +483,8 @@ def test_postgres_restarted_between_requests_the_same_workers_serve_again(stack,
     first = page.goto(stack.base_url + "/courses/")
     assert first.status == 200
 
-    stack.postgres.restart()  # every connection the web workers hold is now dead
+    tasks_done = stack.processes.log("worker").count("succeeded in")
+    stack.postgres.restart()  # every connection the web workers, the worker and beat hold is now dead
 
     seen = []
     for _ in range(3):
@@ -499,5 +500,12 @@ def test_postgres_restarted_between_requests_the_same_workers_serve_again(stack,
     expect(page.get_by_role("heading", level=1)).to_have_text(vi("My courses"))
     learner.step("back")
     assert stack.processes.children("gunicorn") == workers_before  # no web worker was restarted
+    # Beat's periodic tasks (every 3 s here) still reach the worker, which still reaches the database.
+    wait_until(
+        lambda: stack.processes.log("worker").count("succeeded in") >= tasks_done + 2,
+        timeout=60,
+        message=lambda: "no task succeeded after PostgreSQL restarted:\n" + stack.logs(),
+    )
+    assert stack.processes.restarts == {"gunicorn": 0, "worker": stack.processes.restarts["worker"], "beat": 0}
     assert stack.seed("counts") == counts_before  # reading wrote nothing, and nothing was half-written
     learner.assert_accessible()
