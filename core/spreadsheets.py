@@ -19,7 +19,9 @@ opens and prints as a clerk expects (issue 12):
   `core.numbers.percent`) as fractions shown `0.00%` (83.33 → 0.8333 → "83.33%");
 - text that starts like a formula written as a *text cell* with Excel's quote-prefix style:
   Excel and LibreOffice never evaluate a text cell and show it without any apostrophe, and it
-  reads back unchanged (checked by converting with LibreOffice, tests/core/test_spreadsheets.py).
+  reads back unchanged (checked by converting with LibreOffice, tests/core/test_spreadsheets.py);
+  text that itself starts with an apostrophe gets one more, which the import's stripping of
+  one leading apostrophe removes (so export → import changes nothing either way).
 
 `PrintableXLSX` is the same for django-import-export's admin exports (its format class API).
 """
@@ -194,6 +196,9 @@ class _SheetWriter:
         return cell
 
     def _text(self, index: int, value: str):
+        if value.startswith("'"):
+            # The imports drop one leading apostrophe (a clerk's or an old export's escape): add one to keep it.
+            value = "'" + value
         formula_like = value.startswith(_FORMULA_PREFIXES)
         if not formula_like and index not in self.wrapped:
             return value
