@@ -148,7 +148,10 @@ def pdf_page_size(pdf: Path) -> str:
 
 
 def assert_prints(xlsx: bytes | Path, directory: Path, *, title: str, header: Iterable[str]) -> str:
-    """LibreOffice converts it to PDF without error: landscape A4, no ###, the title, the header on every page."""
+    """LibreOffice converts it to PDF without error: landscape A4, no ###, the title, the header on every page.
+
+    `header` holds one column title of each sheet's header: every page shows one of them.
+    """
     pdf = libreoffice_pdf(xlsx, directory)
     size = pdf_page_size(pdf)
     width, height = (float(number) for number in size.split(" pts")[0].split(" x "))
@@ -157,9 +160,9 @@ def assert_prints(xlsx: bytes | Path, directory: Path, *, title: str, header: It
     assert "###" not in text
     pages = [page for page in text.split("\f") if page.strip()]
     assert title in pages[0], pages[0][:300]
+    header = list(header)
     for page in pages:
-        for column in header:
-            assert column in page, (column, page[:300])
+        assert any(column in page for column in header), (header, page[:300])
     return text
 
 
