@@ -50,7 +50,7 @@ def assert_printable(
 
     `title` are fragments the title row must contain (what, and the as-of date); column indexes are 0-based.
     """
-    assert sheet.title == name
+    assert sheet.title == name, sheet.title
     assert len(name) <= 31
     title_cell = sheet["A1"]
     assert title_cell.font.bold
@@ -100,6 +100,7 @@ def libreoffice_pdf(xlsx: bytes | Path, directory: Path) -> Path:
     """Convert with LibreOffice headless (its own profile, so parallel runs do not collide); the PDF's path."""
     if SOFFICE is None:
         pytest.skip(NO_LIBREOFFICE)
+    directory.mkdir(parents=True, exist_ok=True)
     if isinstance(xlsx, bytes):
         path = directory / "export.xlsx"
         path.write_bytes(xlsx)
