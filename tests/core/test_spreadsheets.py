@@ -195,11 +195,11 @@ def test_import_export_format_writes_a_printable_sheet(tmp_path):
 @pytest.mark.libreoffice
 def test_libreoffice_prints_it(tmp_path):
     path = tmp_path / "mau.xlsx"
-    with translation.override("vi"):
+    with translation.override("en"):
         _sample_book(path)
 
     text = assert_prints(
-        path, tmp_path, title="Danh sách cán bộ — tính đến ngày 03/12/2026", header=["Mã cán bộ", "Ngày hoàn thành"]
+        path, tmp_path, title="Danh sách cán bộ — as of 03/12/2026", header=["Mã cán bộ", "Ngày hoàn thành"]
     )
 
     assert len([page for page in text.split("\f") if page.strip()]) >= 2

@@ -17,12 +17,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
-from core.dates import format_date
 from core.importing import read_table
+from core.spreadsheets import sheet_title
 from orgchart.models import Membership, Staff, StaffCategory, Unit
+from orgchart.resources import RosterResource, UnitResource
 from orgchart.selectors import membership_list_in_unit_on
 from orgchart.services.roster import roster_import
 from orgchart.services.units import units_import
@@ -441,17 +442,19 @@ def test_xlsx_export_reimports_unchanged_as_downloaded(office_client, tree):
 @pytest.mark.libreoffice
 def test_admin_xlsx_exports_are_printable(office_client, tree, tmp_path):
     _people_and_units_to_export(tree)
-    today = format_date(timezone.localdate())
 
     staff_xlsx = _export(office_client, "staff", "rosterresource", ROSTER_FIELDS, file_format=0)
     units_xlsx = _export(office_client, "unit", "unitresource", ["code", "name", "parent_code", "kind"], file_format=0)
 
     staff_sheet = load_workbook(io.BytesIO(staff_xlsx)).active
-    assert_printable(staff_sheet, name="Danh sách cán bộ", title=["Danh sách cán bộ", today], date_columns=[7])
-    assert_printable(load_workbook(io.BytesIO(units_xlsx)).active, name="Đơn vị", title=["Đơn vị", today])
-    text = assert_prints(staff_xlsx, tmp_path / "staff", title="Danh sách cán bộ — tính đến ngày", header=["Mã cán bộ"])
+    with translation.override("vi"):  # what the admin answers in (whatever the compiled catalogue says)
+        roster_title, units_title = str(RosterResource.export_title), str(UnitResource.export_title)
+        title_of = {what: sheet_title(what=what, as_of=timezone.localdate()) for what in (roster_title, units_title)}
+    assert_printable(staff_sheet, name=roster_title, title=[title_of[roster_title]], date_columns=[7])
+    assert_printable(load_workbook(io.BytesIO(units_xlsx)).active, name=units_title, title=[title_of[units_title]])
+    text = assert_prints(staff_xlsx, tmp_path / "staff", title=title_of[roster_title], header=["Mã cán bộ"])
     assert "05/09/1985" in text and "=1+2" in text and "'=1+2" not in text
-    assert_prints(units_xlsx, tmp_path / "units", title="Đơn vị — tính đến ngày", header=["Mã đơn vị"])
+    assert_prints(units_xlsx, tmp_path / "units", title=title_of[units_title], header=["Mã đơn vị"])
 
 
 # --- editing a person --------------------------------------------------------------------------
