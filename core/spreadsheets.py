@@ -255,7 +255,7 @@ def printable_sheet(
     sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6, header=0.3, footer=0.3)
     sheet.print_options.gridLines = True
     sheet.HeaderFooter.oddFooter.center.text = "&P / &N"
-    sheet.HeaderFooter.oddFooter.right.text = title
+    sheet.HeaderFooter.oddFooter.right.text = title.replace("&", "&&")  # a lone & starts a footer code
 
     title_cell = WriteOnlyCell(sheet, value=title)
     title_cell.font = Font(bold=True, size=13)

@@ -161,6 +161,7 @@ def test_printable_sheet_layout_and_types(tmp_path):
     reason = sheet["G10"]
     assert reason.alignment.wrap_text and sheet.column_dimensions["G"].width <= 52
     assert sheet.row_dimensions[10].height >= 30
+    assert sheet.oddFooter.center.text == "&P / &N"
     # A column with nothing in it still gets its title's width.
     assert sheet.column_dimensions["H"].width >= len("Ghi chú")
 
