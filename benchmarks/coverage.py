@@ -423,13 +423,17 @@ def xlsx_people_rows(path: Path) -> int:
         names = sorted(name for name in archive.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", name))
         rows = 0
         tail = b""
+        above = None
         with archive.open(names[1]) as sheet:
             while chunk := sheet.read(1 << 20):
                 data = tail + chunk
+                if above is None:
+                    # The rows above the data (title block and header) are the frozen ones: <pane ySplit="N" …>.
+                    above = int(re.search(rb'ySplit="(\d+)"', data).group(1))
                 rows += data.count(b"<row ")
                 tail = data[-4:]
                 # a "<row " cut across two chunks is counted once: the kept tail is shorter than it
-    return rows - 1
+    return rows - above
 
 
 def _export_command(kind: str, *, slug: str, as_of: dt.date, output: Path) -> list[str]:

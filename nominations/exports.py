@@ -1,6 +1,7 @@
 """The progress toward 2030 as xlsx (openpyxl write-only, streamed from a temporary file).
 
-Every text cell goes through `core.spreadsheets.escape_cell`.
+Two printable sheets (`core.spreadsheets.printable_sheet`): shares shown 0.00%, the
+difference in percentage points shown 0.00.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from core.dates import format_date
-from core.spreadsheets import escape_cell, xlsx_header, xlsx_response
+from core.spreadsheets import NUMBER, PERCENT, Column, printable_sheet, sheet_title, xlsx_response
 
 from .selectors import NominationProgress, ProgressFigures, gap_points
 
@@ -30,42 +31,49 @@ def _figures_row(figures: ProgressFigures, expected: float) -> list[object]:
 
 def progress_xlsx_write(*, progress: NominationProgress, output: BinaryIO | str) -> None:
     workbook = Workbook(write_only=True)
-    units = workbook.create_sheet(_("Units"))
-    units.freeze_panes = "A2"
-    xlsx_header(
-        units,
-        [
-            _("Unit code"),
-            _("Unit"),
-            _("Parent unit"),
-            _("Level"),
-            _("Communications staff"),
-            _("Nominated"),
-            _("Trained"),
-            _("Percent trained"),
-            _("Expected by 31/12/%(year)s (%%)") % {"year": progress.as_of.year},
-            _("Difference (points)"),
-        ],
-    )
     top = min((unit.depth for unit in progress.units), default=1)
-    for unit in progress.units:
-        units.append(
-            [escape_cell(unit.code), escape_cell(unit.name), escape_cell(unit.parent or ""), unit.depth - top + 1]
-            + _figures_row(unit.figures, progress.expected_percent)
-        )
-    units.append(
-        [escape_cell(_("Total")), escape_cell(format_date(progress.as_of)), "", None]
-        + _figures_row(progress.total, progress.expected_percent)
+    rows = [
+        [unit.code, unit.name, unit.parent or "", unit.depth - top + 1]
+        + _figures_row(unit.figures, progress.expected_percent)
+        for unit in progress.units
+    ]
+    rows.append(
+        [_("Total"), format_date(progress.as_of), "", None] + _figures_row(progress.total, progress.expected_percent)
     )
-
-    line = workbook.create_sheet(_("Trajectory"))
-    xlsx_header(
-        line, [_("Year"), _("Expected trained by 31/12 (%)"), _("Trained (%)"), _("Trained"), _("Communications staff")]
+    printable_sheet(
+        workbook,
+        name=_("Units"),
+        title=sheet_title(what=_("Communications staff trained, by unit"), as_of=progress.as_of),
+        columns=[
+            Column(_("Unit code")),
+            Column(_("Unit")),
+            Column(_("Parent unit")),
+            Column(_("Level")),
+            Column(_("Communications staff")),
+            Column(_("Nominated")),
+            Column(_("Trained")),
+            Column(_("Percent trained"), PERCENT),
+            Column(_("Expected by 31/12/%(year)s (%%)") % {"year": progress.as_of.year}, PERCENT),
+            Column(_("Difference (points)"), NUMBER),
+        ],
+        rows=rows,
     )
-    for point in progress.trajectory:
-        line.append(
+    printable_sheet(
+        workbook,
+        name=_("Trajectory"),
+        title=sheet_title(what=_("Trajectory to 2030"), as_of=progress.as_of),
+        columns=[
+            Column(_("Year")),
+            Column(_("Expected trained by 31/12 (%)"), PERCENT),
+            Column(_("Trained (%)"), PERCENT),
+            Column(_("Trained")),
+            Column(_("Communications staff")),
+        ],
+        rows=(
             [point.year, point.expected_percent, point.actual_percent, point.trained, point.communications_staff]
-        )
+            for point in progress.trajectory
+        ),
+    )
     workbook.save(output)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
@@ -23,6 +24,7 @@ from treebeard.forms import movenodeform_factory
 from accounts.admin_site import OfficeOnlyAdminMixin
 from accounts.roles import is_office
 from core.importing import ImportRefused
+from core.spreadsheets import PrintableXLSX
 from orgchart.admin_actions import invite_selected_staff
 from orgchart.admin_forms import RosterConfirmImportForm, RosterImportForm, SpreadsheetImportForm, StaffAdminForm
 from orgchart.models import Membership, Staff, StaffCategory, Unit
@@ -42,7 +44,8 @@ class ServiceImportExportMixin(ImportExportMixin):
     to_encoding = "utf-8-sig"
 
     # Classes, not the dotted strings of settings.IMPORT_EXPORT_FORMATS (import-export's admin calls them).
-    export_formats = [base_formats.XLSX, base_formats.CSV]
+    # The xlsx is a printable sheet (core.spreadsheets): title row, frozen header, A4, date cells.
+    export_formats = [PrintableXLSX, base_formats.CSV]
 
     @property
     def import_formats(self):
@@ -53,6 +56,14 @@ class ServiceImportExportMixin(ImportExportMixin):
 
     def has_export_permission(self, request: HttpRequest) -> bool:
         return is_office(request.user)
+
+    def get_export_data(self, file_format, request: HttpRequest, queryset, **kwargs):
+        """Native values (dates as dates) for our xlsx too: import-export gives them only to its own classes."""
+        if not isinstance(file_format, PrintableXLSX):
+            return super().get_export_data(file_format, request, queryset, **kwargs)
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        return file_format.export_data(self.get_data_for_export(request, queryset, force_native_type=True, **kwargs))
 
     def add_data_read_fail_error_to_form(self, form, e) -> None:
         if isinstance(e, ImportRefused):

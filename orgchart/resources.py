@@ -11,7 +11,9 @@ Files are read by `core.importing.read_table` (through the formats below), so th
 refuses exactly what the commands refuse, with the same Vietnamese messages.
 
 Exports write the import's own columns, so an export re-imports; every cell goes through
-`core.spreadsheets.escape_cell` (formula injection).
+`core.spreadsheets.escape_cell` (formula injection), which the admin's xlsx format
+(`core.spreadsheets.PrintableXLSX`) undoes, writing such text as a protected text cell. The
+dataset's title (`export_title`) names the xlsx sheet and its title row.
 """
 
 from __future__ import annotations
@@ -25,12 +27,11 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from import_export import resources
+from import_export import resources, widgets
 from import_export.fields import Field
 from import_export.formats import base_formats
 from import_export.results import InvalidRow, Result, RowResult
 
-from core.dates import format_date
 from core.importing import ImportProblem, ImportRefused, read_table
 from core.spreadsheets import escape_row
 from orgchart.models import Staff, Unit
@@ -175,8 +176,14 @@ class ServiceImportResource(resources.ModelResource):
                 result.append_row_result(row_result)
         return result
 
+    # What the export is: the xlsx sheet's name and title row.
+    export_title = ""
+
     def export_resource(self, instance, selected_fields=None, **kwargs) -> list[object]:
         return escape_row(super().export_resource(instance, selected_fields=selected_fields, **kwargs))
+
+    def after_export(self, queryset, dataset: tablib.Dataset, **kwargs) -> None:
+        dataset.title = str(self.export_title)
 
 
 def add_problems(result: Result, problems: Iterable[ImportProblem]) -> None:
@@ -200,6 +207,7 @@ class UnitResource(ServiceImportResource):
     kind = Field(attribute="kind", column_name=units_service.KIND)
 
     preview_headers = (_("Row"), units_service.CODE, units_service.NAME, _("What changes"))
+    export_title = _("Units")
 
     class Meta:
         model = Unit
@@ -237,9 +245,13 @@ class RosterResource(ServiceImportResource):
     position = Field(attribute="current_position", column_name=roster_service.POSITION)
     category = Field(attribute="current_category", column_name=roster_service.CATEGORY)
     is_communications = Field(attribute="is_communications", column_name=roster_service.COMMUNICATIONS)
-    date_of_birth = Field(attribute="date_of_birth", column_name=roster_service.BIRTH_DATE)
+    # A date cell in the xlsx (import-export passes native values to binary formats), dd/mm/yyyy in the CSV.
+    date_of_birth = Field(
+        attribute="date_of_birth", column_name=roster_service.BIRTH_DATE, widget=widgets.DateWidget(format="%d/%m/%Y")
+    )
 
     preview_headers = (_("Row"), roster_service.CODE, roster_service.FULL_NAME, _("What changes"))
+    export_title = _("Staff roster")
 
     class Meta:
         model = Staff
@@ -272,6 +284,3 @@ class RosterResource(ServiceImportResource):
 
     def dehydrate_is_communications(self, staff: Staff) -> str:
         return "Có" if staff.is_communications else "Không"
-
-    def dehydrate_date_of_birth(self, staff: Staff) -> str:
-        return format_date(staff.date_of_birth) if staff.date_of_birth else ""

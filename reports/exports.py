@@ -2,79 +2,51 @@
 
 openpyxl's write-only mode writes each row to a temporary file as it is appended, so
 memory stays flat however many people there are (the people come from
-`coverage_people`, itself fetched in chunks). Every text cell goes through
-`core.spreadsheets.escape_cell` (no formula injection from names or reasons).
+`coverage_people`, itself fetched in chunks). Both sheets are printable sheets
+(`core.spreadsheets.printable_sheet`: title row, frozen header, A4 landscape, date cells,
+percentages shown 0.00%, formula-like text kept as text).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from typing import BinaryIO
 
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from core.dates import format_date
-from core.spreadsheets import escape_cell, xlsx_header, xlsx_response
+from core.spreadsheets import PERCENT, Column, printable_sheet, sheet_title, xlsx_response
 from orgchart.models import StaffCategory
 from reports.selectors.coverage import CoverageReport
 from reports.selectors.people import PersonCoverage
-
-_DATE_FORMAT = "dd/mm/yyyy"
-
-
-def _date_cell(sheet: WriteOnlyWorksheet, value: dt.date | None):
-    if value is None:
-        return None
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.number_format = _DATE_FORMAT
-    return cell
 
 
 def coverage_xlsx_write(*, report: CoverageReport, people: Iterable[PersonCoverage], output: BinaryIO | str) -> int:
     """Write the workbook to `output` (a path or a binary file); returns the number of people rows."""
     workbook = Workbook(write_only=True)
-    units_sheet = workbook.create_sheet(_("Units"))
-    units_sheet.freeze_panes = "A2"
-    xlsx_header(
-        units_sheet,
-        [
-            _("Unit code"),
-            _("Unit"),
-            _("Parent unit"),
-            _("Level"),
-            _("People to inform"),
-            _("Informed"),
-            _("Not yet informed"),
-            _("Exempt"),
-            _("Percent informed"),
-        ],
-    )
+    assignment = str(report.assignment)
     top_depth = min((unit.depth for unit in report.units), default=1)
-    for unit in report.units:
-        figures = unit.figures
-        units_sheet.append(
-            [
-                escape_cell(unit.code),
-                escape_cell(unit.name),
-                escape_cell(unit.parent or ""),
-                unit.depth - top_depth + 1,
-                figures.staff,
-                figures.informed,
-                figures.not_informed,
-                figures.exempt,
-                figures.percent,
-            ]
-        )
     total = report.total
-    units_sheet.append(
+    unit_rows = [
         [
-            escape_cell(_("Total")),
-            escape_cell(f"{report.assignment.slug} — {format_date(report.as_of)}"),
+            unit.code,
+            unit.name,
+            unit.parent or "",
+            unit.depth - top_depth + 1,
+            unit.figures.staff,
+            unit.figures.informed,
+            unit.figures.not_informed,
+            unit.figures.exempt,
+            unit.figures.percent,
+        ]
+        for unit in report.units
+    ]
+    unit_rows.append(
+        [
+            _("Total"),
+            f"{report.assignment.slug} — {format_date(report.as_of)}",
             "",
             None,
             total.staff,
@@ -84,50 +56,66 @@ def coverage_xlsx_write(*, report: CoverageReport, people: Iterable[PersonCovera
             total.percent,
         ]
     )
-
-    people_sheet = workbook.create_sheet(_("People"))
-    people_sheet.freeze_panes = "A2"
-    xlsx_header(
-        people_sheet,
-        [
-            _("Staff code"),
-            _("Full name"),
-            _("Unit code"),
-            _("Unit"),
-            _("Category"),
-            _("Position"),
-            _("Status"),
-            _("Completed on"),
-            _("Evidence"),
-            _("Exemption reason"),
-            _("Due date"),
-            _("Lessons read"),
-            _("Lessons"),
-            _("Best quiz score (%)"),
+    printable_sheet(
+        workbook,
+        name=_("Units"),
+        title=sheet_title(what=f"{_('Coverage by unit')}: {assignment}", as_of=report.as_of),
+        columns=[
+            Column(_("Unit code")),
+            Column(_("Unit")),
+            Column(_("Parent unit")),
+            Column(_("Level")),
+            Column(_("People to inform")),
+            Column(_("Informed")),
+            Column(_("Not yet informed")),
+            Column(_("Exempt")),
+            Column(_("Percent informed"), PERCENT),
         ],
+        rows=unit_rows,
     )
+
     categories = dict(StaffCategory.choices)
-    count = 0
-    for person in people:
-        people_sheet.append(
-            [
-                escape_cell(person.code),
-                escape_cell(person.full_name),
-                escape_cell(person.unit_code),
-                escape_cell(person.unit_name),
-                escape_cell(str(categories.get(person.category, person.category))),
-                escape_cell(person.position),
-                escape_cell(str(person.status_label)),
-                _date_cell(people_sheet, person.completed_on),
-                escape_cell(str(person.evidence_label)),
-                escape_cell(person.exemption_reason or ""),
-                _date_cell(people_sheet, person.due_on),
-                person.lessons_read,
-                person.lessons_total,
-                float(person.best_score) if person.best_score is not None else None,
-            ]
-        )
-        count += 1
+    people_rows = (
+        [
+            person.code,
+            person.full_name,
+            person.unit_code,
+            person.unit_name,
+            str(categories.get(person.category, person.category)),
+            person.position,
+            str(person.status_label),
+            person.completed_on,
+            str(person.evidence_label),
+            person.exemption_reason or "",
+            person.due_on,
+            person.lessons_read,
+            person.lessons_total,
+            person.best_score,
+        ]
+        for person in people
+    )
+    count = printable_sheet(
+        workbook,
+        name=_("People"),
+        title=sheet_title(what=f"{_('Coverage by person')}: {assignment}", as_of=report.as_of),
+        columns=[
+            Column(_("Staff code")),
+            Column(_("Full name")),
+            Column(_("Unit code")),
+            Column(_("Unit")),
+            Column(_("Category")),
+            Column(_("Position")),
+            Column(_("Status")),
+            Column(_("Completed on")),
+            Column(_("Evidence")),
+            Column(_("Exemption reason")),
+            Column(_("Due date")),
+            Column(_("Lessons read")),
+            Column(_("Lessons")),
+            Column(_("Best quiz score (%)"), PERCENT),
+        ],
+        rows=people_rows,
+    )
     workbook.save(output)
     return count
 

@@ -30,8 +30,7 @@ from accounts.models import User
 from certificates import selectors
 from certificates.models import Certificate, CertificateStatus, CertificateTemplate, SerialCounter
 from certificates.rendering import certificate_pdf_bytes, format_percent
-from core.dates import format_date
-from core.spreadsheets import escape_cell
+from core.spreadsheets import Column, printable_sheet, sheet_title
 from core.task_queue import task_send_on_commit
 from courses.models import Completion, CompletionEvidence
 
@@ -250,23 +249,28 @@ REGISTER_COLUMNS = (
 )
 
 
-def register_export_xlsx(*, certificates: Iterable[Certificate], target: BinaryIO | Path | str) -> int:
-    """Write the register book (one row per certificate, streamed) to `target`; returns the row count."""
+REGISTER_SHEET_NAME = "Sổ cấp giấy chứng nhận"
+
+
+def register_export_xlsx(
+    *, certificates: Iterable[Certificate], target: BinaryIO | Path | str, as_of: dt.date | None = None
+) -> int:
+    """Write the register book (one printable sheet, streamed) to `target`; returns the row count.
+
+    The dates are date cells (dd/mm/yyyy); the title row says the register as of `as_of` (today).
+    """
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Sổ cấp giấy chứng nhận")
-    sheet.append(list(REGISTER_COLUMNS))
-    count = 0
-    for certificate in certificates:
-        row = [
+    rows = (
+        [
             certificate.serial,
             certificate.code,
-            format_date(certificate.issued_on),
+            certificate.issued_on,
             certificate.holder_name,
             certificate.staff.code,
             certificate.unit_name,
             certificate.position,
             certificate.course_title,
-            format_date(certificate.completed_on),
+            certificate.completed_on,
             certificate.form,
             certificate.result,
             f"{certificate.signer_title} {certificate.signer_name}",
@@ -274,7 +278,14 @@ def register_export_xlsx(*, certificates: Iterable[Certificate], target: BinaryI
             certificate.revocation_reason,
             certificate.replaces.serial if certificate.replaces_id else "",
         ]
-        sheet.append([escape_cell(value) for value in row])
-        count += 1
+        for certificate in certificates
+    )
+    count = printable_sheet(
+        workbook,
+        name=REGISTER_SHEET_NAME,
+        title=sheet_title(what=REGISTER_SHEET_NAME, as_of=as_of or timezone.localdate()),
+        columns=[Column(title) for title in REGISTER_COLUMNS],
+        rows=rows,
+    )
     workbook.save(target)
     return count

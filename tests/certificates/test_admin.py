@@ -6,6 +6,7 @@ import pytest
 from openpyxl import load_workbook
 
 from certificates.models import Certificate, CertificateStatus, CertificateTemplate
+from tests.spreadsheets import table_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,7 @@ def test_export_register(office, completion):
         "/admin/certificates/certificate/", {"action": "export_register", "_selected_action": [certificate.pk]}
     )
 
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    rows = table_rows(load_workbook(io.BytesIO(response.content)).active)
     assert rows[1][0] == certificate.serial
 
 

@@ -11,6 +11,7 @@ from certificates.selectors import certificate_template_default
 from certificates.selectors.bulk import bulk_job_progress
 from certificates.services import bulk, serial_file_name
 from tests.factories import BulkIssueJobFactory
+from tests.spreadsheets import table_rows
 
 from .conftest import assignment_for, in_person_completion, person, quiz_completion
 
@@ -58,7 +59,7 @@ def test_job_issues_renders_and_zips_every_certificate(cohort, office_admin, dja
         with certificate.pdf.open("rb") as stored:
             assert entries[serial_file_name(certificate.serial)] == stored.read()
     register = load_workbook(io.BytesIO(entries[bulk.REGISTER_FILE_NAME])).active
-    rows = list(register.iter_rows(values_only=True))
+    rows = table_rows(register)
     assert [row[0] for row in rows[1:]] == [c.serial for c in certificates]
     assert rows[1][3] == certificates[0].holder_name
     assert job.zip_file.name.endswith(".zip") and "nq57-2025" in job.zip_file.name

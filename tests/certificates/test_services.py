@@ -9,8 +9,9 @@ from openpyxl import load_workbook
 from certificates import services
 from certificates.models import Certificate, CertificateStatus, CourseCertificateSetting, SerialCounter
 from certificates.rendering import format_percent
-from core.dates import date_line
+from core.dates import date_line, format_date
 from orgchart.models import Membership
+from tests.spreadsheets import assert_printable, assert_prints, header_row_of, table_rows
 
 from .conftest import COURSE_TITLE, in_person_completion, person, quiz_completion
 
@@ -183,7 +184,7 @@ def test_serial_file_name():
     assert services.serial_file_name("0001/2026/../x y") == "0001-2026----x-y.pdf"
 
 
-def test_register_export_escapes_cells(tmp_path, tree, version):
+def test_register_export_keeps_formula_like_text_as_text_and_dates_as_dates(tmp_path, tree, version):
     staff = person(tree["vp"], name='=HYPERLINK("http://x")')
     certificate, _created = services.certificate_issue(completion=quiz_completion(staff=staff, version=version))
     target = tmp_path / "so.xlsx"
@@ -192,12 +193,40 @@ def test_register_export_escapes_cells(tmp_path, tree, version):
         certificates=Certificate.objects.select_related("staff", "replaces"), target=target
     )
 
-    rows = list(load_workbook(target).active.iter_rows(values_only=True))
+    sheet = load_workbook(target).active
+    rows = table_rows(sheet)
     assert count == 1
     assert rows[0][:4] == ("Số vào sổ", "Số hiệu", "Ngày cấp", "Họ và tên")
     assert rows[1][0] == certificate.serial
-    assert rows[1][3] == '\'=HYPERLINK("http://x")'
+    assert rows[1][3] == '=HYPERLINK("http://x")'
+    name_cell = sheet.cell(row=header_row_of(sheet) + 1, column=4)
+    assert name_cell.data_type == "s" and name_cell.quotePrefix
+    assert rows[1][2] == dt.datetime.combine(certificate.issued_on, dt.time())
+    assert rows[1][8] == dt.datetime.combine(certificate.completed_on, dt.time())
     assert rows[1][12] == "Còn hiệu lực"
+
+
+@pytest.mark.libreoffice
+def test_register_export_is_printable(tmp_path, tree, version):
+    for name in ["Nguyễn Văn An", "Trần Thị Bích Ngọc"]:
+        services.certificate_issue(completion=quiz_completion(staff=person(tree["vp"], name=name), version=version))
+    target = tmp_path / "so.xlsx"
+    services.register_export_xlsx(
+        certificates=Certificate.objects.select_related("staff", "replaces").order_by("number"),
+        target=target,
+        as_of=dt.date(2026, 12, 3),
+    )
+
+    sheet = load_workbook(target).active
+    assert_printable(
+        sheet,
+        name="Sổ cấp giấy chứng nhận",
+        title=["Sổ cấp giấy chứng nhận", "03/12/2026"],
+        date_columns=[2, 8],
+    )
+    issued = format_date(Certificate.objects.first().issued_on)
+    text = assert_prints(target, tmp_path, title="Sổ cấp giấy chứng nhận", header=["Số vào sổ"])
+    assert issued in text and "Trần Thị Bích Ngọc" in text
 
 
 def test_completion_issues_after_commit_when_the_course_says_so(tree, version, django_capture_on_commit_callbacks):

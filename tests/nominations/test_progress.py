@@ -30,6 +30,7 @@ from openpyxl import load_workbook
 from nominations import services
 from nominations.models import TrainingProgramme
 from nominations.selectors import nomination_progress, trajectory_expected_percent
+from tests.spreadsheets import assert_printable, assert_prints, table_rows
 
 from .conftest import communications_person
 
@@ -181,27 +182,41 @@ def test_export_numbers(client, example, office_admin, unit_head):
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     units, line = workbook.worksheets
-    rows = list(units.values)
+    rows = table_rows(units)
+    # Shares are fractions shown 0.00% (33.33 % → 0.3333); the difference is in points.
     body = {row[0]: row[4:8] for row in rows[1:]}
-    assert body["STP"] == (6, 4, 2, 33.33)
-    assert body["VP"] == (4, 2, 1, 25.0)
+    assert body["STP"] == (6, 4, 2, 0.3333)
+    assert body["VP"] == (4, 2, 1, 0.25)
     assert body["VP-TH"] == (2, 0, 0, 0.0)
-    assert body["TGPL"] == (2, 2, 1, 50.0)
-    assert rows[-1][0] == "Total" and rows[-1][4:10] == (6, 4, 2, 33.33, 33.33, 0.0)
-    assert list(line.values)[1] == (2025, 16.67, 28.57, 2, 7)
+    assert body["TGPL"] == (2, 2, 1, 0.5)
+    assert rows[-1][0] == "Total" and rows[-1][4:10] == (6, 4, 2, 0.3333, 0.3333, 0.0)
+    assert table_rows(line)[1] == (2025, 0.1667, 0.2857, 2, 7)
 
     client.force_login(unit_head)
     response = client.get(reverse("nominations:progress_export"), {"as_of": "20/05/2026"})
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    assert [row[0] for row in list(workbook.worksheets[0].values)[1:]] == ["VP", "VP-TH", "Total"]
+    assert [row[0] for row in table_rows(workbook.worksheets[0])[1:]] == ["VP", "VP-TH", "Total"]
 
 
-def test_export_escapes_formula_cells(client, tree, office_admin):
+@pytest.mark.libreoffice
+def test_export_is_printable(client, example, office_admin, tmp_path):
+    client.force_login(office_admin)
+    response = client.get(reverse("nominations:progress_export"), {"as_of": "20/05/2026"})
+    content = b"".join(response.streaming_content)
+    units, line = load_workbook(io.BytesIO(content)).worksheets
+    assert_printable(units, name="Units", title=["Communications staff trained", "20/05/2026"], percent_columns=[7, 8])
+    assert units["J5"].number_format == "0.00"  # the difference, in percentage points
+    assert_printable(line, name="Trajectory", title=["Trajectory to 2030", "20/05/2026"], percent_columns=[1])
+    text = assert_prints(content, tmp_path, title="Communications staff trained, by unit", header=["Unit code", "Year"])
+    assert "33.33%" in text and "Trajectory to 2030" in text
+
+
+def test_export_keeps_formula_like_text_as_text(client, tree, office_admin):
     from orgchart.models import Unit
 
     Unit.objects.filter(pk=tree["tgpl"].pk).update(name='=HYPERLINK("http://x")')
     client.force_login(office_admin)
     response = client.get(reverse("nominations:progress_export"))
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    names = [row[1] for row in workbook.worksheets[0].values]
-    assert '\'=HYPERLINK("http://x")' in names
+    cells = [row[1] for row in workbook.worksheets[0].iter_rows() if row[1].value == '=HYPERLINK("http://x")']
+    assert len(cells) == 1 and cells[0].data_type == "s" and cells[0].quotePrefix

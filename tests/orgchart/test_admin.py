@@ -17,15 +17,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from core.importing import read_table
+from core.spreadsheets import sheet_title
 from orgchart.models import Membership, Staff, StaffCategory, Unit
+from orgchart.resources import RosterResource, UnitResource
 from orgchart.selectors import membership_list_in_unit_on
 from orgchart.services.roster import roster_import
 from orgchart.services.units import units_import
 from tests.factories import MembershipFactory, StaffFactory, UserFactory
+from tests.spreadsheets import assert_printable, assert_prints, header_row_of, table_rows
 
 from .files import ROSTER_HEADER, UNITS_HEADER, csv_bytes, xlsx_bytes
 
@@ -361,7 +364,7 @@ def test_staff_export_escapes_formula_cells(office_client, tree, dangerous):
     ]
 
 
-def test_xlsx_exports_escape_and_reimport_unchanged(office_client, tree):
+def _people_and_units_to_export(tree):
     people = [
         ("CB001", "=1+2", "VP", "Chánh Văn phòng", StaffCategory.LEADER),
         ("CB002", "Trần Thị Bình", "VP-TH", "-Chuyên viên", StaffCategory.CIVIL_SERVANT),
@@ -369,7 +372,9 @@ def test_xlsx_exports_escape_and_reimport_unchanged(office_client, tree):
     ]
     for code, name, unit, position, category in people:
         MembershipFactory(
-            staff=StaffFactory(code=code, full_name=name, is_communications=code == "CB003"),
+            staff=StaffFactory(
+                code=code, full_name=name, is_communications=code == "CB003", date_of_birth=dt.date(1985, 9, 5)
+            ),
             unit=Unit.objects.get(code=unit),
             position=position,
             category=category,
@@ -378,29 +383,78 @@ def test_xlsx_exports_escape_and_reimport_unchanged(office_client, tree):
     MembershipFactory(staff=leaver, unit=tree["vp"], valid_to=dt.date(2025, 6, 30))
     Unit.objects.filter(code="VP-TH").update(name="@Tổ Tổng hợp")
 
+
+def _table_only(xlsx: bytes) -> bytes:
+    """The export without its title block (what an import that finds the header below one reads)."""
+    workbook = load_workbook(io.BytesIO(xlsx))
+    sheet = workbook.active
+    sheet.delete_rows(1, header_row_of(sheet) - 1)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_xlsx_exports_keep_text_as_typed_and_reimport_unchanged(office_client, tree):
+    _people_and_units_to_export(tree)
+
     staff_xlsx = _export(office_client, "staff", "rosterresource", ROSTER_FIELDS, file_format=0)
     units_xlsx = _export(office_client, "unit", "unitresource", ["code", "name", "parent_code", "kind"], file_format=0)
 
     sheet = load_workbook(io.BytesIO(staff_xlsx)).active
-    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    values = [list(row) for row in table_rows(sheet)]
     assert values[0] == ROSTER_HEADER
     assert [row[0] for row in values[1:]] == ["CB001", "CB002", "CB003"]  # the leaver is not on the roster
-    assert values[1][1] == "'=1+2"
-    assert values[2][4] == "'-Chuyên viên"
-    assert values[3][3:7] == ["TGPL", "Trợ giúp viên pháp lý", "Viên chức", "Có"]
-    unit_rows = [[cell.value for cell in row] for row in load_workbook(io.BytesIO(units_xlsx)).active.iter_rows()]
+    # Formula-like text is a text cell holding exactly the value (no apostrophe to show or strip).
+    assert values[1][1] == "=1+2" and values[2][4] == "-Chuyên viên"
+    first = header_row_of(sheet) + 1
+    assert sheet.cell(row=first, column=2).data_type == "s" and sheet.cell(row=first, column=2).quotePrefix
+    assert values[3][3:8] == ["TGPL", "Trợ giúp viên pháp lý", "Viên chức", "Có", dt.datetime(1985, 9, 5)]
+    unit_rows = [list(row) for row in table_rows(load_workbook(io.BytesIO(units_xlsx)).active)]
     assert unit_rows[0] == UNITS_HEADER
-    assert ["VP-TH", "'@Tổ Tổng hợp", "VP", "Tổ"] in unit_rows
+    assert ["VP-TH", "@Tổ Tổng hợp", "VP", "Tổ"] in unit_rows
     assert ["STP", "Sở Tư pháp tỉnh Đồng Nai", None, "Sở"] in unit_rows
 
-    # What is exported re-imports as "nothing changes" (the escaped cells excepted).
-    Staff.objects.filter(code="CB001").update(full_name="'=1+2")
-    Membership.objects.filter(staff__code="CB002").update(position="'-Chuyên viên")
-    Unit.objects.filter(code="VP-TH").update(name="'@Tổ Tổng hợp")
+    # What is exported re-imports as "nothing changes", the formula-like cells included.
+    roster = roster_import(
+        rows=read_table(content=_table_only(staff_xlsx), filename="x.xlsx"), effective_date=ON, dry_run=True
+    )
+    units = units_import(rows=read_table(content=_table_only(units_xlsx), filename="x.xlsx"), dry_run=True)
+    assert (roster.joined, roster.moved, roster.updated, roster.left, roster.unchanged) == (0, 0, 0, 0, 3)
+    assert (units.created, units.updated, units.moved, units.unchanged) == (0, 0, 0, 4)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="needs helper i12a's import that finds the header below a title block (issue 12 item 1): "
+    "remove this mark when both are merged",
+)
+def test_xlsx_export_reimports_unchanged_as_downloaded(office_client, tree):
+    _people_and_units_to_export(tree)
+    staff_xlsx = _export(office_client, "staff", "rosterresource", ROSTER_FIELDS, file_format=0)
+    units_xlsx = _export(office_client, "unit", "unitresource", ["code", "name", "parent_code", "kind"], file_format=0)
+
     roster = roster_import(rows=read_table(content=staff_xlsx, filename="x.xlsx"), effective_date=ON, dry_run=True)
     units = units_import(rows=read_table(content=units_xlsx, filename="x.xlsx"), dry_run=True)
     assert (roster.joined, roster.moved, roster.updated, roster.left, roster.unchanged) == (0, 0, 0, 0, 3)
     assert (units.created, units.updated, units.moved, units.unchanged) == (0, 0, 0, 4)
+
+
+@pytest.mark.libreoffice
+def test_admin_xlsx_exports_are_printable(office_client, tree, tmp_path):
+    _people_and_units_to_export(tree)
+
+    staff_xlsx = _export(office_client, "staff", "rosterresource", ROSTER_FIELDS, file_format=0)
+    units_xlsx = _export(office_client, "unit", "unitresource", ["code", "name", "parent_code", "kind"], file_format=0)
+
+    staff_sheet = load_workbook(io.BytesIO(staff_xlsx)).active
+    with translation.override("vi"):  # what the admin answers in (whatever the compiled catalogue says)
+        roster_title, units_title = str(RosterResource.export_title), str(UnitResource.export_title)
+        title_of = {what: sheet_title(what=what, as_of=timezone.localdate()) for what in (roster_title, units_title)}
+    assert_printable(staff_sheet, name=roster_title, title=[title_of[roster_title]], date_columns=[7])
+    assert_printable(load_workbook(io.BytesIO(units_xlsx)).active, name=units_title, title=[title_of[units_title]])
+    text = assert_prints(staff_xlsx, tmp_path / "staff", title=title_of[roster_title], header=["Mã cán bộ"])
+    assert "05/09/1985" in text and "=1+2" in text and "'=1+2" not in text
+    assert_prints(units_xlsx, tmp_path / "units", title=title_of[units_title], header=["Mã đơn vị"])
 
 
 # --- editing a person --------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from orgchart.models import Staff
 from reports.selectors.coverage import coverage_as_of
 from reports.services.exemptions import exemption_create
+from tests.spreadsheets import assert_printable, assert_prints, table_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -60,19 +61,43 @@ def test_xlsx_has_units_and_every_person_with_cells_escaped(scenario, tmp_path):
     )
     workbook = load_workbook(output)
     assert workbook.sheetnames == ["Units", "People"]
-    units = list(workbook["Units"].values)
+    units = table_rows(workbook["Units"])
     assert units[0][:2] == ("Unit code", "Unit")
-    # 01/09/2025 with B1 now exempt: STP audience 6, exempt 1, staff 5, informed 3 (A1, A3, B3) → 60.0.
-    assert units[1][0] == "STP" and units[1][4:] == (5, 3, 2, 1, 60.0)
-    assert units[-1][0] == "Total" and units[-1][4:] == (5, 3, 2, 1, 60.0)
-    people = list(workbook["People"].values)
+    # 01/09/2025 with B1 now exempt: STP audience 6, exempt 1, staff 5, informed 3 (A1, A3, B3) → 60.0 %.
+    assert units[1][0] == "STP" and units[1][4:] == (5, 3, 2, 1, 0.6)
+    assert units[-1][0] == "Total" and units[-1][4:] == (5, 3, 2, 1, 0.6)
+    people = table_rows(workbook["People"])
     assert people[0][0] == "Staff code"
     by_code = {row[0]: row for row in people[1:]}
     assert set(by_code) == {"A1", "A3", "B1", "B3", "C1", "C2"}
     assert by_code["B1"][6] == "Exempt"
-    assert by_code["B1"][9] == '\'=HYPERLINK("http://evil.example","bấm vào")'
+    # Kept as typed, in a text cell (never a formula, no apostrophe shown).
+    assert by_code["B1"][9] == '=HYPERLINK("http://evil.example","bấm vào")'
     assert by_code["A1"][6] == "Informed" and by_code["A1"][7] == dt.datetime(2025, 2, 10)
-    assert by_code["C1"][6] == "Not informed" and by_code["C1"][13] == 50.0
+    assert by_code["C1"][6] == "Not informed" and by_code["C1"][13] == 0.5
+
+
+@pytest.mark.libreoffice
+def test_xlsx_is_printable(scenario, tmp_path):
+    output = tmp_path / "bao-cao.xlsx"
+    call_command(
+        "coverage_report",
+        *("--assignment", "nq57-2025", "--as-of", "2025-09-01", "--format", "xlsx", "--output", str(output)),
+    )
+    workbook = load_workbook(output)
+    what = str(scenario.assignment)
+    assert_printable(
+        workbook["Units"], name="Units", title=["Coverage by unit", what, "01/09/2025"], percent_columns=[8]
+    )
+    assert_printable(
+        workbook["People"],
+        name="People",
+        title=["Coverage by person", what, "01/09/2025"],
+        date_columns=[7, 10],
+        percent_columns=[13],
+    )
+    text = assert_prints(output, tmp_path, title="Coverage by unit", header=["Unit code", "Staff code"])
+    assert "Coverage by person" in text and "10/02/2025" in text and "66.67%" in text
 
 
 def test_every_problem_is_listed_and_nothing_written(db, tmp_path):

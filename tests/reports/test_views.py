@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from reports.services.api_tokens import api_token_create
 from reports.services.snapshots import snapshot_create
 from tests.factories import AssignmentFactory
+from tests.spreadsheets import table_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,7 @@ def _url(fmt="xlsx", slug="xuat-2026"):
 
 def _people(response) -> list[str]:
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    return sorted(row[0] for row in list(workbook.worksheets[1].values)[1:])
+    return sorted(row[0] for row in table_rows(workbook.worksheets[1])[1:])
 
 
 @pytest.mark.parametrize(
