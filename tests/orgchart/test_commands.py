@@ -133,6 +133,8 @@ def test_second_roster_reports_moves_and_leavers(db, tmp_path):
         write(tmp_path, "t2.csv", csv_bytes(grid_of(rows))),
         "--effective-date",
         "2026-07-01",
+        "--confirm-leavers",
+        "1",  # one of three: more than 10%
         stdout=_Lines(lines),
     )
     assert lines == [

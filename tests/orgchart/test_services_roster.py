@@ -231,7 +231,9 @@ def test_import_runs_a_constant_number_of_queries(tree):
             roster_import(rows=[*kept, *first], effective_date=dt.date(2026, month, 1))
         second = [row | {"Mã đơn vị": "TGPL", "Chức vụ": "Trưởng phòng"} for row in first[1:]]
         with CaptureQueriesContext(connection) as moved:
-            summary = roster_import(rows=[*kept, *second], effective_date=dt.date(2026, month + 1, 1))
+            summary = roster_import(
+                rows=[*kept, *second], effective_date=dt.date(2026, month + 1, 1), confirm_leavers=1
+            )
         assert (summary.moved, summary.left, summary.unchanged) == (size - 1, 1, len(kept))
         counts.append((len(joined), len(moved)))
         kept = second
@@ -267,6 +269,7 @@ def test_reconciliation_across_three_effective_dates(tree):
             person("F", "Vũ Thị Phương", "VP-TH"),  # joins
         ],
         effective_date=d2,
+        confirm_leavers=1,  # one of five: more than 10%
     )
     assert (second.joined, second.moved, second.updated, second.left, second.unchanged) == (1, 1, 1, 1, 2)
     by_code = {change.code: change for change in second.changes}
@@ -285,6 +288,7 @@ def test_reconciliation_across_three_effective_dates(tree):
             person("F", "Vũ Thị Phương", "VP"),  # moves up from the team to the Office itself
         ],
         effective_date=d3,
+        confirm_leavers=1,
     )
     assert (third.joined, third.moved, third.updated, third.left, third.unchanged) == (1, 1, 0, 1, 3)
     assert [(c.code, c.kind, c.detail) for c in third.changes if c.kind != "unchanged"] == [
@@ -370,7 +374,7 @@ def test_inactive_unit_is_refused(tree):
 @pytest.mark.parametrize(
     ("born", "message"),
     [
-        ("1985-09-05", '"1985-09-05" không đúng dạng ngày dd/mm/yyyy (ví dụ 05/09/1985).'),
+        ("1985/09/05", '"1985/09/05" không đúng dạng ngày dd/mm/yyyy (ví dụ 05/09/1985).'),
         ("31/02/1985", '"31/02/1985" không phải là ngày có thật.'),
         ("01/01/2999", "01/01/2999 chưa đến — ngày sinh phải ở trong quá khứ."),
         ("31/12/1899", "31/12/1899 trước năm 1900."),
@@ -434,15 +438,17 @@ def test_missing_name_and_overlong_name_are_refused(tree):
 
 def test_missing_column_is_refused(baseline):
     rows = [{key: value for key, value in row.items() if key != "Đối tượng"} for row in baseline_rows()]
-    assert refused(rows) == ['Dòng 1, cột "Đối tượng": thiếu cột bắt buộc này trong dòng tiêu đề.']
+    assert refused(rows) == [
+        'Dòng 1, cột "Đối tượng": thiếu cột bắt buộc này trong dòng tiêu đề — hãy thêm cột hoặc sửa tên cột cho đúng.'
+    ]
 
 
 def test_missing_columns_in_a_file_are_each_named(baseline):
+    # "Họ tên" is an accepted wording of "Họ và tên" (core.importing.HEADER_ALIASES).
     content = csv_bytes([["Mã cán bộ", "Họ tên", "Email"], ["CB001", "Nguyễn Văn An", ""]])
     assert refused_file(content, "ds.csv") == [
-        'Dòng 1, cột "Họ và tên": thiếu cột bắt buộc này trong dòng tiêu đề.',
-        'Dòng 1, cột "Mã đơn vị": thiếu cột bắt buộc này trong dòng tiêu đề.',
-        'Dòng 1, cột "Đối tượng": thiếu cột bắt buộc này trong dòng tiêu đề.',
+        'Dòng 1, cột "Mã đơn vị": thiếu cột bắt buộc này trong dòng tiêu đề — hãy thêm cột hoặc sửa tên cột cho đúng.',
+        'Dòng 1, cột "Đối tượng": thiếu cột bắt buộc này trong dòng tiêu đề — hãy thêm cột hoặc sửa tên cột cho đúng.',
     ]
 
 
@@ -473,10 +479,11 @@ def test_blank_rows_only_are_refused_rather_than_making_everyone_leave(baseline)
         (
             b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504),
             "ds.xls",
-            "Tệp Excel 97-2003 (.xls) không được hỗ trợ — hãy mở bằng Excel và lưu lại thành .xlsx hoặc CSV (UTF-8).",
+            "Tệp Excel 97-2003 (.xls) không đọc được (có thể bị hỏng hoặc có mật khẩu) — "
+            "hãy mở bằng Excel và lưu lại thành .xlsx.",
         ),
     ],
-    ids=["pdf-renamed-xlsx", "csv-renamed-xlsx", "old-xls"],
+    ids=["pdf-renamed-xlsx", "csv-renamed-xlsx", "broken-xls"],
 )
 def test_wrong_format_is_refused(baseline, content, filename, expected):
     assert refused_file(content, filename) == [expected]

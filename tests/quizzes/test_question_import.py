@@ -143,7 +143,9 @@ def test_a_missing_column_is_refused(draft):
     rows = [{key: value for key, value in row.items() if key != "Đáp án đúng"} for row in _rows(GOOD)]
     with pytest.raises(ImportRefused) as refused:
         question_import(version=draft, rows=rows)
-    assert _problems(refused.value) == ['Dòng 1, cột "Đáp án đúng": thiếu cột bắt buộc này trong dòng tiêu đề.']
+    assert _problems(refused.value) == [
+        'Dòng 1, cột "Đáp án đúng": thiếu cột bắt buộc này trong dòng tiêu đề — hãy thêm cột hoặc sửa tên cột cho đúng.'
+    ]
 
 
 @pytest.mark.parametrize("status", [CourseVersionStatus.PUBLISHED, CourseVersionStatus.RETIRED])
@@ -223,7 +225,8 @@ def test_admin_import_shows_the_problems_and_writes_nothing(admin_client, draft)
 def test_admin_import_offers_only_drafts(admin_client, draft):
     published = make_version()
     page = admin_client.get(reverse("admin:quizzes_question_import")).text
-    options = re.findall(r'<option value="(\d+)"', page)
+    version_select = re.search(r'<select name="version".*?</select>', page, re.S).group(0)
+    options = re.findall(r'<option value="(\d+)"', version_select)
     assert str(draft.pk) in options and str(published.pk) not in options
     refused = _upload(admin_client, published, _csv(GOOD))
     assert refused.status_code == 200 and "confirm_form" not in (refused.context or {})
