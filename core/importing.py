@@ -587,11 +587,10 @@ def _read_xls(content: bytes, collector: _Collector) -> None:
             "hãy mở bằng Excel và lưu lại thành .xlsx."
         ) from exc
     try:
-        formats: dict[int, tuple[str, bool]] = {}
+        formats: dict[int, str] = {}
         for index, xf in enumerate(book.xf_list):
             fmt = book.format_map.get(xf.format_key)
-            text = fmt.format_str if fmt is not None else "General"
-            formats[index] = ("d/m/yyyy", True) if fmt is not None and fmt.type == xlrd.FDT else (text, False)
+            formats[index] = fmt.format_str if fmt is not None else "General"
         epoch = dt.datetime(1904, 1, 1) if book.datemode == 1 else None
         for index in range(book.nsheets):
             sheet = book.sheet_by_index(index)
@@ -607,9 +606,10 @@ def _read_xls(content: bytes, collector: _Collector) -> None:
                         value = bool(value)
                     elif cell.ctype == xlrd.XL_CELL_ERROR:
                         value = xlrd.error_text_from_code.get(value, "#ERR")
-                    elif cell.ctype in (xlrd.XL_CELL_NUMBER, xlrd.XL_CELL_DATE):
-                        number_format, _is_date = formats.get(cell.xf_index, ("General", False))
-                        value = format_number(float(value), number_format, epoch=epoch)
+                    elif cell.ctype == xlrd.XL_CELL_DATE:  # xlrd knows a date format when it sees one
+                        value = format_number(float(value), "d/m/yyyy", epoch=epoch)
+                    elif cell.ctype == xlrd.XL_CELL_NUMBER:
+                        value = format_number(float(value), formats.get(cell.xf_index, "General"), epoch=epoch)
                     if not collector.column_allowed(column, value):
                         break
                     cells.append(value)
