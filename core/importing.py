@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import re
 import zipfile
@@ -181,7 +182,7 @@ class _Collector:
         # Title block, header, numbering row and signature block come on top of the data rows.
         self.max_row_number = self.max_rows + 1_000
         self.max_columns = _limit("LANTOA_IMPORT_MAX_COLUMNS", 100)
-        self.max_cells = _limit("LANTOA_IMPORT_MAX_CELLS", 2_000_000)
+        self.max_cells = _limit("LANTOA_IMPORT_MAX_CELLS", 1_000_000)
         self.cells = 0
         self.sheet: Sheet | None = None
         self.last_number = 0
@@ -202,13 +203,14 @@ class _Collector:
         if not cells:
             sheet.blank_rows += 1
             return
-        where = f'Trang "{sheet.name}", dòng {_thousands(number)}'
         if number > self.max_row_number:
+            where = f'Trang "{sheet.name}", dòng {_thousands(number)}'
             raise _refuse(
                 f"{where} có dữ liệu, quá giới hạn {_thousands(self.max_row_number)} dòng — "
                 "hãy xoá các dòng thừa ở cuối trang rồi nhập lại."
             )
         if len(cells) > self.max_columns:
+            where = f'Trang "{sheet.name}", dòng {_thousands(number)}'
             raise _refuse(
                 f"{where}, cột {column_letter(len(cells) - 1)} có dữ liệu, quá giới hạn {self.max_columns} cột — "
                 "hãy xoá các cột thừa rồi nhập lại."
@@ -395,6 +397,7 @@ _NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _NS_PACKAGE_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
+@functools.lru_cache(maxsize=1024)
 def _column_index(letters: str) -> int:
     index = 0
     for letter in letters:
@@ -486,22 +489,29 @@ def _read_xlsx(content: bytes, collector: _Collector) -> None:
 _OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
+_T, _R, _V, _IS = (f"{{{_NS_MAIN}}}{name}" for name in ("t", "r", "v", "is"))
+
+
 def _rich_text(element) -> str:
     """The text of a shared or inline string: its runs, without phonetic guides, `_x0007_` escapes decoded."""
     parts = []
-    for node in element.iter(f"{{{_NS_MAIN}}}t"):
-        if _local(node.getparent().tag) != "rPh":
-            parts.append(node.text or "")
-    text = "".join(parts)
+    for child in element:
+        if child.tag == _T:
+            parts.append(child.text or "")
+        elif child.tag == _R:  # a formatted run: its <t>
+            parts.extend(node.text or "" for node in child if node.tag == _T)
+    text = parts[0] if len(parts) == 1 else "".join(parts)
     return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
 
 
 def _xlsx_cell(cell, shared: list[str], formats: list[str], epoch: dt.datetime | None) -> object:
     kind = cell.get("t", "n")
-    if kind == "inlineStr":
-        inline = cell.find(f"{{{_NS_MAIN}}}is")
-        return _rich_text(inline) if inline is not None else None
-    raw = cell.findtext(f"{{{_NS_MAIN}}}v")
+    raw = None
+    for child in cell:
+        if child.tag == _V:
+            raw = child.text
+        elif child.tag == _IS:
+            return _rich_text(child)
     if raw is None or raw == "":
         return None
     if kind == "s":
@@ -768,8 +778,11 @@ def _read_text(content: bytes, collector: _Collector) -> None:
             delimiter = max(counts, key=lambda d: counts[d])
             break
     collector.start_sheet("")
+    collector.last_number = 0
     try:
         for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
+            if not any(cells):
+                continue  # a blank line: counted by the gap in row numbers, never materialised
             for column, value in enumerate(cells):
                 if not collector.column_allowed(column, value):
                     del cells[column:]
