@@ -46,9 +46,11 @@ def test_hostile_file_is_refused_within_memory_and_time(make, filename, refusal)
 def test_each_member_is_checked_by_its_real_inflated_size():
     content = roster_xlsx(rows=2_000)
     sheet = zipfile.ZipFile(io.BytesIO(content)).getinfo("xl/worksheets/sheet1.xml")
-    with override_settings(LANTOA_IMPORT_MAX_INFLATED_BYTES=sheet.file_size - 1):
-        with pytest.raises(ImportRefused) as caught:
-            read_table(content=content, filename="danh-sach.xlsx")
+    with (
+        override_settings(LANTOA_IMPORT_MAX_INFLATED_BYTES=sheet.file_size - 1),
+        pytest.raises(ImportRefused) as caught,
+    ):
+        read_table(content=content, filename="danh-sach.xlsx")
     assert "xl/worksheets/sheet1.xml giải nén vượt quá" in str(caught.value)
     with override_settings(LANTOA_IMPORT_MAX_INFLATED_BYTES=sheet.file_size):
         assert len(read_table(content=content, filename="danh-sach.xlsx").sheets[0].rows) == 2_001
