@@ -40,7 +40,8 @@ def test_hostile_file_is_refused_within_memory_and_time(make, filename, refusal)
     figure = read_in_a_fresh_process(content, filename)
     assert figure["outcome"].startswith(refusal)
     assert figure["peak_mb"] < PEAK_MB, figure
-    assert figure["seconds"] < SECONDS, figure
+    # CPU time: the machine is shared, and its other processes' turns are not the read's cost.
+    assert figure["cpu_seconds"] < SECONDS, figure
 
 
 def test_each_member_is_checked_by_its_real_inflated_size():
