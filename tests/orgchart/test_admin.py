@@ -560,3 +560,17 @@ def test_invitation_action_is_wired(office_client, tree, mailoutbox, django_capt
 
     assert response.status_code == 302
     assert [message.to for message in mailoutbox] == [["an.nguyen@stp.dongnai.gov.vn"]]
+
+
+def test_preview_names_ignored_columns_and_hidden_rows(office_client, tree):
+    """The corpus file with a hidden row and two columns nobody asked for (tests/data/imports/)."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "data" / "imports" / "hidden_row_extra_columns.xlsx"
+    preview = _upload(office_client, SimpleUploadedFile(path.name, path.read_bytes()))
+
+    page = preview.content.decode()
+    assert preview.context["confirm_form"] is not None
+    assert "Bỏ qua các cột không dùng: &quot;Quê quán&quot; (cột J), &quot;Ghi chú&quot; (cột K)." in page
+    assert "Có dòng đang bị ẩn (bộ lọc hoặc ẩn dòng) — vẫn được nhập: dòng 3." in page
+    assert Staff.objects.count() == 0
