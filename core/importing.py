@@ -53,6 +53,7 @@ from core.text import detect_legacy_encoding, normalize_text
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _CSV_DELIMITERS = ",;\t"
+_TEXT_LINE = re.compile(r"[^\r\n]+")
 _EXTENSIONS = ("xlsx", "xlsm", "xls", "ods", "csv", "tsv", "txt")
 
 LEGACY_MESSAGES = {
@@ -772,7 +773,8 @@ def _read_text(content: bytes, collector: _Collector) -> None:
             ) from exc
     # The delimiter of the first non-blank line (a title block line has none: look further).
     delimiter = ","
-    for line in io.StringIO(text):
+    for match in _TEXT_LINE.finditer(text):  # blank lines are skipped by the regex, not one by one
+        line = match.group(0)
         counts = {candidate: line.count(candidate) for candidate in _CSV_DELIMITERS}
         if any(counts.values()):
             delimiter = max(counts, key=lambda d: counts[d])
