@@ -23,6 +23,9 @@ DAY_MONTH_FORMAT = "d/m"
 DATETIME_FORMAT = "d/m/Y H:i"
 _DATE_TEXT = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _ISO_DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
+# What offices send in a date column: 05/09/1985, 05-09-1985, 05.09.1985, 1985-09-05 (ISO, a time allowed).
+_CLERK_DATE_TEXT = re.compile(r"(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{1,4})")
+_CLERK_ISO_TEXT = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
 
 
 def format_date(value: dt.date | dt.datetime) -> str:
@@ -48,6 +51,38 @@ def parse_date(text: str) -> dt.date:
     if not match:
         raise ValueError(f'"{text}" không đúng dạng ngày dd/mm/yyyy (ví dụ 05/09/1985).')
     day, month, year = (int(part) for part in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError as exc:
+        raise ValueError(f'"{text}" không phải là ngày có thật.') from exc
+
+
+def parse_clerk_date(text: str) -> dt.date:
+    """A date as offices type it: dd/mm/yyyy, dd-mm-yyyy, dd.mm.yyyy or ISO yyyy-mm-dd.
+
+    Raises ValueError with a Vietnamese reason that says what to do: a two-digit year, a
+    month-first (American) date and a bare number are refused rather than guessed.
+    """
+    text = text.strip()
+    iso = _CLERK_ISO_TEXT.fullmatch(text)
+    if iso:
+        year, month, day = (int(part) for part in iso.groups())
+    else:
+        match = _CLERK_DATE_TEXT.fullmatch(text)
+        if not match:
+            if text.isdigit():
+                raise ValueError(
+                    f'"{text}" là một con số, không rõ là ngày nào — hãy ghi ngày dạng dd/mm/yyyy (ví dụ 05/09/1985).'
+                )
+            raise ValueError(f'"{text}" không đúng dạng ngày dd/mm/yyyy (ví dụ 05/09/1985).')
+        day, month, year = int(match.group(1)), int(match.group(3)), int(match.group(4))
+        if len(match.group(4)) != 4:
+            raise ValueError(f'"{text}": năm phải đủ 4 chữ số — hãy ghi dạng dd/mm/yyyy (ví dụ 05/09/1985).')
+        if month > 12 and day <= 12:
+            raise ValueError(
+                f'"{text}": tháng {month} không có — có lẽ đang ghi tháng trước ngày; hãy ghi ngày trước, '
+                "dạng dd/mm/yyyy."
+            )
     try:
         return dt.date(year, month, day)
     except ValueError as exc:

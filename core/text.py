@@ -7,13 +7,37 @@ import unicodedata
 from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
+# Invisible characters that get into names by copy and paste: C0/C1 controls (tab, line
+# feed and carriage return excepted: they are whitespace), soft hyphen, zero-width
+# spaces and joiners, direction marks and bidi overrides/isolates, word joiner and
+# invisible operators, BOM / zero-width no-break space, interlinear annotation marks.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
+)
+# Look-alikes typed for Vietnamese letters: the Icelandic eth Ð/ð (U+00D0/U+00F0) for Đ/đ.
+_LOOK_ALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
 
 
 def normalize_text(value: str | None) -> str:
-    """NFC, trimmed, inner runs of whitespace collapsed to one space."""
+    """NFC, look-alikes fixed (Ð → Đ), invisible and control characters removed, whitespace collapsed, trimmed."""
     if value is None:
         return ""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", str(value))).strip()
+    text = unicodedata.normalize("NFC", str(value))
+    if not text.isascii() or not text.isprintable():
+        text = _INVISIBLE.sub("", text.translate(_LOOK_ALIKES))
+    return _SPACES.sub(" ", text).strip()
+
+
+def is_all_caps(value: str) -> bool:
+    """True for a name typed in capitals ("NGUYỄN VĂN AN"): two letters at least, none lower case."""
+    letters = [ch for ch in value if ch.isalpha()]
+    return len(letters) >= 2 and value.upper() == value and value.lower() != value
+
+
+def name_case(value: str) -> str:
+    """A person's name in title case, word by word ("NGUYỄN VĂN AN" → "Nguyễn Văn An")."""
+    return " ".join(word[:1].upper() + word[1:].lower() for word in value.split(" "))
 
 
 def fold_diacritics(value: str) -> str:
@@ -72,10 +96,13 @@ def detect_legacy_encoding(value: str) -> str | None:
     if not value or value.isascii():
         return None
     # Real Unicode Vietnamese almost always has letters beyond Latin-1 (ă ơ ư đ ạ ế …);
-    # legacy text read as Latin-1 never does.
-    if _VIETNAMESE_BEYOND_LATIN1.search(value):
-        return None
-    words = [w.strip(".,;:!?()\"'") for w in value.lower().split()]
+    # legacy text read as Latin-1 never does. The test is per word, so a cell that mixes
+    # Unicode and legacy text ("Nguyễn Traàn") is caught too.
+    words = [
+        word
+        for word in (w.strip(".,;:!?()\"'") for w in value.lower().split())
+        if not _VIETNAMESE_BEYOND_LATIN1.search(word)
+    ]
     for word in words:
         if any(ch in _TCVN3_MARKERS for ch in word) and any(ch.isascii() and ch.isalpha() for ch in word):
             return "TCVN3"

@@ -30,7 +30,7 @@ from orgchart.admin_forms import RosterConfirmImportForm, RosterImportForm, Spre
 from orgchart.models import Membership, Staff, StaffCategory, Unit
 from orgchart.resources import IMPORT_FORMATS, RosterResource, ServiceResult, UnitResource
 from orgchart.selectors import staff_list_with_current_membership, staff_search_terms
-from orgchart.services.roster import CATEGORY_LABELS
+from orgchart.services.roster import CATEGORY_LABELS, RosterMode
 from orgchart.services.staff import staff_update
 from orgchart.services.units import KIND_LABELS
 
@@ -249,12 +249,14 @@ class StaffAdmin(OfficeOnlyAdminMixin, ServiceImportExportMixin, admin.ModelAdmi
 
     def get_import_resource_kwargs(self, request: HttpRequest, form=None, **kwargs) -> dict:
         cleaned = getattr(form, "cleaned_data", None) or {}
-        return {"effective_date": cleaned["effective_date"]} if cleaned.get("effective_date") else {}
+        names = ("effective_date", "mode", "confirm_leavers", "code_changes")
+        return {name: cleaned[name] for name in names if cleaned.get(name) not in (None, "")}
 
     def get_confirm_form_initial(self, request: HttpRequest, import_form) -> dict:
         initial = super().get_confirm_form_initial(request, import_form)
         if import_form is not None:
             initial["effective_date"] = import_form.cleaned_data["effective_date"]
+            initial["mode"] = import_form.cleaned_data.get("mode") or RosterMode.FULL
         return initial
 
     @admin.display(description=_("unit"), ordering="current_unit_code")

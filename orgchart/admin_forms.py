@@ -15,6 +15,7 @@ from import_export.forms import ConfirmImportForm, ImportForm
 
 from core.importing import ImportRefused, read_table, size_label, too_large_message
 from orgchart.models import Staff
+from orgchart.services.roster import CodeChangeDecision, RosterMode
 from orgchart.services.staff import staff_update
 
 
@@ -25,9 +26,12 @@ class SpreadsheetImportForm(ImportForm):
         super().__init__(formats, resources, **kwargs)
         self._formats = formats
         self.fields["format"].required = False
-        self.fields["format"].help_text = _("Leave empty to use the file's extension (.xlsx or .csv).")
+        self.fields["format"].help_text = _("Leave empty to use the file's extension (.xlsx, .xls, .ods, .csv, .txt).")
         limit = size_label(settings.LANTOA_IMPORT_MAX_BYTES)
-        help_text = _("An .xlsx workbook (first sheet) or a UTF-8 .csv file, at most %s.")
+        help_text = _(
+            "An .xlsx, .xls or .ods workbook (the sheet holding the columns is found), a UTF-8 .csv file or "
+            "Excel's Unicode Text (.txt), at most %s."
+        )
         self.fields["import_file"].help_text = help_text % limit
 
     def clean_import_file(self):
@@ -47,13 +51,13 @@ class SpreadsheetImportForm(ImportForm):
                     cleaned["format"] = str(index)
                     break
             else:
-                # Not .xlsx or .csv: the reader says why (an old .xls, an unknown type) the way the commands do.
+                # Not a known extension: the reader says why the way the commands do.
                 try:
                     read_table(content=upload.read(), filename=upload.name)
                 except ImportRefused as refused:
                     for problem in refused.problems:
                         self.add_error("import_file", str(problem))
-                else:  # pragma: no cover - read_table accepts only .xlsx and .csv
+                else:  # pragma: no cover - read_table accepts only the extensions of IMPORT_FORMATS
                     raise AssertionError(upload.name)
         return cleaned
 
@@ -65,11 +69,41 @@ class RosterImportForm(SpreadsheetImportForm):
         widget=AdminDateWidget,
         help_text=_("The date the file describes: newcomers join, movers move and absent codes leave on this date."),
     )
-    field_order = ["resource", "import_file", "format", "effective_date"]
+    mode = forms.ChoiceField(
+        label=_("What the file holds"),
+        choices=[
+            (RosterMode.FULL, _("The whole roster: people absent from the file leave")),
+            (RosterMode.CHANGES, _("Only newcomers and changes: nobody leaves")),
+        ],
+        initial=RosterMode.FULL,
+        required=False,  # not given: the whole roster, as the command's default
+        widget=forms.RadioSelect,
+    )
+    field_order = ["resource", "import_file", "format", "effective_date", "mode"]
 
 
 class RosterConfirmImportForm(ConfirmImportForm):
+    """The second step. The leavers' number and the code-change answer are asked when the preview needs them."""
+
     effective_date = forms.DateField(widget=forms.HiddenInput())
+    mode = forms.ChoiceField(
+        choices=[(mode, mode) for mode in RosterMode.choices], required=False, widget=forms.HiddenInput()
+    )
+    confirm_leavers = forms.IntegerField(
+        label=_("Number of people who leave"),
+        required=False,
+        min_value=0,
+        help_text=_("Type the number of people listed as leaving to confirm that they leave."),
+    )
+    code_changes = forms.ChoiceField(
+        label=_("Same name and birth date under a new code"),
+        required=False,
+        choices=[
+            ("", "—"),
+            (CodeChangeDecision.SAME_PERSON, _("The same person: change the code, keep the history")),
+            (CodeChangeDecision.DIFFERENT_PEOPLE, _("Different people: one leaves, the other joins")),
+        ],
+    )
 
 
 class StaffAdminForm(forms.ModelForm):

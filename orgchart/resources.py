@@ -32,13 +32,13 @@ from import_export.fields import Field
 from import_export.formats import base_formats
 from import_export.results import InvalidRow, Result, RowResult
 
-from core.importing import ImportProblem, ImportRefused, read_table
+from core.importing import ImportProblem, ImportRefused, SpreadsheetFile, read_table
 from core.spreadsheets import escape_row
 from orgchart.models import Staff, Unit
 from orgchart.selectors import staff_list_with_current_membership, unit_list_with_parent_code
 from orgchart.services import roster as roster_service
 from orgchart.services import units as units_service
-from orgchart.services.roster import CATEGORY_LABELS, ChangeKind, RosterSummary, roster_import
+from orgchart.services.roster import CATEGORY_LABELS, ChangeKind, RosterMode, RosterSummary, roster_import
 from orgchart.services.units import KIND_LABELS, UnitChangeKind, UnitsSummary, units_import
 
 # --- formats: import-export's format choice, our reader ----------------------------------
@@ -54,23 +54,68 @@ class _ReadTableFormat:
     def is_binary(self) -> bool:
         return True
 
+    @classmethod
+    def is_available(cls) -> bool:
+        return True  # read by core.importing, not by tablib's optional readers
+
+    def can_import(self) -> bool:
+        return True
+
+    # Named here, not by tablib's registry (which wants xlwt or odfpy for .xls and .ods).
+    extension = ""
+
+    def get_title(self) -> str:
+        return self.extension
+
+    def get_extension(self) -> str:
+        return self.extension
+
     def get_read_mode(self) -> str:
         return "rb"
 
     def create_dataset(self, in_stream, **kwargs) -> tablib.Dataset:
         content = in_stream.encode("utf-8") if isinstance(in_stream, str) else bytes(in_stream)
-        return rows_to_dataset(read_table(content=content, filename=f"upload.{self.get_extension()}"))
+        return SpreadsheetDataset(read_table(content=content, filename=f"upload.{self.get_extension()}"))
 
 
 class SpreadsheetXLSX(_ReadTableFormat, base_formats.XLSX):
-    pass
+    extension = "xlsx"
+
+
+class SpreadsheetXLS(_ReadTableFormat, base_formats.XLS):
+    extension = "xls"
+
+
+class SpreadsheetODS(_ReadTableFormat, base_formats.ODS):
+    extension = "ods"
 
 
 class SpreadsheetCSV(_ReadTableFormat, base_formats.CSV):
-    pass
+    extension = "csv"
 
 
-IMPORT_FORMATS = [SpreadsheetXLSX, SpreadsheetCSV]
+class SpreadsheetUnicodeText(_ReadTableFormat, base_formats.TSV):
+    """Excel's "Unicode Text" (UTF-16, tab-separated), saved as .txt."""
+
+    extension = "txt"
+
+
+IMPORT_FORMATS = [SpreadsheetXLSX, SpreadsheetXLS, SpreadsheetODS, SpreadsheetCSV, SpreadsheetUnicodeText]
+
+
+class SpreadsheetDataset(tablib.Dataset):
+    """The Dataset import-export's admin passes along, carrying the whole file `read_table` read.
+
+    The services find the table in it themselves (sheet, header row, signature block), so
+    the admin and the commands read a file the same way.
+    """
+
+    def __init__(self, spreadsheet: SpreadsheetFile):
+        super().__init__()
+        self.spreadsheet = spreadsheet
+
+    def __len__(self) -> int:
+        return sum(len(sheet.rows) for sheet in self.spreadsheet.sheets)
 
 
 def rows_to_dataset(rows: Sequence[dict[str, object]]) -> tablib.Dataset:
@@ -84,8 +129,10 @@ def rows_to_dataset(rows: Sequence[dict[str, object]]) -> tablib.Dataset:
     return dataset
 
 
-def dataset_to_rows(dataset: tablib.Dataset) -> list[dict[str, object]]:
-    """A Dataset → header → value dicts; `rows[i]` is spreadsheet row `i + 2`, as the services expect."""
+def dataset_to_rows(dataset: tablib.Dataset) -> SpreadsheetFile | list[dict[str, object]]:
+    """The file read for the admin, or a plain Dataset's header → value dicts (`rows[i]` = row `i + 2`)."""
+    if isinstance(dataset, SpreadsheetDataset):
+        return dataset.spreadsheet
     headers = list(dataset.headers or [])
     return [dict(zip(headers, values, strict=False)) for values in dataset]
 
@@ -135,7 +182,7 @@ class ServiceImportResource(resources.ModelResource):
     def get_diff_headers(self) -> list[str]:
         return [str(header) for header in self.preview_headers]
 
-    def run_service(self, *, rows: list[dict[str, object]], dry_run: bool):
+    def run_service(self, *, rows: SpreadsheetFile | list[dict[str, object]], dry_run: bool):
         raise NotImplementedError
 
     def preview_cells(self, change) -> list[object]:
@@ -155,7 +202,7 @@ class ServiceImportResource(resources.ModelResource):
         result = self.get_result_class()()
         result.diff_headers = self.get_diff_headers()
         rows = dataset_to_rows(dataset)
-        result.total_rows = len(rows)
+        result.total_rows = len(dataset)
         try:
             summary = self.run_service(rows=rows, dry_run=dry_run)
         except ImportRefused as refused:
@@ -215,7 +262,7 @@ class UnitResource(ServiceImportResource):
         export_order = ("code", "name", "parent_code", "kind")
         import_id_fields = ("code",)
 
-    def run_service(self, *, rows: list[dict[str, object]], dry_run: bool) -> UnitsSummary:
+    def run_service(self, *, rows: SpreadsheetFile | list[dict[str, object]], dry_run: bool) -> UnitsSummary:
         return units_import(rows=rows, dry_run=dry_run)
 
     def preview_cells(self, change) -> list[object]:
@@ -259,12 +306,30 @@ class RosterResource(ServiceImportResource):
         export_order = fields
         import_id_fields = ("code",)
 
-    def __init__(self, *, effective_date: dt.date | None = None, **kwargs):
+    def __init__(
+        self,
+        *,
+        effective_date: dt.date | None = None,
+        mode: str = RosterMode.FULL,
+        confirm_leavers: int | None = None,
+        code_changes: str | None = None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.effective_date = effective_date or timezone.localdate()
+        self.mode = mode or RosterMode.FULL
+        self.confirm_leavers = confirm_leavers
+        self.code_changes = code_changes or None
 
-    def run_service(self, *, rows: list[dict[str, object]], dry_run: bool) -> RosterSummary:
-        return roster_import(rows=rows, effective_date=self.effective_date, dry_run=dry_run)
+    def run_service(self, *, rows: SpreadsheetFile | list[dict[str, object]], dry_run: bool) -> RosterSummary:
+        return roster_import(
+            rows=rows,
+            effective_date=self.effective_date,
+            dry_run=dry_run,
+            mode=self.mode,
+            confirm_leavers=self.confirm_leavers,
+            code_changes=self.code_changes,
+        )
 
     def preview_cells(self, change) -> list[object]:
         return [change.row or "", change.code, change.full_name, change.detail]

@@ -3,7 +3,8 @@
 Like the org-chart imports (`orgchart.resources`), the whole file is one call to the service,
 `quizzes.services.question_import` — dry run for import-export's preview, for real on confirm —
 so the admin refuses exactly what the service refuses, with its Vietnamese messages, and nothing
-is written on error. Files are read by `core.importing.read_table` (size, type, legacy text).
+is written on error. Files are read by `core.importing.read_table`; the service's `clean_rows` finds
+the table (layout, text, legacy text).
 """
 
 from __future__ import annotations

@@ -135,6 +135,10 @@ LOGIN_REDIRECT_URL = "home"
 # Imports refuse files larger than this before reading them.
 LANTOA_IMPORT_MAX_BYTES = env.int("LANTOA_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 LANTOA_IMPORT_MAX_ROWS = env.int("LANTOA_IMPORT_MAX_ROWS", default=200_000)
+# Reading any import stays bounded (core.importing): columns, cells, and each zip member's real inflated size.
+LANTOA_IMPORT_MAX_COLUMNS = env.int("LANTOA_IMPORT_MAX_COLUMNS", default=100)
+LANTOA_IMPORT_MAX_CELLS = env.int("LANTOA_IMPORT_MAX_CELLS", default=1_000_000)
+LANTOA_IMPORT_MAX_INFLATED_BYTES = env.int("LANTOA_IMPORT_MAX_INFLATED_BYTES", default=64 * 1024 * 1024)
 # Public certificate checks allowed per client IP: "count/seconds".
 LANTOA_VERIFY_RATE_LIMIT = env("LANTOA_VERIFY_RATE_LIMIT", default="30/60")
 # A quiz answer or submit this many seconds after the deadline still counts (network latency).

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models.functions import Lower
@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.dates import format_date
-from core.importing import ImportProblem, ImportRefused, clean_rows
+from core.importing import ImportProblem, ImportRefused, SpreadsheetFile, clean_rows
 from core.text import detect_legacy_encoding, normalize_text
 from courses.models import TITLE_MAX_LENGTH, Attendance, CompletionEvidence, Course, InPersonSession
 from courses.selectors import course_version_get_current
@@ -31,7 +31,18 @@ CODE = "Mã cán bộ"
 FULL_NAME = "Họ và tên"
 PRESENT = "Có mặt"
 REQUIRED_COLUMNS = (CODE, FULL_NAME, PRESENT)
-_YES_NO = {"có": True, "không": False}
+# What offices mark a sheet with: "Có"/"Không", a cross, a tick, or nothing for absent.
+_PRESENT_MARKS = {
+    "có": True,
+    "x": True,
+    "✓": True,
+    "✔": True,
+    "☑": True,
+    "v": True,
+    "không": False,
+    "vắng": False,
+    "": False,
+}
 BATCH_SIZE = 1000
 
 
@@ -44,6 +55,8 @@ class AttendanceSummary:
     absent: int
     dry_run: bool = False
     session: InPersonSession | None = None
+    # What reading the file noticed (sheet and header row used, columns ignored, hidden rows…).
+    notes: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         ending = " (chạy thử, chưa ghi gì)." if self.dry_run else "."
@@ -62,7 +75,7 @@ def _same_name(left: str, right: str) -> bool:
 
 def attendance_import(
     *,
-    rows: list[dict[str, object]],
+    rows: SpreadsheetFile | list[dict[str, object]],
     course: Course,
     held_on: dt.date,
     title: str,
@@ -93,8 +106,9 @@ def attendance_import(
     if version is None:
         refuse(f'Khóa học "{course.slug}" chưa có phiên bản nào được xuất bản.')
 
-    cleaned, _present_columns, row_problems = clean_rows(rows=rows, required=REQUIRED_COLUMNS)
-    problems.extend(row_problems)
+    table = clean_rows(rows=rows, required=REQUIRED_COLUMNS)
+    cleaned = table.rows
+    problems.extend(table.problems)
     codes = {row.text(CODE).casefold() for row in cleaned if row.text(CODE)}
     # Codes match whatever their case, as in the roster import (codes are ASCII, so lower() is casefold()).
     staff_by_code = {
@@ -128,11 +142,13 @@ def attendance_import(
                 row=row.number,
                 column=FULL_NAME,
             )
-        present = _YES_NO.get(flag.casefold())
-        if not flag:
-            refuse('bắt buộc: ghi "Có" hoặc "Không".', row=row.number, column=PRESENT)
-        elif present is None:
-            refuse(f'"{flag}" không hợp lệ; chỉ nhận "Có" hoặc "Không".', row=row.number, column=PRESENT)
+        present = _PRESENT_MARKS.get(flag.casefold())
+        if present is None:
+            refuse(
+                f'"{flag}" không hợp lệ; có mặt ghi "Có", "x" hoặc "✓", vắng ghi "Không" hoặc để trống.',
+                row=row.number,
+                column=PRESENT,
+            )
         if len(problems) == before and person is not None:
             entries.append((person, bool(present)))
 
@@ -151,6 +167,7 @@ def attendance_import(
             present=sum(present for _person, present in entries),
             absent=sum(not present for _person, present in entries),
             dry_run=dry_run,
+            notes=table.notes,
         )
         if dry_run:
             return summary

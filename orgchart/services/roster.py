@@ -5,6 +5,14 @@ a new one starts on the effective date), a changed position or category is recor
 the same way, absent codes leave (end-dated, never deleted). Every problem is
 collected and the whole file is refused if there is one; otherwise everything is
 written in one transaction with a constant number of bulk queries.
+
+Imports that cannot hurt: in `changes` mode nobody leaves (a file of newcomers or of
+changes only); in `full` mode, when more than `LEAVER_SHARE` of those on the roster or
+more than `LEAVER_COUNT` people would leave, the import is refused unless
+`confirm_leavers` is that exact number (a truncated file must not end everyone). A
+leaver and a joiner with the same name and birth date are a probable code change: the
+dry run lists them and the import is refused until `code_changes` says whether they
+are the same person (the code is changed, the history kept) or different people.
 """
 
 from __future__ import annotations
@@ -25,11 +33,13 @@ from core.importing import (
     CleanRow,
     ImportProblem,
     ImportRefused,
+    SpreadsheetFile,
     check_choice,
     check_name,
     clean_rows,
     parse_date_cell,
 )
+from core.text import is_all_caps, name_case, normalize_text
 from orgchart.importing import check_code
 from orgchart.models import Membership, Staff, StaffCategory, Unit
 from orgchart.services import ChangeTally
@@ -61,6 +71,40 @@ _NAME_MAX = Staff._meta.get_field("full_name").max_length
 _POSITION_MAX = Membership._meta.get_field("position").max_length
 _EMAIL_MAX = Staff._meta.get_field("email").max_length
 BATCH_SIZE = 1000
+# Above either bound, a full import ends people's memberships only with `confirm_leavers`.
+LEAVER_SHARE = 0.10
+LEAVER_COUNT = 20
+
+
+class RosterMode:
+    FULL = "full"  # the file is the whole roster: absent codes leave
+    CHANGES = "changes"  # the file holds newcomers and changes only: nobody leaves
+
+    choices = (FULL, CHANGES)
+
+
+class CodeChangeDecision:
+    SAME_PERSON = "same"  # the leaver's code becomes the joiner's; one person, history kept
+    DIFFERENT_PEOPLE = "different"  # one leaves, the other joins
+
+    choices = (SAME_PERSON, DIFFERENT_PEOPLE)
+
+
+@dataclass(frozen=True)
+class CodeChange:
+    """A leaver and a joiner with the same name and birth date: probably one person whose code changed."""
+
+    row: int
+    old_code: str
+    new_code: str
+    full_name: str
+    date_of_birth: dt.date
+
+    def __str__(self) -> str:
+        return (
+            f'Dòng {self.row}: mã mới "{self.new_code}" và mã cũ "{self.old_code}" (không có trong tệp) cùng họ tên '
+            f'"{self.full_name}" và ngày sinh {format_date(self.date_of_birth)} — có thể là một người đã đổi mã.'
+        )
 
 
 class ChangeKind:
@@ -92,6 +136,15 @@ class RosterSummary(ChangeTally):
     unchanged: int = 0
     dry_run: bool = False
     changes: list[RosterChange] = field(default_factory=list)
+    mode: str = RosterMode.FULL
+    # What reading the file noticed, and names written in capitals (stored in title case).
+    notes: list[str] = field(default_factory=list)
+    # Probable code changes found (dry run) or decided (`code_changes`).
+    code_changes: list[CodeChange] = field(default_factory=list)
+    # People on the roster before the import, and — when the leavers need an explicit
+    # confirmation that was not given — their number (the dry run reports it, the import refuses).
+    on_roster: int = 0
+    leavers_to_confirm: int | None = None
 
     def __str__(self) -> str:
         ending = " (chạy thử, chưa ghi gì)." if self.dry_run else "."
@@ -130,28 +183,68 @@ class _Plan:
     openings: list[Membership] = field(default_factory=list)
 
 
-def roster_import(*, rows: list[dict[str, object]], effective_date: dt.date, dry_run: bool = False) -> RosterSummary:
-    """Reconcile the roster with the whole staff list as of `effective_date`.
+def roster_import(
+    *,
+    rows: SpreadsheetFile | list[dict[str, object]],
+    effective_date: dt.date,
+    dry_run: bool = False,
+    mode: str = RosterMode.FULL,
+    confirm_leavers: int | None = None,
+    code_changes: str | None = None,
+) -> RosterSummary:
+    """Reconcile the roster with the staff list as of `effective_date`.
 
-    `rows` are header → value dicts (`core.importing.read_table`, or the admin's
-    Dataset); `rows[i]` is spreadsheet row `i + 2`. Raises `ImportRefused` listing every
-    problem, in which case nothing is written; with `dry_run` nothing is written either.
+    `rows` is the file `core.importing.read_table` read (or header → value dicts, header
+    = row 1). `mode`, `confirm_leavers` and `code_changes` are described in the module's
+    docstring. Raises `ImportRefused` listing every problem, in which case nothing is
+    written; with `dry_run` nothing is written either, and what needs the clerk's
+    confirmation is reported in the summary rather than refused.
     """
-    cleaned, present, problems = clean_rows(rows=rows, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS)
+    if mode not in RosterMode.choices:
+        raise ValueError(mode)
+    table = clean_rows(rows=rows, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS)
+    cleaned, present, problems = table.rows, table.present, table.problems
     with transaction.atomic():
         if not dry_run:
             lock_orgchart_imports()
         state = _Existing.load()
-        entries = _validate(cleaned=cleaned, present=present, state=state, problems=problems)
-        summary = RosterSummary(effective_date=effective_date, dry_run=dry_run)
-        plan = _Plan()
+        summary = RosterSummary(
+            effective_date=effective_date,
+            dry_run=dry_run,
+            mode=mode,
+            notes=list(table.notes),
+            on_roster=len(state.open_by_staff),
+        )
         file_codes = {row.text(CODE).casefold() for row in cleaned if row.text(CODE)}
+        summary.code_changes = _probable_code_changes(
+            cleaned=cleaned, present=present, state=state, file_codes=file_codes
+        )
+        if summary.code_changes:
+            if code_changes == CodeChangeDecision.SAME_PERSON:
+                for change in summary.code_changes:
+                    person = state.staff_by_code.pop(change.old_code.casefold())
+                    state.staff_by_code[change.new_code.casefold()] = person
+            elif code_changes != CodeChangeDecision.DIFFERENT_PEOPLE and not dry_run:
+                problems.extend(
+                    ImportProblem(
+                        row=change.row,
+                        column=CODE,
+                        message=f"{str(change).split(': ', 1)[1]} Hãy xác nhận: cùng một người (lệnh: "
+                        "--code-changes same) hay hai người khác nhau (--code-changes different).",
+                    )
+                    for change in summary.code_changes
+                )
+        entries = _validate(cleaned=cleaned, present=present, state=state, problems=problems, notes=summary.notes)
+        plan = _Plan()
         _reconcile_present(
             entries=entries, state=state, on=effective_date, plan=plan, summary=summary, problems=problems
         )
-        _reconcile_absent(
-            file_codes=file_codes, state=state, on=effective_date, plan=plan, summary=summary, problems=problems
-        )
+        if mode == RosterMode.FULL:
+            _reconcile_absent(
+                file_codes=file_codes, state=state, on=effective_date, plan=plan, summary=summary, problems=problems
+            )
+            if not problems:  # a refused file's leavers are not the number to confirm
+                _check_leavers(summary=summary, confirm_leavers=confirm_leavers, problems=problems)
         if problems:
             raise ImportRefused.in_row_order(problems)
         if not dry_run:
@@ -206,8 +299,77 @@ class _Existing:
         return exact, pk, active
 
 
+def leavers_need_confirmation(*, leavers: int, on_roster: int) -> bool:
+    """More than `LEAVER_SHARE` of those on the roster, or more than `LEAVER_COUNT` people, would leave."""
+    return leavers > LEAVER_COUNT or leavers > LEAVER_SHARE * on_roster
+
+
+def _check_leavers(*, summary: RosterSummary, confirm_leavers: int | None, problems: list[ImportProblem]) -> None:
+    leavers = summary.left
+    if confirm_leavers is not None and confirm_leavers != leavers:
+        problems.append(
+            ImportProblem(
+                row=None,
+                column=None,
+                message=f"Số người nghỉ được xác nhận là {confirm_leavers} nhưng tệp này cho {leavers} người nghỉ "
+                "— hãy xem lại danh sách người nghỉ (chạy thử) rồi xác nhận đúng số đó.",
+            )
+        )
+        return
+    if confirm_leavers == leavers or not leavers_need_confirmation(leavers=leavers, on_roster=summary.on_roster):
+        return
+    summary.leavers_to_confirm = leavers
+    message = (
+        f"{leavers} người sẽ nghỉ trong số {summary.on_roster} người đang có trong danh sách (quá "
+        f"{LEAVER_SHARE:.0%} hoặc quá {LEAVER_COUNT} người). Nếu tệp là toàn bộ danh sách và đúng là họ nghỉ, "
+        f"hãy xác nhận số {leavers} (lệnh: --confirm-leavers {leavers}); nếu tệp chỉ có người mới hoặc người "
+        "thay đổi, hãy nhập ở chế độ chỉ thêm và cập nhật (--mode changes)."
+    )
+    if summary.dry_run:
+        summary.notes.append(message)
+    else:
+        problems.append(ImportProblem(row=None, column=None, message=message))
+
+
+def _probable_code_changes(
+    *, cleaned: Sequence[CleanRow], present: set[str], state: _Existing, file_codes: set[str]
+) -> list[CodeChange]:
+    """New codes whose name and birth date are those of exactly one person absent from the file."""
+    if BIRTH_DATE not in present:
+        return []
+    absent: dict[tuple[str, dt.date], list[Staff]] = {}
+    for folded, person in state.staff_by_code.items():
+        if folded not in file_codes and person.date_of_birth and person.pk in state.open_by_staff:
+            absent.setdefault((normalize_text(person.full_name).casefold(), person.date_of_birth), []).append(person)
+    if not absent:
+        return []
+    joiners: dict[tuple[str, dt.date], list[CleanRow]] = {}
+    for row in cleaned:
+        code = row.text(CODE)
+        if not code or code.casefold() in state.staff_by_code:
+            continue
+        try:
+            born = parse_date_cell(row.cells.get(BIRTH_DATE)) if row.cells.get(BIRTH_DATE) not in (None, "") else None
+        except ValueError:
+            born = None
+        if born is not None:
+            joiners.setdefault((row.text(FULL_NAME).casefold(), born), []).append(row)
+    changes = []
+    for key, rows in joiners.items():
+        leavers = absent.get(key, [])
+        if len(rows) == 1 and len(leavers) == 1:
+            row, person = rows[0], leavers[0]
+            changes.append(CodeChange(row.number, person.code, row.text(CODE), person.full_name, key[1]))
+    return sorted(changes, key=lambda change: change.row)
+
+
 def _validate(
-    *, cleaned: Sequence[CleanRow], present: set[str], state: _Existing, problems: list[ImportProblem]
+    *,
+    cleaned: Sequence[CleanRow],
+    present: set[str],
+    state: _Existing,
+    problems: list[ImportProblem],
+    notes: list[str],
 ) -> list[_Entry]:
     today = timezone.localdate()
     first_row_of_code: dict[str, int] = {}
@@ -222,6 +384,11 @@ def _validate(
 
         code = check_code(row=row, column=CODE, first_row=first_row_of_code, refuse=refuse)
         full_name = check_name(row=row, column=FULL_NAME, max_length=_NAME_MAX, refuse=refuse)
+        if is_all_caps(full_name):
+            notes.append(
+                f'Dòng {row.number}: họ tên "{full_name}" viết hoa toàn bộ — được ghi là "{name_case(full_name)}".'
+            )
+            full_name = name_case(full_name)
 
         email = None
         if EMAIL in present:
@@ -239,7 +406,7 @@ def _validate(
                         refuse(EMAIL, f'email "{email}" trùng với dòng {first_row_of_email[email]}.')
                     elif (
                         holder is not None
-                        and holder.code.casefold() != code.casefold()
+                        and state.staff_by_code.get(code.casefold()) is not holder
                         and holder.code.casefold() not in file_codes
                     ):
                         # People absent from the file keep their record, and so their email.
@@ -309,6 +476,8 @@ def _validate(
 def _personal_changes(*, person: Staff, entry: _Entry) -> dict[str, tuple[object, object]]:
     """Field → (old, new) for the staff member's own record."""
     changes: dict[str, tuple[object, object]] = {}
+    if person.code.casefold() != entry.code.casefold():  # a confirmed code change
+        changes["code"] = (person.code, entry.code)
     if person.full_name != entry.full_name:
         changes["full_name"] = (person.full_name, entry.full_name)
     if entry.email is not None and person.email.lower() != entry.email:
@@ -321,6 +490,7 @@ def _personal_changes(*, person: Staff, entry: _Entry) -> dict[str, tuple[object
 
 
 _FIELD_LABELS = {
+    "code": "Mã cán bộ",
     "full_name": "Họ và tên",
     "email": "Email",
     "date_of_birth": "Ngày sinh",
@@ -522,7 +692,7 @@ def _write(plan: _Plan) -> None:
     if plan.staff_updates:
         Staff.objects.bulk_update(
             list(plan.staff_updates.values()),
-            ["full_name", "email", "date_of_birth", "is_communications", "sort_key", "search_text"],
+            ["code", "full_name", "email", "date_of_birth", "is_communications", "sort_key", "search_text"],
             batch_size=BATCH_SIZE,
         )
     if plan.new_staff:

@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from core.importing import CleanRow, ImportProblem, ImportRefused, check_choice, check_name, clean_rows
+from core.importing import (
+    CleanRow,
+    ImportProblem,
+    ImportRefused,
+    SpreadsheetFile,
+    check_choice,
+    check_name,
+    clean_rows,
+)
 from orgchart.importing import check_code, parse_code
 from orgchart.models import Unit, UnitKind
 from orgchart.services import ChangeTally
@@ -58,6 +66,8 @@ class UnitsSummary(ChangeTally):
     unchanged: int = 0
     dry_run: bool = False
     changes: list[UnitChange] = field(default_factory=list)
+    # What reading the file noticed (sheet and header row used, columns ignored, hidden rows…).
+    notes: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         ending = " (chạy thử, chưa ghi gì)." if self.dry_run else "."
@@ -85,12 +95,13 @@ class _Existing:
     parent_code: str | None
 
 
-def units_import(*, rows: list[dict[str, object]], dry_run: bool = False) -> UnitsSummary:
-    """Create, rename, re-kind and move units from `rows` (header → value dicts).
+def units_import(*, rows: SpreadsheetFile | list[dict[str, object]], dry_run: bool = False) -> UnitsSummary:
+    """Create, rename, re-kind and move units from `rows` (`core.importing.read_table`'s file, or header → value dicts).
 
     Raises `ImportRefused` listing every problem, in which case nothing is written.
     """
-    cleaned, _present, problems = clean_rows(rows=rows, required=COLUMNS)
+    table = clean_rows(rows=rows, required=COLUMNS)
+    cleaned, problems = table.rows, table.problems
     with transaction.atomic():
         if not dry_run:
             lock_orgchart_imports()
@@ -104,7 +115,7 @@ def units_import(*, rows: list[dict[str, object]], dry_run: bool = False) -> Uni
         _check_cycles(entries=entries, final_parent=final_parent, problems=problems)
         if problems:
             raise ImportRefused.in_row_order(problems)
-        summary = UnitsSummary(dry_run=dry_run)
+        summary = UnitsSummary(dry_run=dry_run, notes=table.notes)
         ordered = sorted(entries, key=lambda entry: (_depth(entry.code, final_parent), entry.row))
         for entry in ordered:
             summary.add(_plan_change(entry=entry, existing=existing.get(entry.code)))

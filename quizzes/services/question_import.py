@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from core.importing import CleanRow, ImportProblem, ImportRefused, clean_rows
+from core.importing import CleanRow, ImportProblem, ImportRefused, SpreadsheetFile, clean_rows
 from core.text import normalize_text
 from courses.models import CourseVersion, CourseVersionStatus
 from quizzes.models import Option, Question, QuestionKind
@@ -71,6 +71,8 @@ class QuestionImportSummary:
     version: CourseVersion
     dry_run: bool
     changes: list[QuestionChange] = field(default_factory=list)
+    # What reading the file noticed (sheet and header row used, columns ignored, hidden rows…).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def created(self) -> int:
@@ -98,14 +100,13 @@ class _RollBack(Exception):
     pass
 
 
-def question_import(*, version: CourseVersion, rows: list[dict[str, object]], dry_run: bool = False):
+def question_import(*, version: CourseVersion, rows: SpreadsheetFile | list[dict[str, object]], dry_run: bool = False):
     """Validate every row, then add the questions to the draft `version` (or, with `dry_run`, only say so)."""
     version = CourseVersion.objects.select_related("course").get(pk=version.pk)
     if version.status != CourseVersionStatus.DRAFT:
         raise ImportRefused([_not_a_draft(version)])
-    cleaned, _present, problems = clean_rows(
-        rows=rows, required=(TEXT, KIND, OPTION_COLUMNS[0], OPTION_COLUMNS[1], ANSWER), optional=COLUMNS
-    )
+    table = clean_rows(rows=rows, required=(TEXT, KIND, OPTION_COLUMNS[0], OPTION_COLUMNS[1], ANSWER), optional=COLUMNS)
+    cleaned, problems = table.rows, table.problems
     existing = {
         normalize_text(text).casefold(): position
         for text, position in Question.objects.filter(version=version).values_list("text", "position")
@@ -132,7 +133,7 @@ def question_import(*, version: CourseVersion, rows: list[dict[str, object]], dr
     if problems:
         raise ImportRefused(problems)
 
-    summary = QuestionImportSummary(version=version, dry_run=dry_run)
+    summary = QuestionImportSummary(version=version, dry_run=dry_run, notes=table.notes)
     try:
         with transaction.atomic():
             for spec in specs:

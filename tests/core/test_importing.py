@@ -17,6 +17,10 @@ def refusal(content: bytes, filename: str) -> list[str]:
     return [str(problem) for problem in caught.value.problems]
 
 
+def sheet_rows(file, index=0):
+    return file.sheets[index].rows
+
+
 def test_xlsx_rows_keep_spreadsheet_numbering_and_cell_types():
     content = xlsx_bytes(
         [
@@ -27,45 +31,71 @@ def test_xlsx_rows_keep_spreadsheet_numbering_and_cell_types():
             [None, None, None, None],
         ]
     )
-    rows = read_table(content=content, filename="Danh sach.XLSX")
-    # rows[i] is spreadsheet row i + 2: the blank row 3 stays, trailing blanks go.
-    assert len(rows) == 3
-    assert rows[0] == {"Mã cán bộ": "CB1", "Họ và tên": "Nguyễn Văn An", "Ngày sinh": dt.datetime(1985, 9, 5), "Số": 12}
-    assert rows[1] == {"Mã cán bộ": None, "Họ và tên": None, "Ngày sinh": None, "Số": None}
-    assert rows[2]["Mã cán bộ"] == "CB2"
+    file = read_table(content=content, filename="Danh sach.XLSX")
+    # Only non-blank rows are kept, each with its spreadsheet row number; blank ones are counted.
+    assert sheet_rows(file) == [
+        (1, ["Mã cán bộ", "Họ và tên", "Ngày sinh", "Số"]),
+        (2, ["CB1", "Nguyễn Văn An", dt.date(1985, 9, 5), 12]),
+        (4, ["CB2", "Trần Thị Bình", "05/09/1990", 7]),
+    ]
+    assert file.sheets[0].blank_rows >= 1
 
 
 def test_csv_with_bom_and_semicolons_is_read():
     content = "\ufeff" + "Mã cán bộ;Họ và tên\r\nCB1;Nguyễn Văn An\r\nCB2;Lê Thị Hoa\r\n"
-    rows = read_table(content=content.encode("utf-8"), filename="roster.csv")
-    assert rows == [
-        {"Mã cán bộ": "CB1", "Họ và tên": "Nguyễn Văn An"},
-        {"Mã cán bộ": "CB2", "Họ và tên": "Lê Thị Hoa"},
+    file = read_table(content=content.encode("utf-8"), filename="roster.csv")
+    assert sheet_rows(file) == [
+        (1, ["Mã cán bộ", "Họ và tên"]),
+        (2, ["CB1", "Nguyễn Văn An"]),
+        (3, ["CB2", "Lê Thị Hoa"]),
     ]
+
+
+def test_utf16_unicode_text_is_read():
+    content = "Mã cán bộ\tHọ và tên\r\n00123\tNguyễn Văn An\r\n".encode("utf-16")
+    file = read_table(content=content, filename="Danh sach.txt")
+    assert sheet_rows(file) == [(1, ["Mã cán bộ", "Họ và tên"]), (2, ["00123", "Nguyễn Văn An"])]
 
 
 def test_header_is_nfc_and_trimmed():
     decomposed = "  Ma\u0303 ca\u0301n bo\u0323\u0302  "
-    rows = read_table(content=csv_bytes([[decomposed, "Email"], ["CB1", ""]]), filename="r.csv")
-    assert list(rows[0]) == ["Mã cán bộ", "Email"]
+    table = clean_rows(
+        rows=read_table(content=csv_bytes([[decomposed, "Email"], ["CB1", ""]]), filename="r.csv"),
+        required=["Mã cán bộ"],
+        optional=["Email"],
+    )
+    assert table.present == {"Mã cán bộ", "Email"}
 
 
 def test_empty_file_is_refused():
     assert refusal(b"", "roster.xlsx") == ["Tệp rỗng, không có dữ liệu."]
 
 
+def clean_refusal(content: bytes, filename: str, required=("Mã cán bộ", "Họ và tên"), optional=("Email",)):
+    with pytest.raises(ImportRefused) as caught:
+        clean_rows(rows=read_table(content=content, filename=filename), required=required, optional=optional)
+    return [str(problem) for problem in caught.value.problems]
+
+
 def test_header_only_file_is_refused():
-    assert refusal(csv_bytes([ROSTER_HEADER]), "roster.csv") == ["Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào."]
+    assert clean_refusal(csv_bytes([ROSTER_HEADER]), "roster.csv") == [
+        "Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào."
+    ]
 
 
 def test_missing_header_row_is_refused():
     content = xlsx_bytes([[None, None], ["CB1", "Nguyễn Văn An"]])
-    assert refusal(content, "roster.xlsx") == ["Không có dòng tiêu đề: dòng 1 của tệp phải chứa tên các cột."]
+    assert clean_refusal(content, "roster.xlsx") == [
+        'Không tìm thấy dòng tiêu đề: trong 30 dòng đầu của tệp không có dòng nào chứa đủ các cột "Mã cán bộ", '
+        '"Họ và tên".'
+    ]
 
 
 def test_duplicate_header_is_refused():
-    problems = refusal(csv_bytes([["Email", "email"], ["a@b.vn", "c@d.vn"]]), "r.csv")
-    assert problems == ['Dòng 1, cột "email": tên cột bị lặp (cột 1 và 2).']
+    problems = clean_refusal(
+        csv_bytes([["Mã cán bộ", "Họ và tên", "Email", "E-mail"], ["CB1", "An", "a@b.vn", "c@d.vn"]]), "r.csv"
+    )
+    assert problems == ['Dòng 1, cột "Email": có hai cột cùng nghĩa (cột C và D) — hãy xoá hoặc đổi tên một cột.']
 
 
 def test_pdf_renamed_xlsx_is_refused():
@@ -103,22 +133,27 @@ def test_broken_workbook_inside_a_valid_zip_is_refused():
         archive.writestr("xl/workbook.xml", "this is not xml")
     problems = refusal(buffer.getvalue(), "roster.xlsx")
     assert len(problems) == 1
-    assert problems[0].startswith("Tệp có đuôi .xlsx nhưng không phải là tệp Excel .xlsx hợp lệ (không đọc được")
+    assert problems[0].startswith(
+        "Tệp có đuôi .xlsx nhưng không phải là tệp Excel .xlsx hợp lệ (xl/workbook.xml bị hỏng"
+    )
 
 
 @pytest.mark.parametrize("filename", ["roster.xls", "roster.xlsx"])
-def test_old_excel_ole_file_is_refused(filename):
+def test_broken_old_excel_ole_file_is_refused(filename):
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
     assert refusal(ole, filename) == [
-        "Tệp Excel 97-2003 (.xls) không được hỗ trợ — hãy mở bằng Excel và lưu lại thành .xlsx hoặc CSV (UTF-8)."
+        "Tệp Excel 97-2003 (.xls) không đọc được (có thể bị hỏng hoặc có mật khẩu) — "
+        "hãy mở bằng Excel và lưu lại thành .xlsx."
     ]
 
 
-@pytest.mark.parametrize("filename", ["roster.pdf", "roster.txt", "roster"])
+@pytest.mark.parametrize("filename", ["roster.pdf", "roster.docx", "roster"])
 def test_other_extensions_are_refused(filename):
     problems = refusal(b"Ma can bo\nCB1\n", filename)
     assert problems[0].startswith("Định dạng tệp")
-    assert problems[0].endswith("không được hỗ trợ — chỉ nhận .xlsx hoặc .csv (UTF-8).")
+    assert problems[0].endswith(
+        'không được hỗ trợ — chỉ nhận .xlsx, .xls, .ods, .csv hoặc .txt ("Unicode Text" của Excel).'
+    )
 
 
 def test_xlsx_renamed_csv_is_refused():
@@ -153,10 +188,19 @@ def test_oversized_file_on_disk_is_refused(tmp_path):
 
 @override_settings(LANTOA_IMPORT_MAX_ROWS=3)
 def test_too_many_rows_is_refused():
-    content = xlsx_bytes([ROSTER_HEADER, *[[f"CB{n}"] for n in range(4)]])
-    assert refusal(content, "roster.xlsx") == ["Tệp có quá nhiều dòng; giới hạn là 3 dòng dữ liệu."]
-    # Exactly at the limit is fine.
-    assert len(read_table(content=xlsx_bytes([ROSTER_HEADER, *[[f"CB{n}"] for n in range(3)]]), filename="r.xlsx")) == 3
+    # A title block and a signature block come on top of the data rows: 100 rows of slack.
+    content = xlsx_bytes([ROSTER_HEADER, *[[f"CB{n}"] for n in range(104)]])
+    assert refusal(content, "roster.xlsx") == [
+        "Tệp có quá nhiều dòng; giới hạn là 3 dòng dữ liệu — hãy chia thành nhiều tệp."
+    ]
+    assert (
+        len(
+            sheet_rows(
+                read_table(content=xlsx_bytes([ROSTER_HEADER, *[[f"CB{n}"] for n in range(3)]]), filename="r.xlsx")
+            )
+        )
+        == 4
+    )
 
 
 def test_missing_file(tmp_path):
@@ -180,16 +224,18 @@ def test_clean_rows_matches_headers_and_flags_legacy_text():
         {" MÃ CÁN BỘ ": None, "Họ và tên": "  ", "Ghi chú": "bỏ qua"},
         {" MÃ CÁN BỘ ": "CB2", "Họ và tên": "Traàn Vaên Bình", "Ghi chú": ""},
     ]
-    cleaned, present, problems = clean_rows(rows=rows, required=["Mã cán bộ", "Họ và tên"], optional=["Email"])
-    assert present == {"Mã cán bộ", "Họ và tên"}
-    assert [(row.number, row.cells) for row in cleaned] == [
+    table = clean_rows(rows=rows, required=["Mã cán bộ", "Họ và tên"], optional=["Email"])
+    assert table.present == {"Mã cán bộ", "Họ và tên"}
+    assert [(row.number, row.cells) for row in table.rows] == [
         (2, {"Mã cán bộ": "CB1", "Họ và tên": "Nguyễn Văn An"}),
         (4, {"Mã cán bộ": "CB2", "Họ và tên": "Traàn Vaên Bình"}),
     ]
-    # The TCVN3 text sits in an ignored column; only the VNI name is a problem.
-    assert [str(p) for p in problems] == [
-        'Dòng 4, cột "Họ và tên": Văn bản mã VNI (font VNI-Times) — hãy chuyển sang Unicode trước khi nhập'
+    # Every cell of the table is checked, an ignored column's too.
+    assert [str(p) for p in table.problems] == [
+        'Dòng 2, cột "Ghi chú": Văn bản mã TCVN3 (font .VnTime) — hãy chuyển sang Unicode trước khi nhập',
+        'Dòng 4, cột "Họ và tên": Văn bản mã VNI (font VNI-Times) — hãy chuyển sang Unicode trước khi nhập',
     ]
+    assert table.notes == ['Bỏ qua các cột không dùng: "Ghi chú" (cột C).']
 
 
 @pytest.mark.parametrize(
@@ -197,6 +243,11 @@ def test_clean_rows_matches_headers_and_flags_legacy_text():
     [
         ("05/09/1985", dt.date(1985, 9, 5)),
         ("5/9/1985", dt.date(1985, 9, 5)),
+        ("05-09-1985", dt.date(1985, 9, 5)),
+        ("05.09.1985", dt.date(1985, 9, 5)),
+        ("1985-09-05", dt.date(1985, 9, 5)),
+        (31295, dt.date(1985, 9, 5)),  # an Excel serial number in a General cell
+        (31295.0, dt.date(1985, 9, 5)),
         (dt.datetime(1985, 9, 5, 0, 0), dt.date(1985, 9, 5)),
         (dt.date(1985, 9, 5), dt.date(1985, 9, 5)),
     ],
@@ -208,9 +259,21 @@ def test_parse_date_cell(value, expected):
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("1985-09-05", '"1985-09-05" không đúng dạng ngày dd/mm/yyyy (ví dụ 05/09/1985).'),
+        ("1985/09/05", '"1985/09/05" không đúng dạng ngày dd/mm/yyyy (ví dụ 05/09/1985).'),
         ("31/02/1985", '"31/02/1985" không phải là ngày có thật.'),
-        (31048.0, '"31048" không đúng dạng ngày dd/mm/yyyy (ví dụ 05/09/1985).'),
+        ("05/09/85", '"05/09/85": năm phải đủ 4 chữ số — hãy ghi dạng dd/mm/yyyy (ví dụ 05/09/1985).'),
+        (
+            "09/25/1985",
+            '"09/25/1985": tháng 25 không có — có lẽ đang ghi tháng trước ngày; hãy ghi ngày trước, dạng dd/mm/yyyy.',
+        ),
+        (
+            1985,
+            "1985 giống một năm hơn là một ngày — hãy ghi đủ ngày, tháng, năm dạng dd/mm/yyyy (ví dụ 05/09/1985).",
+        ),
+        (
+            "31295",
+            '"31295" là một con số, không rõ là ngày nào — hãy ghi ngày dạng dd/mm/yyyy (ví dụ 05/09/1985).',
+        ),
     ],
 )
 def test_parse_date_cell_refuses(value, message):

@@ -151,9 +151,10 @@ def _upload(client, upload, *, effective_date: dt.date = ON, url: str = "orgchar
     return client.post(_url(url), {"import_file": upload, "effective_date": effective_date.strftime("%d/%m/%Y")})
 
 
-def _confirm(client, preview, *, url: str = "orgchart_staff_process_import"):
+def _confirm(client, preview, *, url: str = "orgchart_staff_process_import", **answers):
     confirm_form = preview.context["confirm_form"]
-    data = {name: confirm_form[name].value() for name in confirm_form.fields}
+    data = {name: confirm_form[name].value() for name in confirm_form.fields} | answers
+    data = {name: value for name, value in data.items() if value is not None}
     if "effective_date" in data:
         data["effective_date"] = data["effective_date"].strftime("%d/%m/%Y")
     return client.post(_url(url), data)
@@ -218,8 +219,16 @@ def test_roster_reimport_preview_lists_movers_and_leavers(office_client, tree):
     assert "CB002" in page and "nghỉ từ 01/07/2026" in page
     assert "1 chuyển đơn vị" in page and "1 nghỉ" in page
     assert Membership.objects.filter(valid_to__isnull=False).count() == 0
+    # One of three leaves (more than 10%): the list, and a second step asking for the number.
+    assert 'class="errorlist lantoa-import-leavers"' in page
+    assert 'name="confirm_leavers"' in page
 
-    _confirm(office_client, preview)
+    refused = _confirm(office_client, preview)  # confirmed without the number: refused, nothing written
+    assert "hãy xác nhận số 1" in refused.content.decode()
+    assert Membership.objects.filter(valid_to__isnull=False).count() == 0
+
+    upload.seek(0)
+    _confirm(office_client, _upload(office_client, upload), confirm_leavers=1)
 
     assert Membership.objects.get(staff__code="CB002").valid_to == ON - dt.timedelta(days=1)
     assert Membership.objects.get(staff__code="CB001", valid_to__isnull=True).unit == tree["tgpl"]
@@ -250,6 +259,15 @@ def test_roster_import_with_bad_rows_shows_every_problem_in_vietnamese_and_write
     assert Membership.objects.count() == 0
 
 
+def test_header_only_file_is_refused_on_the_preview(office_client, tree):
+    response = _upload(office_client, SimpleUploadedFile("danh-sach.csv", (",".join(ROSTER_HEADER) + "\n").encode()))
+
+    assert response.status_code == 200
+    assert response.context.get("confirm_form") is None
+    assert "chỉ có dòng tiêu đề" in response.content.decode()
+    assert Staff.objects.count() == 0
+
+
 @pytest.mark.parametrize(
     ("name", "content", "expected"),
     [
@@ -257,7 +275,6 @@ def test_roster_import_with_bad_rows_shows_every_problem_in_vietnamese_and_write
         ("danh-sach.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "Excel 97-2003 (.xls)"),
         ("danh-sach.pdf", b"%PDF-1.4", 'Định dạng tệp ".pdf" không được hỗ trợ'),
         ("danh-sach.csv", "Mã,Tên\nAn,Bình\n".encode("cp1252"), "không phải mã UTF-8"),
-        ("danh-sach.csv", "Mã cán bộ,Họ và tên\n".encode(), "chỉ có dòng tiêu đề"),
     ],
 )
 def test_unreadable_files_are_refused_in_vietnamese(office_client, tree, name, content, expected):
@@ -423,20 +440,19 @@ def test_xlsx_exports_keep_text_as_typed_and_reimport_unchanged(office_client, t
     assert (units.created, units.updated, units.moved, units.unchanged) == (0, 0, 0, 4)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs helper i12a's import that finds the header below a title block (issue 12 item 1): "
-    "remove this mark when both are merged",
-)
 def test_xlsx_export_reimports_unchanged_as_downloaded(office_client, tree):
     _people_and_units_to_export(tree)
     staff_xlsx = _export(office_client, "staff", "rosterresource", ROSTER_FIELDS, file_format=0)
     units_xlsx = _export(office_client, "unit", "unitresource", ["code", "name", "parent_code", "kind"], file_format=0)
 
-    roster = roster_import(rows=read_table(content=staff_xlsx, filename="x.xlsx"), effective_date=ON, dry_run=True)
-    units = units_import(rows=read_table(content=units_xlsx, filename="x.xlsx"), dry_run=True)
+    # The download as it is (title row above the header): the import finds the table and writes nothing new.
+    roster = roster_import(rows=read_table(content=staff_xlsx, filename="x.xlsx"), effective_date=ON)
+    units = units_import(rows=read_table(content=units_xlsx, filename="x.xlsx"))
     assert (roster.joined, roster.moved, roster.updated, roster.left, roster.unchanged) == (0, 0, 0, 0, 3)
     assert (units.created, units.updated, units.moved, units.unchanged) == (0, 0, 0, 4)
+    assert Staff.objects.get(code="CB001").full_name == "=1+2"
+    assert Membership.objects.get(staff__code="CB002", valid_to__isnull=True).position == "-Chuyên viên"
+    assert Unit.objects.get(code="VP-TH").name == "@Tổ Tổng hợp"
 
 
 @pytest.mark.libreoffice
@@ -596,3 +612,17 @@ def test_invitation_action_is_wired(office_client, tree, mailoutbox, django_capt
 
     assert response.status_code == 302
     assert [message.to for message in mailoutbox] == [["an.nguyen@stp.dongnai.gov.vn"]]
+
+
+def test_preview_names_ignored_columns_and_hidden_rows(office_client, tree):
+    """The corpus file with a hidden row and two columns nobody asked for (tests/data/imports/)."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "data" / "imports" / "hidden_row_extra_columns.xlsx"
+    preview = _upload(office_client, SimpleUploadedFile(path.name, path.read_bytes()))
+
+    page = preview.content.decode()
+    assert preview.context["confirm_form"] is not None
+    assert "Bỏ qua các cột không dùng: &quot;Quê quán&quot; (cột J), &quot;Ghi chú&quot; (cột K)." in page
+    assert "Có dòng đang bị ẩn (bộ lọc hoặc ẩn dòng) — vẫn được nhập: dòng 3." in page
+    assert Staff.objects.count() == 0

@@ -133,6 +133,8 @@ def test_second_roster_reports_moves_and_leavers(db, tmp_path):
         write(tmp_path, "t2.csv", csv_bytes(grid_of(rows))),
         "--effective-date",
         "2026-07-01",
+        "--confirm-leavers",
+        "1",  # one of three: more than 10%
         stdout=_Lines(lines),
     )
     assert lines == [
@@ -194,4 +196,25 @@ def test_verbose_run_lists_each_change_before_the_summary(db, tmp_path):
         "Dòng 2: CB001 Nguyễn Văn An — joined: → VP, Chánh Văn phòng",
         "Dòng 3: CB002 Trần Thị Bình — joined: → VP, Chuyên viên",
         "Danh sách cán bộ ngày 01/01/2026: 2 mới, 0 chuyển đơn vị, 0 thay đổi thông tin, 0 nghỉ, 0 không đổi.",
+    ]
+
+
+def test_roster_command_needs_the_leavers_number_or_changes_mode(db, tmp_path):
+    call_command("import_units", write(tmp_path, "don-vi.csv", csv_bytes(grid_of(UNITS))), stdout=_Lines([]))
+    call_command(
+        "import_roster", write(tmp_path, "t1.csv", csv_bytes(grid_of(ROSTER))), "--effective-date", "2026-01-01"
+    )
+    only_new = write(tmp_path, "moi.csv", csv_bytes(grid_of([person("CB004", "Phạm Thị Dung", "VP")])))
+
+    lines = []
+    call_command("import_roster", only_new, "--effective-date", "2026-07-01", "--dry-run", stdout=_Lines(lines))
+    assert any(line.startswith("Lưu ý: 3 người sẽ nghỉ trong số 3 người") for line in lines)
+    with pytest.raises(CommandError) as caught:
+        call_command("import_roster", only_new, "--effective-date", "2026-07-01")
+    assert "hãy xác nhận số 3 (lệnh: --confirm-leavers 3)" in str(caught.value)
+
+    lines = []
+    call_command("import_roster", only_new, "--effective-date", "2026-07-01", "--mode", "changes", stdout=_Lines(lines))
+    assert lines == [
+        "Danh sách cán bộ ngày 01/07/2026: 1 mới, 0 chuyển đơn vị, 0 thay đổi thông tin, 0 nghỉ, 0 không đổi."
     ]

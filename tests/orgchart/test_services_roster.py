@@ -231,7 +231,9 @@ def test_import_runs_a_constant_number_of_queries(tree):
             roster_import(rows=[*kept, *first], effective_date=dt.date(2026, month, 1))
         second = [row | {"Mã đơn vị": "TGPL", "Chức vụ": "Trưởng phòng"} for row in first[1:]]
         with CaptureQueriesContext(connection) as moved:
-            summary = roster_import(rows=[*kept, *second], effective_date=dt.date(2026, month + 1, 1))
+            summary = roster_import(
+                rows=[*kept, *second], effective_date=dt.date(2026, month + 1, 1), confirm_leavers=1
+            )
         assert (summary.moved, summary.left, summary.unchanged) == (size - 1, 1, len(kept))
         counts.append((len(joined), len(moved)))
         kept = second
@@ -267,6 +269,7 @@ def test_reconciliation_across_three_effective_dates(tree):
             person("F", "Vũ Thị Phương", "VP-TH"),  # joins
         ],
         effective_date=d2,
+        confirm_leavers=1,  # one of five: more than 10%
     )
     assert (second.joined, second.moved, second.updated, second.left, second.unchanged) == (1, 1, 1, 1, 2)
     by_code = {change.code: change for change in second.changes}
@@ -285,6 +288,7 @@ def test_reconciliation_across_three_effective_dates(tree):
             person("F", "Vũ Thị Phương", "VP"),  # moves up from the team to the Office itself
         ],
         effective_date=d3,
+        confirm_leavers=1,
     )
     assert (third.joined, third.moved, third.updated, third.left, third.unchanged) == (1, 1, 0, 1, 3)
     assert [(c.code, c.kind, c.detail) for c in third.changes if c.kind != "unchanged"] == [
@@ -370,7 +374,7 @@ def test_inactive_unit_is_refused(tree):
 @pytest.mark.parametrize(
     ("born", "message"),
     [
-        ("1985-09-05", '"1985-09-05" không đúng dạng ngày dd/mm/yyyy (ví dụ 05/09/1985).'),
+        ("1985/09/05", '"1985/09/05" không đúng dạng ngày dd/mm/yyyy (ví dụ 05/09/1985).'),
         ("31/02/1985", '"31/02/1985" không phải là ngày có thật.'),
         ("01/01/2999", "01/01/2999 chưa đến — ngày sinh phải ở trong quá khứ."),
         ("31/12/1899", "31/12/1899 trước năm 1900."),
@@ -434,15 +438,17 @@ def test_missing_name_and_overlong_name_are_refused(tree):
 
 def test_missing_column_is_refused(baseline):
     rows = [{key: value for key, value in row.items() if key != "Đối tượng"} for row in baseline_rows()]
-    assert refused(rows) == ['Dòng 1, cột "Đối tượng": thiếu cột bắt buộc này trong dòng tiêu đề.']
+    assert refused(rows) == [
+        'Dòng 1, cột "Đối tượng": thiếu cột bắt buộc này trong dòng tiêu đề — hãy thêm cột hoặc sửa tên cột cho đúng.'
+    ]
 
 
 def test_missing_columns_in_a_file_are_each_named(baseline):
+    # "Họ tên" is an accepted wording of "Họ và tên" (core.importing.HEADER_ALIASES).
     content = csv_bytes([["Mã cán bộ", "Họ tên", "Email"], ["CB001", "Nguyễn Văn An", ""]])
     assert refused_file(content, "ds.csv") == [
-        'Dòng 1, cột "Họ và tên": thiếu cột bắt buộc này trong dòng tiêu đề.',
-        'Dòng 1, cột "Mã đơn vị": thiếu cột bắt buộc này trong dòng tiêu đề.',
-        'Dòng 1, cột "Đối tượng": thiếu cột bắt buộc này trong dòng tiêu đề.',
+        'Dòng 1, cột "Mã đơn vị": thiếu cột bắt buộc này trong dòng tiêu đề — hãy thêm cột hoặc sửa tên cột cho đúng.',
+        'Dòng 1, cột "Đối tượng": thiếu cột bắt buộc này trong dòng tiêu đề — hãy thêm cột hoặc sửa tên cột cho đúng.',
     ]
 
 
@@ -473,10 +479,11 @@ def test_blank_rows_only_are_refused_rather_than_making_everyone_leave(baseline)
         (
             b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504),
             "ds.xls",
-            "Tệp Excel 97-2003 (.xls) không được hỗ trợ — hãy mở bằng Excel và lưu lại thành .xlsx hoặc CSV (UTF-8).",
+            "Tệp Excel 97-2003 (.xls) không đọc được (có thể bị hỏng hoặc có mật khẩu) — "
+            "hãy mở bằng Excel và lưu lại thành .xlsx.",
         ),
     ],
-    ids=["pdf-renamed-xlsx", "csv-renamed-xlsx", "old-xls"],
+    ids=["pdf-renamed-xlsx", "csv-renamed-xlsx", "broken-xls"],
 )
 def test_wrong_format_is_refused(baseline, content, filename, expected):
     assert refused_file(content, filename) == [expected]
@@ -579,3 +586,98 @@ def test_staff_with_a_legacy_membership_category_are_reconciled(tree):
         effective_date=D0,
     )
     assert summary.unchanged == 1
+
+
+# --- imports that cannot hurt: the leaver threshold, changes mode, probable code changes ----------
+
+
+def _roster_of(count: int, *, prefix: str = "P") -> list[dict]:
+    return [person(f"{prefix}{n:03d}", f"Nguyễn Văn Số {n}", "VP") for n in range(count)]
+
+
+@pytest.mark.parametrize(
+    ("on_roster", "kept", "needs_confirmation"),
+    [
+        (30, 27, False),  # 3 of 30 leave: 10%, not more
+        (30, 26, True),  # 4 of 30: more than 10%
+        (300, 280, False),  # 20 of 300: 6.7%, and not more than 20 people
+        (300, 279, True),  # 21 people: more than 20, though only 7%
+    ],
+)
+def test_leavers_past_the_threshold_need_their_exact_number(tree, on_roster, kept, needs_confirmation):
+    everyone = _roster_of(on_roster)
+    roster_import(rows=everyone, effective_date=D0)
+    leavers = on_roster - kept
+    on = dt.date(2026, 3, 1)
+
+    preview = roster_import(rows=everyone[:kept], effective_date=on, dry_run=True)
+    assert preview.left == leavers
+    assert preview.leavers_to_confirm == (leavers if needs_confirmation else None)
+    if not needs_confirmation:
+        assert roster_import(rows=everyone[:kept], effective_date=on).left == leavers
+        return
+    assert any(f"hãy xác nhận số {leavers} (lệnh: --confirm-leavers {leavers})" in note for note in preview.notes)
+    assert refused(everyone[:kept], on=on) == [
+        f"{leavers} người sẽ nghỉ trong số {on_roster} người đang có trong danh sách (quá 10% hoặc quá 20 người). "
+        f"Nếu tệp là toàn bộ danh sách và đúng là họ nghỉ, hãy xác nhận số {leavers} (lệnh: --confirm-leavers "
+        f"{leavers}); nếu tệp chỉ có người mới hoặc người thay đổi, hãy nhập ở chế độ chỉ thêm và cập nhật "
+        "(--mode changes)."
+    ]
+    before = db_state()
+    with pytest.raises(ImportRefused) as wrong:
+        roster_import(rows=everyone[:kept], effective_date=on, confirm_leavers=leavers - 1)
+    assert str(wrong.value).startswith(f"Số người nghỉ được xác nhận là {leavers - 1} nhưng tệp này cho {leavers}")
+    assert db_state() == before
+    summary = roster_import(rows=everyone[:kept], effective_date=on, confirm_leavers=leavers)
+    assert summary.left == leavers
+    assert Membership.objects.filter(valid_to=on - dt.timedelta(days=1)).count() == leavers
+
+
+def test_changes_mode_only_adds_and_updates(tree):
+    roster_import(rows=_roster_of(30), effective_date=D0)
+    newcomers = [person("N001", "Đỗ Thị Mới", "TGPL"), _roster_of(30)[0] | {"Mã đơn vị": "TGPL"}]
+    summary = roster_import(rows=newcomers, effective_date=dt.date(2026, 3, 1), mode="changes")
+    assert (summary.joined, summary.moved, summary.left) == (1, 1, 0)
+    assert Membership.objects.filter(valid_to__isnull=True).count() == 31
+
+
+def test_a_probable_code_change_is_flagged_then_refused_until_confirmed(tree):
+    born = "05/09/1985"
+    roster_import(rows=[person("CB001", "Nguyễn Văn An", "VP", born=born), *_roster_of(20)], effective_date=D0)
+    rows = [person("NV-0001", "Nguyễn Văn An", "VP", email="an@stp.vn", born=born), *_roster_of(20)]
+    on = dt.date(2026, 3, 1)
+
+    preview = roster_import(rows=rows, effective_date=on, dry_run=True)
+    assert [str(change) for change in preview.code_changes] == [
+        'Dòng 2: mã mới "NV-0001" và mã cũ "CB001" (không có trong tệp) cùng họ tên "Nguyễn Văn An" và ngày sinh '
+        "05/09/1985 — có thể là một người đã đổi mã."
+    ]
+    problems = refused(rows, on=on)
+    assert problems == [
+        'Dòng 2, cột "Mã cán bộ": mã mới "NV-0001" và mã cũ "CB001" (không có trong tệp) cùng họ tên "Nguyễn Văn An" '
+        "và ngày sinh 05/09/1985 — có thể là một người đã đổi mã. Hãy xác nhận: cùng một người (lệnh: "
+        "--code-changes same) hay hai người khác nhau (--code-changes different)."
+    ]
+
+    summary = roster_import(rows=rows, effective_date=on, code_changes="same")
+    assert (summary.joined, summary.updated, summary.left) == (0, 1, 0)
+    person_record = Staff.objects.get(code="NV-0001")
+    assert not Staff.objects.filter(code="CB001").exists()
+    assert person_record.email == "an@stp.vn"
+    # One person, history kept: the membership opened on D0 is still theirs and still open.
+    assert list(person_record.memberships.values_list("valid_from", "valid_to")) == [(D0, None)]
+
+
+def test_different_people_with_the_same_name_and_birth_date(tree):
+    born = "05/09/1985"
+    roster_import(rows=[person("CB001", "Nguyễn Văn An", "VP", born=born), *_roster_of(20)], effective_date=D0)
+    rows = [person("NV-0001", "Nguyễn Văn An", "VP", born=born), *_roster_of(20)]
+    summary = roster_import(rows=rows, effective_date=dt.date(2026, 3, 1), code_changes="different")
+    assert (summary.joined, summary.left) == (1, 1)
+    assert Staff.objects.filter(full_name="Nguyễn Văn An").count() == 2
+
+
+def test_a_name_in_capitals_is_stored_in_title_case_with_a_note(tree):
+    summary = roster_import(rows=[person("CB001", "NGUYỄN VĂN AN", "VP")], effective_date=D0)
+    assert Staff.objects.get(code="CB001").full_name == "Nguyễn Văn An"
+    assert summary.notes == ['Dòng 2: họ tên "NGUYỄN VĂN AN" viết hoa toàn bộ — được ghi là "Nguyễn Văn An".']

@@ -209,4 +209,6 @@ def test_bad_cells_are_each_refused(db):
 
 def test_missing_column_is_refused(db):
     rows = [{key: value for key, value in row.items() if key != "Loại đơn vị"} for row in DEMO]
-    assert refused(rows) == ['Dòng 1, cột "Loại đơn vị": thiếu cột bắt buộc này trong dòng tiêu đề.']
+    assert refused(rows) == [
+        'Dòng 1, cột "Loại đơn vị": thiếu cột bắt buộc này trong dòng tiêu đề — hãy thêm cột hoặc sửa tên cột cho đúng.'
+    ]

@@ -143,7 +143,9 @@ def test_a_missing_column_is_refused(draft):
     rows = [{key: value for key, value in row.items() if key != "Đáp án đúng"} for row in _rows(GOOD)]
     with pytest.raises(ImportRefused) as refused:
         question_import(version=draft, rows=rows)
-    assert _problems(refused.value) == ['Dòng 1, cột "Đáp án đúng": thiếu cột bắt buộc này trong dòng tiêu đề.']
+    assert _problems(refused.value) == [
+        'Dòng 1, cột "Đáp án đúng": thiếu cột bắt buộc này trong dòng tiêu đề — hãy thêm cột hoặc sửa tên cột cho đúng.'
+    ]
 
 
 @pytest.mark.parametrize("status", [CourseVersionStatus.PUBLISHED, CourseVersionStatus.RETIRED])
@@ -223,8 +225,35 @@ def test_admin_import_shows_the_problems_and_writes_nothing(admin_client, draft)
 def test_admin_import_offers_only_drafts(admin_client, draft):
     published = make_version()
     page = admin_client.get(reverse("admin:quizzes_question_import")).text
-    options = re.findall(r'<option value="(\d+)"', page)
+    version_select = re.search(r'<select name="version".*?</select>', page, re.S).group(0)
+    options = re.findall(r'<option value="(\d+)"', version_select)
     assert str(draft.pk) in options and str(published.pk) not in options
     refused = _upload(admin_client, published, _csv(GOOD))
     assert refused.status_code == 200 and "confirm_form" not in (refused.context or {})
     assert published.questions.count() == 5
+
+
+def test_a_question_bank_in_the_government_layout_is_read(draft):
+    """A title block, the header on row 4, an STT column, a signature block: the table is found."""
+    from core.importing import read_table
+    from tests.orgchart.files import xlsx_bytes
+
+    header = ["STT", *COLUMNS]
+    grid = [
+        ["SỞ TƯ PHÁP TỈNH ĐỒNG NAI"],
+        ["NGÂN HÀNG CÂU HỎI"],
+        [],
+        header,
+        *[[n, *(row.get(column, "") for column in COLUMNS)] for n, row in enumerate(GOOD[:2], start=1)],
+        [],
+        [None, "Người lập biểu"],
+    ]
+    summary = question_import(
+        version=draft, rows=read_table(content=xlsx_bytes(grid), filename="cau-hoi.xlsx"), dry_run=True
+    )
+    assert summary.created == 2
+    assert [change.row for change in summary.changes] == [5, 6]
+    assert summary.notes == [
+        'Đọc trang "Sheet", dòng tiêu đề là dòng 4.',
+        "Bảng dừng ở dòng trống 7: phần ký tên từ dòng 8 trở đi không được đọc.",
+    ]

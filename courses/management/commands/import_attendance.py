@@ -18,7 +18,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="xlsx or UTF-8 csv attendance sheet")
+        parser.add_argument("file", help="xlsx, xls, ods, csv or UTF-16 text attendance sheet")
         parser.add_argument("--course", required=True, help="the course slug, e.g. nq57")
         parser.add_argument("--date", required=True, help="the session's date, YYYY-MM-DD")
         parser.add_argument("--title", required=True, help="the session's title")
@@ -45,4 +45,6 @@ class Command(BaseCommand):
         if problems:
             lines = "\n".join(f"- {problem}" for problem in problems)
             raise CommandError(f"Không nhập được {file} ({len(problems)} lỗi, chưa ghi gì):\n{lines}")
+        for note in summary.notes:
+            self.stdout.write(f"Lưu ý: {note}")
         self.stdout.write(str(summary))
