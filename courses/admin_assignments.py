@@ -59,7 +59,16 @@ class AssignmentForm(forms.ModelForm):
 
     class Meta:
         model = Assignment
-        fields = ("slug", "title", "course", "starts_on", "due_on", "categories", "communications_only")
+        fields = (
+            "slug",
+            "title",
+            "course",
+            "starts_on",
+            "due_on",
+            "completions_from",
+            "categories",
+            "communications_only",
+        )
 
     def clean(self):
         data = super().clean()
@@ -73,7 +82,11 @@ class AssignmentForm(forms.ModelForm):
             starts_on=data.get("starts_on"),
             due_on=data.get("due_on"),
             title=data.get("title", ""),
+            completions_from=data.get("completions_from"),
         )
+        if not data.get("completions_from") and data.get("starts_on"):
+            # Left empty: completions count from the start (the default of `assignment_create`).
+            data["completions_from"] = data["starts_on"]
         # The audience lives in the inlines, checked by their formset; an existing slug is the instance's own.
         problems.pop("units", None)
         problems.pop("people", None)
@@ -168,6 +181,7 @@ class AssignmentAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
             "course",
             "starts_on",
             "due_on",
+            "completions_from",
             "categories_label",
             "communications_only",
             "created_by",
@@ -222,6 +236,7 @@ class AssignmentAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
             people=people,
             starts_on=data["starts_on"],
             due_on=data["due_on"],
+            completions_from=data.get("completions_from"),
             title=data.get("title", ""),
             created_by=request.user,
         )

@@ -1,5 +1,9 @@
 """Coverage exports: the xlsx workbook (units summary + every person's status), streamed.
 
+The units sheet lists the units with someone in the audience on the date, the total, and
+under it the completion rule (`CoverageReport.rule`); a percent is left empty when no one
+is left to count, with "no one in the audience on D" under the total.
+
 openpyxl's write-only mode writes each row to a temporary file as it is appended, so
 memory stays flat however many people there are (the people come from
 `coverage_people`, itself fetched in chunks). Every text cell goes through
@@ -55,7 +59,8 @@ def coverage_xlsx_write(*, report: CoverageReport, people: Iterable[PersonCovera
         ],
     )
     top_depth = min((unit.depth for unit in report.units), default=1)
-    for unit in report.units:
+    # Units with no one in the audience on the date are left out (the JSON keeps them).
+    for unit in report.printed_units:
         figures = unit.figures
         units_sheet.append(
             [
@@ -84,6 +89,10 @@ def coverage_xlsx_write(*, report: CoverageReport, people: Iterable[PersonCovera
             total.percent,
         ]
     )
+    # Below the table: "no one in the audience" instead of a percent, and which completions count.
+    if total.percent is None:
+        units_sheet.append([escape_cell(report.no_audience_text)])
+    units_sheet.append([escape_cell(report.rule.text)])
 
     people_sheet = workbook.create_sheet(_("People"))
     people_sheet.freeze_panes = "A2"

@@ -275,6 +275,7 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
     course = factory.SubFactory(CourseFactory)
     starts_on = dt.date(2025, 1, 1)
     due_on = dt.date(2030, 12, 31)
+    completions_from = factory.LazyAttribute(lambda o: o.starts_on)
 
     @factory.post_generation
     def units(obj, create, extracted, **kwargs):

@@ -26,6 +26,7 @@ from courses.models import (
     Lesson,
     LessonProgress,
 )
+from courses.selectors.completions import completion_accepted_q, completions_counting
 from orgchart.models import Membership, Staff
 from orgchart.queries import active_on_q, within_units_q
 
@@ -132,8 +133,10 @@ def _enrolment_rows(enrolments: QuerySet[Enrolment], *, on_date: dt.date) -> lis
     unread = current_lessons.exclude(
         Exists(LessonProgress.objects.filter(staff_id=OuterRef(OuterRef("staff_id")), lesson_id=OuterRef("pk")))
     ).order_by("position")
+    # The first completion that counts toward this assignment (the same rule as the coverage reports).
     first_completion = (
-        Completion.objects.filter(staff_id=OuterRef("staff_id"), course_id=course)
+        completions_counting(course_id=course, completions_from=OuterRef("assignment__completions_from"))
+        .filter(staff_id=OuterRef("staff_id"))
         .order_by("completed_on")
         .values("completed_on")
     )
@@ -308,7 +311,7 @@ def course_page_get(*, access: CourseAccess) -> CoursePage:
     quiz_passed = False
     if staff_id is not None:
         completion = (
-            Completion.objects.filter(staff_id=staff_id, course_id=access.version.course_id)
+            Completion.objects.filter(completion_accepted_q(), staff_id=staff_id, course_id=access.version.course_id)
             .order_by("completed_on", "pk")
             .first()
         )
@@ -401,7 +404,11 @@ def enrolment_list_to_remind(*, on_date: dt.date) -> QuerySet[Enrolment]:
         enrolled_on__lte=on_date,
         assignment__starts_on__lte=on_date,
     ).exclude(
-        Exists(Completion.objects.filter(staff_id=OuterRef("staff_id"), course_id=OuterRef("assignment__course_id")))
+        Exists(
+            completions_counting(
+                course_id=OuterRef("assignment__course_id"), completions_from=OuterRef("assignment__completions_from")
+            ).filter(staff_id=OuterRef("staff_id"))
+        )
     )
 
 

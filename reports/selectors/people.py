@@ -88,7 +88,7 @@ def coverage_people(
         version__course_id=course_id, version__status=CourseVersionStatus.PUBLISHED
     ).count()
     first_completion = (
-        completions_by(course_id=course_id, as_of=as_of)
+        completions_by(assignment=assignment, as_of=as_of)
         .filter(staff_id=OuterRef("staff_id"))
         .order_by("completed_on", "pk")
     )

@@ -21,7 +21,7 @@ from orgchart.selectors import membership_current_among
 from reports.models import CoverageSnapshot, Exemption
 from reports.selectors.coverage import CoverageReport, coverage_as_of
 from reports.selectors.people import PersonCoverage, coverage_people
-from reports.selectors.rules import CoverageStatus, completions_by, exemption_covers
+from reports.selectors.rules import CompletionRule, CoverageStatus, completions_by, exemption_covers
 
 
 def canonical_json(value: object) -> str:
@@ -50,14 +50,15 @@ def _person_entry(person: PersonCoverage) -> dict[str, object]:
 
 
 def snapshot_content_build(*, assignment: Assignment, as_of: dt.date) -> str:
-    """The canonical JSON a snapshot stores: the contract's figures plus `people` (code order)."""
+    """The canonical JSON a snapshot stores: the contract's figures, `people` (code order) and `rule`
+    (which completions counted: `CompletionRule.as_dict`)."""
     rules = audience_unit_rules(assignment_ids=[assignment.pk]).get(assignment.pk, [])
     report = coverage_as_of(assignment=assignment, as_of=as_of, rules=rules)
     people = sorted(
         (_person_entry(person) for person in coverage_people(assignment=assignment, as_of=as_of, rules=rules)),
         key=lambda entry: entry["code"],
     )
-    return canonical_json({**report.as_dict(), "people": people})
+    return canonical_json({**report.as_dict(), "people": people, "rule": report.rule.as_dict()})
 
 
 def snapshot_verify(*, snapshot: CoverageSnapshot) -> bool:
@@ -68,6 +69,12 @@ def snapshot_verify(*, snapshot: CoverageSnapshot) -> bool:
 def snapshot_data(*, snapshot: CoverageSnapshot) -> dict[str, object]:
     """The stored content, parsed: the coverage contract's keys plus `people`."""
     return json.loads(snapshot.content)
+
+
+def snapshot_rule(*, snapshot: CoverageSnapshot) -> CompletionRule | None:
+    """The completion rule the snapshot stored (None for a snapshot made before rules were stored)."""
+    data = snapshot_data(snapshot=snapshot)
+    return CompletionRule.from_dict(data["rule"]) if "rule" in data else None
 
 
 def snapshot_report(*, snapshot: CoverageSnapshot) -> dict[str, object]:
@@ -177,7 +184,7 @@ def snapshot_compare_live(*, snapshot: CoverageSnapshot) -> SnapshotComparison:
         memberships.setdefault(membership.staff.code, []).append(membership)
     completions: dict[str, list[Completion]] = {}
     for completion in (
-        completions_by(course_id=assignment.course_id, as_of=as_of)
+        completions_by(assignment=assignment, as_of=as_of)
         .filter(staff__code__in=changed_codes)
         .select_related("staff")
         .order_by("completed_on", "pk")

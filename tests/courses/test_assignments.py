@@ -247,7 +247,9 @@ def test_the_sync_issues_the_same_queries_for_10_and_500_people(tree, course):
         first = Staff.objects.count()
         for index in range(count):
             MembershipFactory(staff=StaffFactory(code=f"Q{first + index:05d}"), unit=unit, valid_from=D0)
-        assignment = Assignment.objects.create(slug=f"q{count}", course=course, starts_on=D1, due_on=D1)
+        assignment = Assignment.objects.create(
+            slug=f"q{count}", course=course, starts_on=D1, due_on=D1, completions_from=D1
+        )
         AssignmentUnit.objects.create(assignment=assignment, unit=unit)
         with CaptureQueriesContext(connection) as captured:
             summary = enrolment_sync(assignment=assignment, on_date=D1)

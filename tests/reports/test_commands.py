@@ -64,7 +64,9 @@ def test_xlsx_has_units_and_every_person_with_cells_escaped(scenario, tmp_path):
     assert units[0][:2] == ("Unit code", "Unit")
     # 01/09/2025 with B1 now exempt: STP audience 6, exempt 1, staff 5, informed 3 (A1, A3, B3) → 60.0.
     assert units[1][0] == "STP" and units[1][4:] == (5, 3, 2, 1, 60.0)
-    assert units[-1][0] == "Total" and units[-1][4:] == (5, 3, 2, 1, 60.0)
+    assert units[-2][0] == "Total" and units[-2][4:] == (5, 3, 2, 1, 60.0)
+    # Under the total: which completions count (issue 11 item 4).
+    assert units[-1][0].startswith("Completions count from 01/01/2025")
     people = list(workbook["People"].values)
     assert people[0][0] == "Staff code"
     by_code = {row[0]: row for row in people[1:]}
