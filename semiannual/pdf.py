@@ -279,7 +279,8 @@ def _summary_sentence(*, total: Figures, as_of: dt.date, headline: AssignmentHea
     if not total["staff"]:
         # No one to count is not 100%: say so instead of a percent.
         sentence = (
-            f"Tính đến ngày {format_date(as_of)}, không có ai trong đối tượng phải được quán triệt qua khóa học {course} ({audience})"
+            f"Tính đến ngày {format_date(as_of)}, không có ai trong đối tượng phải được quán triệt "
+            f"qua khóa học {course} ({audience})"
         )
         if total["exempt"]:
             sentence += f"; {count_text(total['exempt'])} người thuộc đối tượng đều được miễn"
