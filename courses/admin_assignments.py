@@ -4,7 +4,8 @@ An assignment is created here with its audience (unit rules and named people, as
 inlines) through `assignment_create`, which enrols everyone in the audience at once;
 afterwards its rules are read-only (the dates and title can still change). Enrolments,
 sessions and completions are records, written by the services (the roster import's
-enrolment sync, `import_attendance`, grading): the admin only shows them.
+enrolment sync, `import_attendance`, grading): the admin only shows them — except the
+Office's decision on an external completion (accepted or rejected, and why).
 """
 
 from __future__ import annotations
@@ -25,10 +26,13 @@ from courses.models import (
     AssignmentUnit,
     Attendance,
     Completion,
+    CompletionEvidence,
+    CompletionReview,
     Enrolment,
     InPersonSession,
 )
 from courses.services.assignments import assignment_create, assignment_create_problems, category_label
+from courses.services.completions import completion_review, completion_review_problems
 from orgchart.models import StaffCategory
 
 UNITS_PREFIX = "audience_units"
@@ -322,14 +326,87 @@ class InPersonSessionAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
         return obj.absent_total
 
 
+class CompletionReviewForm(forms.ModelForm):
+    """The Office's decision on an external completion: accept or reject, and why (who and when are recorded)."""
+
+    review = forms.ChoiceField(
+        label=_("Office's decision"),
+        choices=[(CompletionReview.ACCEPTED, _("Accepted")), (CompletionReview.REJECTED, _("Rejected"))],
+        widget=forms.RadioSelect,
+    )
+    review_reason = forms.CharField(
+        label=_("reason for the decision"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the acceptance rests on, or why it is rejected."),
+    )
+
+    class Meta:
+        model = Completion
+        fields = ("review", "review_reason")
+
+    def clean(self):
+        data = super().clean()
+        for message in completion_review_problems(
+            completion=self.instance, review=data.get("review", ""), reason=data.get("review_reason", "")
+        ):
+            self.add_error(None, message)
+        return data
+
+
 @admin.register(Completion)
 class CompletionAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
-    """Completions belong to the person (rule 3); recorded by grading, attendance imports and the Office."""
+    """Completions belong to the person (rule 3); recorded by grading, attendance imports and the Office.
 
-    read_only = True
-    list_display = ("staff", "course", "completed_on", "evidence", "version")
-    list_filter = ("evidence", "course", "completed_on")
-    list_select_related = ("staff", "course", "version")
-    search_fields = ("staff__code", "staff__full_name")
+    They are records: nobody adds or deletes one here. An external completion counts only once
+    the Office accepts it: its page takes the decision and its reason (`completion_review`,
+    which records who and when); `import_external_completions` does the same from a sheet.
+    """
+
+    form = CompletionReviewForm
+    list_display = ("staff", "course", "completed_on", "evidence", "review", "reviewed_by", "reviewed_at", "version")
+    list_filter = ("review", "evidence", "course", "completed_on")
+    list_select_related = ("staff", "course", "version", "reviewed_by")
+    search_fields = ("staff__code", "staff__full_name", "external_reference")
     date_hierarchy = "completed_on"
     ordering = ("-completed_on", "staff__code")
+    RECORD_FIELDS = (
+        "staff",
+        "course",
+        "version",
+        "completed_on",
+        "evidence",
+        "external_reference",
+        "recorded_by",
+        "created_at",
+    )
+    DECISION_FIELDS = ("reviewed_by", "reviewed_at")
+
+    def has_add_permission(self, request: HttpRequest, *args) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        # Only an external completion has a decision to take.
+        editable = obj is None or obj.evidence == CompletionEvidence.EXTERNAL
+        return editable and super().has_change_permission(request, obj)
+
+    def get_fields(self, request: HttpRequest, obj=None):
+        if obj is not None and obj.evidence == CompletionEvidence.EXTERNAL:
+            return self.RECORD_FIELDS + ("review", "review_reason") + self.DECISION_FIELDS
+        return self.RECORD_FIELDS + ("review",)
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        if obj is not None and obj.evidence == CompletionEvidence.EXTERNAL and self.has_change_permission(request, obj):
+            return self.RECORD_FIELDS + self.DECISION_FIELDS
+        return self.RECORD_FIELDS + ("review", "review_reason") + self.DECISION_FIELDS
+
+    def save_model(self, request: HttpRequest, obj: Completion, form, change: bool) -> None:
+        saved = completion_review(
+            completion=obj,
+            review=form.cleaned_data["review"],
+            reason=form.cleaned_data["review_reason"],
+            by=request.user,
+        )
+        obj.reviewed_by, obj.reviewed_at = saved.reviewed_by, saved.reviewed_at

@@ -15,6 +15,7 @@ from courses.models import (
     AssignmentUnit,
     Completion,
     CompletionEvidence,
+    CompletionReview,
     Course,
     CourseVersion,
     Enrolment,
@@ -183,7 +184,12 @@ def test_a_mover_out_keeps_enrolment_and_completion_and_a_mover_back_returns(tre
     enrolled_on = enrolments(assignment)["CB002"][0]
     binh = roster["CB002"]
     completion, _ = completion_record(
-        staff=binh, course=course, completed_on=D1, evidence=CompletionEvidence.EXTERNAL, external_reference="QĐ 1"
+        staff=binh,
+        course=course,
+        completed_on=D1,
+        evidence=CompletionEvidence.EXTERNAL,
+        review=CompletionReview.ACCEPTED,
+        external_reference="QĐ 1",
     )
 
     moved = [

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.http import Http404
 
-from courses.models import Assignment, CompletionEvidence, Course
+from courses.models import Assignment, CompletionEvidence, CompletionReview, Course
 from courses.services.completions import completion_record
 from orgchart.models import Unit, UnitKind
 from reports.selectors.coverage import coverage_as_of, coverage_for_user
@@ -61,7 +61,12 @@ def _assignment(*units, people=(), slug="bc-thu", descendants=True) -> Assignmen
 
 def _complete(staff, course, on):
     completion_record(
-        staff=staff, course=course, completed_on=on, evidence=CompletionEvidence.EXTERNAL, external_reference="GCN-1"
+        staff=staff,
+        course=course,
+        completed_on=on,
+        evidence=CompletionEvidence.EXTERNAL,
+        review=CompletionReview.ACCEPTED,
+        external_reference="GCN-1",
     )
 
 

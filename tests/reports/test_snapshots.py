@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import translation
 
-from courses.models import CompletionEvidence
+from courses.models import CompletionEvidence, CompletionReview
 from courses.services.completions import completion_record
 from orgchart.models import Staff
 from reports.models import CoverageSnapshot
@@ -64,6 +64,7 @@ def _change_everything_after(scenario):
         course=scenario.course,
         completed_on=dt.date(2025, 8, 20),
         evidence=CompletionEvidence.EXTERNAL,
+        review=CompletionReview.ACCEPTED,
         external_reference="Giấy chứng nhận số 12/GCN-TTCT",
     )
     exemption_create(
@@ -97,6 +98,7 @@ def test_snapshot_stores_figures_people_and_hash(scenario):
         "code": "A1",
         "completed_on": "2025-02-10",
         "evidence": "quiz",
+        "exemption": None,
         "name": "Nguyễn Văn An",
         "status": "informed",
         "unit": "VP-TH",
