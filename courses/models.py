@@ -408,7 +408,7 @@ class Completion(models.Model):
         verbose_name=_("decided by"),
     )
     reviewed_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    review_reason = models.TextField(_("reason for the decision"), blank=True)
+    review_reason = models.TextField(_("reason for the decision"), blank=True, db_default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -577,7 +577,12 @@ class PublicationFactory(factory.base.Factory):
     class Meta:
         model = dict
 
-    snapshot = factory.SubFactory(CoverageSnapshotFactory, assignment__title="Quán triệt Nghị quyết 57-NQ/TW")
+    # One person in the audience: a date with no one has no percent to publish (issue 11).
+    snapshot = factory.SubFactory(
+        CoverageSnapshotFactory,
+        assignment__title="Quán triệt Nghị quyết 57-NQ/TW",
+        assignment__units=factory.LazyFunction(lambda: [MembershipFactory().unit]),
+    )
     by = factory.SubFactory(UserFactory, is_office_admin=True, is_staff=True)
 
     @classmethod

@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="completion",
             name="review_reason",
-            field=models.TextField(blank=True, verbose_name="reason for the decision"),
+            field=models.TextField(blank=True, db_default="", verbose_name="reason for the decision"),
         ),
         migrations.AddField(
             model_name="completion",
