@@ -7,6 +7,7 @@ import datetime as dt
 import io
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -156,6 +157,8 @@ def test_by_spreadsheet_only_accepted_rows_count(setting, office_admin, tmp_path
     assert "1 được chấp nhận, 1 bị từ chối" in out.getvalue()
     rows = {c.staff.code: c for c in Completion.objects.select_related("staff")}
     assert rows["E1"].review == CompletionReview.ACCEPTED and rows["E1"].reviewed_by == office_admin
+    # The audit trail names the deciding account.
+    assert LogEntry.objects.get_for_object(rows["E1"]).get().actor == office_admin
     assert rows["E2"].review == CompletionReview.REJECTED and rows["E2"].review_reason == "Khóa học khác nội dung"
     report = coverage_as_of(assignment=assignment, as_of=ON)
     assert (report.total.staff, report.total.informed) == (3, 1)

@@ -6,6 +6,7 @@ Office's decision on each (columns Mã cán bộ, Họ và tên, Ngày hoàn th�
 
 from __future__ import annotations
 
+from auditlog.context import set_actor
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import User
@@ -42,7 +43,9 @@ class Command(BaseCommand):
             rows = None
         if not problems:
             try:
-                summary = external_completions_import(rows=rows, course=course_obj, by=decider, dry_run=dry_run)
+                # The audit trail records the deciding account as the author of these changes.
+                with set_actor(decider):
+                    summary = external_completions_import(rows=rows, course=course_obj, by=decider, dry_run=dry_run)
             except ImportRefused as refused:
                 problems.extend(str(p) for p in refused.problems)
         if problems:
