@@ -14,7 +14,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from courses.models import Assignment, CompletionEvidence, CourseVersionStatus
-from courses.selectors.learning import enrolment_list_for_staff
+from courses.selectors.learning import access_course, course_page_get, enrolment_list_for_staff
 from courses.services.assignments import enrolment_sync
 from reports.exports import coverage_xlsx_write
 from reports.selectors.coverage import coverage_as_of
@@ -31,6 +31,7 @@ from ..factories import (
     MembershipFactory,
     PublishedVersionFactory,
     StaffFactory,
+    UserFactory,
 )
 from ..semiannual.builders import pdf_text
 
@@ -99,12 +100,17 @@ def test_the_learners_own_page_agrees_with_the_report(tree, course):
     assignment = AssignmentFactory(course=course, starts_on=START, due_on=ON, units=[tree["root"]])
     old = _person(tree["vp"], "OLD")
     CompletionFactory(staff=old, course=course, completed_on=dt.date(2024, 11, 20))
+    old.user = UserFactory()
+    old.save()
     enrolment_sync(assignment=assignment, on_date=START)
     [row] = enrolment_list_for_staff(staff=old, on_date=ON)
     assert row.completed_on is None  # the 2024 completion does not complete the 2025 assignment
+    assert course_page_get(access=access_course(user=old.user, slug="nq57")).completion is None
     CompletionFactory(staff=old, course=course, completed_on=dt.date(2025, 10, 2), external_reference="GCN-2")
     [row] = enrolment_list_for_staff(staff=old, on_date=ON)
     assert row.completed_on == dt.date(2025, 10, 2)
+    page = course_page_get(access=access_course(user=old.user, slug="nq57"))
+    assert page.completion.completed_on == dt.date(2025, 10, 2)
 
 
 def test_create_assignment_takes_completions_from(tree, course):
