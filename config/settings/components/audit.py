@@ -20,3 +20,6 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
 )
 # Changes as JSON values (not JSON text), so they can be read back field by field.
 AUDITLOG_STORE_JSON_CHANGES = True
+# Who is the signed-in account; auditlog's address is the leftmost X-Forwarded-For, which any client can
+# forge, so no address is stored (the trusted-proxy client address is the project's own concern).
+AUDITLOG_DISABLE_REMOTE_ADDR = True
