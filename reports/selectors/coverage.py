@@ -2,8 +2,9 @@
 
 For an assignment and a date D: the people in its audience on D (each once, in the unit
 they were in on D — `courses.selectors.audience`), minus those with an exemption covering
-D, and of those the ones with a completion of the assignment's course dated on or before
-D, whatever its evidence. A unit's figures include its sub-units.
+D, and of those the ones with a completion that counts toward the assignment on D (dated
+from its completions-from date to D; an external one only once accepted). A unit's figures
+include its sub-units; `percent` is None where no one is left to count.
 
 `coverage_as_of` is three queries whatever the size of the roster or the tree: the
 audience rules, ONE aggregate over the audience's memberships on D grouped by unit (with
