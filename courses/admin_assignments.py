@@ -12,14 +12,19 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import messages as admin_messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_site import OfficeOnlyAdminMixin
 from accounts.roles import is_office
 from core.dates import format_date
+from core.importing import ImportRefused, read_table
 from courses.models import (
     Assignment,
     AssignmentPerson,
@@ -28,11 +33,13 @@ from courses.models import (
     Completion,
     CompletionEvidence,
     CompletionReview,
+    Course,
     Enrolment,
     InPersonSession,
 )
 from courses.services.assignments import assignment_create, assignment_create_problems, category_label
 from courses.services.completions import completion_review, completion_review_problems
+from courses.services.external_completions import external_completions_import
 from orgchart.models import StaffCategory
 
 UNITS_PREFIX = "audience_units"
@@ -353,6 +360,12 @@ class CompletionReviewForm(forms.ModelForm):
         return data
 
 
+class ExternalCompletionsUploadForm(forms.Form):
+    course = forms.ModelChoiceField(label=_("course"), queryset=Course.objects.order_by("slug"))
+    import_file = forms.FileField(label=_("file (.xlsx or UTF-8 .csv)"))
+    dry_run = forms.BooleanField(label=_("check only, write nothing"), required=False)
+
+
 @admin.register(Completion)
 class CompletionAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
     """Completions belong to the person (rule 3); recorded by grading, attendance imports and the Office.
@@ -401,6 +414,43 @@ class CompletionAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
         if obj is not None and obj.evidence == CompletionEvidence.EXTERNAL and self.has_change_permission(request, obj):
             return self.RECORD_FIELDS + self.DECISION_FIELDS
         return self.RECORD_FIELDS + ("review", "review_reason") + self.DECISION_FIELDS
+
+    def get_urls(self):
+        own = [
+            path(
+                "import-external/",
+                self.admin_site.admin_view(self.import_external_view),
+                name="courses_completion_import_external",
+            )
+        ]
+        return own + super().get_urls()
+
+    def import_external_view(self, request: HttpRequest):
+        """External completions and the decisions on them from a sheet (`external_completions_import`)."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        problems: list[str] = []
+        form = ExternalCompletionsUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["import_file"]
+            try:
+                rows = read_table(content=upload.read(), filename=upload.name)
+                summary = external_completions_import(
+                    rows=rows, course=form.cleaned_data["course"], by=request.user, dry_run=form.cleaned_data["dry_run"]
+                )
+            except ImportRefused as refused:
+                problems = [str(problem) for problem in refused.problems]
+            else:
+                self.message_user(request, str(summary), admin_messages.SUCCESS)
+                return redirect("admin:courses_completion_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import external completions and decisions"),
+            "form": form,
+            "problems": problems,
+        }
+        return TemplateResponse(request, "admin/courses/external_completions_import.html", context)
 
     def save_model(self, request: HttpRequest, obj: Completion, form, change: bool) -> None:
         saved = completion_review(

@@ -230,3 +230,22 @@ def test_snapshots_freeze_each_exempt_persons_reason_and_approver(setting):
     snapshot.refresh_from_db()
     frozen = {person["code"]: person for person in snapshot_data(snapshot=snapshot)["people"]}
     assert frozen["E3"]["exemption"]["reason"] == "Nghỉ thai sản"
+
+
+def test_the_office_uploads_the_sheet_in_the_admin(setting, office_admin, client, tmp_path):
+    course, assignment, _people = setting
+    client.force_login(office_admin)
+    url = reverse("admin:courses_completion_import_external")
+    assert url in client.get(reverse("admin:courses_completion_changelist")).content.decode()
+    bad = _sheet(tmp_path, [["E1", "Nguyễn Văn Một", "01/03/2026", "GCN-01", "Có lẽ", "ok"]])
+    with open(bad, "rb") as handle:
+        response = client.post(url, {"course": course.pk, "import_file": handle})
+    assert response.status_code == 200 and "Quyết định" in response.content.decode()
+    assert not Completion.objects.exists()
+    good = _sheet(tmp_path, [["E1", "Nguyễn Văn Một", "01/03/2026", "GCN-01", "Chấp nhận", "GCN hợp lệ"]])
+    with open(good, "rb") as handle:
+        response = client.post(url, {"course": course.pk, "import_file": handle})
+    assert response.status_code == 302
+    completion = Completion.objects.get()
+    assert (completion.review, completion.reviewed_by) == (CompletionReview.ACCEPTED, office_admin)
+    assert coverage_as_of(assignment=assignment, as_of=ON).total.informed == 1
