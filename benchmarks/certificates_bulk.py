@@ -150,7 +150,11 @@ def _generate(count: int):
         published_at=timezone.now(),
     )
     assignment = Assignment.objects.create(
-        slug="nq57-2025", course=course, starts_on=dt.date(2025, 7, 1), due_on=dt.date(2026, 12, 31)
+        slug="nq57-2025",
+        course=course,
+        starts_on=dt.date(2025, 7, 1),
+        due_on=dt.date(2026, 12, 31),
+        completions_from=dt.date(2025, 7, 1),
     )
     AssignmentUnit.objects.create(assignment=assignment, unit=root, include_descendants=True)
     Enrolment.objects.bulk_create(

@@ -4,31 +4,42 @@ An assignment is created here with its audience (unit rules and named people, as
 inlines) through `assignment_create`, which enrols everyone in the audience at once;
 afterwards its rules are read-only (the dates and title can still change). Enrolments,
 sessions and completions are records, written by the services (the roster import's
-enrolment sync, `import_attendance`, grading): the admin only shows them.
+enrolment sync, `import_attendance`, grading): the admin only shows them — except the
+Office's decision on an external completion (accepted or rejected, and why).
 """
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import messages as admin_messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_site import OfficeOnlyAdminMixin
 from accounts.roles import is_office
 from core.dates import format_date
+from core.importing import ImportRefused, read_table
 from courses.models import (
     Assignment,
     AssignmentPerson,
     AssignmentUnit,
     Attendance,
     Completion,
+    CompletionEvidence,
+    CompletionReview,
+    Course,
     Enrolment,
     InPersonSession,
 )
 from courses.services.assignments import assignment_create, assignment_create_problems, category_label
+from courses.services.completions import completion_review, completion_review_problems
+from courses.services.external_completions import external_completions_import
 from orgchart.models import StaffCategory
 
 UNITS_PREFIX = "audience_units"
@@ -59,7 +70,16 @@ class AssignmentForm(forms.ModelForm):
 
     class Meta:
         model = Assignment
-        fields = ("slug", "title", "course", "starts_on", "due_on", "categories", "communications_only")
+        fields = (
+            "slug",
+            "title",
+            "course",
+            "starts_on",
+            "due_on",
+            "completions_from",
+            "categories",
+            "communications_only",
+        )
 
     def clean(self):
         data = super().clean()
@@ -73,7 +93,11 @@ class AssignmentForm(forms.ModelForm):
             starts_on=data.get("starts_on"),
             due_on=data.get("due_on"),
             title=data.get("title", ""),
+            completions_from=data.get("completions_from"),
         )
+        if not data.get("completions_from") and data.get("starts_on"):
+            # Left empty: completions count from the start (the default of `assignment_create`).
+            data["completions_from"] = data["starts_on"]
         # The audience lives in the inlines, checked by their formset; an existing slug is the instance's own.
         problems.pop("units", None)
         problems.pop("people", None)
@@ -168,6 +192,7 @@ class AssignmentAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
             "course",
             "starts_on",
             "due_on",
+            "completions_from",
             "categories_label",
             "communications_only",
             "created_by",
@@ -222,6 +247,7 @@ class AssignmentAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
             people=people,
             starts_on=data["starts_on"],
             due_on=data["due_on"],
+            completions_from=data.get("completions_from"),
             title=data.get("title", ""),
             created_by=request.user,
         )
@@ -307,14 +333,130 @@ class InPersonSessionAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
         return obj.absent_total
 
 
+class CompletionReviewForm(forms.ModelForm):
+    """The Office's decision on an external completion: accept or reject, and why (who and when are recorded)."""
+
+    review = forms.ChoiceField(
+        label=_("Office's decision"),
+        choices=[(CompletionReview.ACCEPTED, _("Accepted")), (CompletionReview.REJECTED, _("Rejected"))],
+        widget=forms.RadioSelect,
+    )
+    review_reason = forms.CharField(
+        label=_("reason for the decision"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the acceptance rests on, or why it is rejected."),
+    )
+
+    class Meta:
+        model = Completion
+        fields = ("review", "review_reason")
+
+    def clean(self):
+        data = super().clean()
+        for message in completion_review_problems(
+            completion=self.instance, review=data.get("review", ""), reason=data.get("review_reason", "")
+        ):
+            self.add_error(None, message)
+        return data
+
+
+class ExternalCompletionsUploadForm(forms.Form):
+    course = forms.ModelChoiceField(label=_("course"), queryset=Course.objects.order_by("slug"))
+    import_file = forms.FileField(label=_("file (.xlsx or UTF-8 .csv)"))
+    dry_run = forms.BooleanField(label=_("check only, write nothing"), required=False)
+
+
 @admin.register(Completion)
 class CompletionAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
-    """Completions belong to the person (rule 3); recorded by grading, attendance imports and the Office."""
+    """Completions belong to the person (rule 3); recorded by grading, attendance imports and the Office.
 
-    read_only = True
-    list_display = ("staff", "course", "completed_on", "evidence", "version")
-    list_filter = ("evidence", "course", "completed_on")
-    list_select_related = ("staff", "course", "version")
-    search_fields = ("staff__code", "staff__full_name")
+    They are records: nobody adds or deletes one here. An external completion counts only once
+    the Office accepts it: its page takes the decision and its reason (`completion_review`,
+    which records who and when); `import_external_completions` does the same from a sheet.
+    """
+
+    form = CompletionReviewForm
+    list_display = ("staff", "course", "completed_on", "evidence", "review", "reviewed_by", "reviewed_at", "version")
+    list_filter = ("review", "evidence", "course", "completed_on")
+    list_select_related = ("staff", "course", "version", "reviewed_by")
+    search_fields = ("staff__code", "staff__full_name", "external_reference")
     date_hierarchy = "completed_on"
     ordering = ("-completed_on", "staff__code")
+    RECORD_FIELDS = (
+        "staff",
+        "course",
+        "version",
+        "completed_on",
+        "evidence",
+        "external_reference",
+        "recorded_by",
+        "created_at",
+    )
+    DECISION_FIELDS = ("reviewed_by", "reviewed_at")
+
+    def has_add_permission(self, request: HttpRequest, *args) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        # Only an external completion has a decision to take.
+        editable = obj is None or obj.evidence == CompletionEvidence.EXTERNAL
+        return editable and super().has_change_permission(request, obj)
+
+    def get_fields(self, request: HttpRequest, obj=None):
+        if obj is not None and obj.evidence == CompletionEvidence.EXTERNAL:
+            return self.RECORD_FIELDS + ("review", "review_reason") + self.DECISION_FIELDS
+        return self.RECORD_FIELDS + ("review",)
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        if obj is not None and obj.evidence == CompletionEvidence.EXTERNAL and self.has_change_permission(request, obj):
+            return self.RECORD_FIELDS + self.DECISION_FIELDS
+        return self.RECORD_FIELDS + ("review", "review_reason") + self.DECISION_FIELDS
+
+    def get_urls(self):
+        own = [
+            path(
+                "import-external/",
+                self.admin_site.admin_view(self.import_external_view),
+                name="courses_completion_import_external",
+            )
+        ]
+        return own + super().get_urls()
+
+    def import_external_view(self, request: HttpRequest):
+        """External completions and the decisions on them from a sheet (`external_completions_import`)."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        problems: list[str] = []
+        form = ExternalCompletionsUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["import_file"]
+            try:
+                rows = read_table(content=upload.read(), filename=upload.name)
+                summary = external_completions_import(
+                    rows=rows, course=form.cleaned_data["course"], by=request.user, dry_run=form.cleaned_data["dry_run"]
+                )
+            except ImportRefused as refused:
+                problems = [str(problem) for problem in refused.problems]
+            else:
+                self.message_user(request, str(summary), admin_messages.SUCCESS)
+                return redirect("admin:courses_completion_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import external completions and decisions"),
+            "form": form,
+            "problems": problems,
+        }
+        return TemplateResponse(request, "admin/courses/external_completions_import.html", context)
+
+    def save_model(self, request: HttpRequest, obj: Completion, form, change: bool) -> None:
+        saved = completion_review(
+            completion=obj,
+            review=form.cleaned_data["review"],
+            reason=form.cleaned_data["review_reason"],
+            by=request.user,
+        )
+        obj.reviewed_by, obj.reviewed_at = saved.reviewed_by, saved.reviewed_at

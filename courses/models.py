@@ -190,6 +190,12 @@ class Assignment(models.Model):
     # StaffCategory values; empty means every category.
     categories = models.JSONField(_("staff categories"), default=list, blank=True)
     communications_only = models.BooleanField(_("communications staff only"), default=False)
+    # Completions dated earlier do not count toward this assignment (DESIGN.md rule 4); the start by default.
+    completions_from = models.DateField(
+        _("completions count from"),
+        blank=True,
+        help_text=_("A completion dated before this day does not count toward the assignment."),
+    )
     created_by = models.ForeignKey(
         "accounts.User",
         on_delete=models.SET_NULL,
@@ -206,6 +212,9 @@ class Assignment(models.Model):
         ordering = ["-starts_on", "slug"]
         constraints = [
             models.CheckConstraint(condition=Q(due_on__gte=models.F("starts_on")), name="assignment_due_after_start"),
+            models.CheckConstraint(
+                condition=Q(completions_from__lte=models.F("due_on")), name="assignment_completions_from_before_due"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -326,12 +335,21 @@ class CompletionEvidence(models.TextChoices):
     EXTERNAL = "external", _("Accepted external completion")
 
 
+class CompletionReview(models.TextChoices):
+    """The Office's decision on an external completion; quiz and in-person completions are accepted as recorded."""
+
+    PENDING = "pending", _("Awaiting the Office's decision")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
 class Completion(models.Model):
     """Staff member X completed course C on a date, with its evidence.
 
     It belongs to the person: moving units never touches it. A person may hold several
     (say, a briefing attended and later the quiz passed); coverage as of D asks whether
-    any of them is dated on or before D.
+    any of them counts (`courses.selectors.completions`). An external completion counts
+    only once the Office has accepted it (`review`, with who, when and why).
     """
 
     staff = models.ForeignKey(
@@ -373,6 +391,24 @@ class Completion(models.Model):
         related_name="+",
         verbose_name=_("recorded by"),
     )
+    review = models.CharField(
+        _("Office's decision"),
+        max_length=16,
+        choices=CompletionReview.choices,
+        default=CompletionReview.ACCEPTED,
+        # Also the column's default, for the bulk writers that insert rows with plain SQL (demo.province).
+        db_default=CompletionReview.ACCEPTED.value,
+    )
+    reviewed_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    reviewed_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    review_reason = models.TextField(_("reason for the decision"), blank=True, db_default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -392,6 +428,11 @@ class Completion(models.Model):
                 ),
                 name="completion_has_its_evidence",
             ),
+            models.CheckConstraint(
+                condition=Q(evidence=CompletionEvidence.EXTERNAL) | Q(review=CompletionReview.ACCEPTED),
+                name="completion_only_external_is_reviewed",
+            ),
+            models.CheckConstraint(condition=Q(review__in=CompletionReview.values), name="completion_review_valid"),
         ]
         indexes = [
             models.Index(fields=["course", "completed_on"], name="completion_course_date_idx"),

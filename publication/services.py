@@ -39,6 +39,8 @@ def publication_create(*, snapshot: CoverageSnapshot, by: User) -> Publication:
         raise ValidationError(_("The snapshot's content no longer matches its SHA-256; it cannot be published."))
     data = snapshot_data(snapshot=snapshot)
     total = data["total"]
+    if total["percent"] is None:
+        raise ValidationError(_("No one was in the audience on that date: there is no percent to publish."))
     nominations = department_nomination_figures(as_of=snapshot.as_of)
     assignment = snapshot.assignment
     try:

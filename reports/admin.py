@@ -4,11 +4,15 @@ Exemptions are recorded through `exemption_create` (every rule checked, nothing 
 on a problem) and edited with the same checks. Tokens are made with the
 `api_token_create` command (the token is printed once); here the Office sees them and
 revokes them. Snapshots are made with `snapshot_create` and are read-only: the admin
-shows them and checks their hash.
+shows them and checks their hash. The audit trail (django-auditlog's entries) is read
+here too, by person and by date.
 """
 
 from __future__ import annotations
 
+from auditlog.admin import LogEntryAdmin
+from auditlog.filters import ResourceTypeFilter
+from auditlog.models import LogEntry
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -17,7 +21,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.admin_site import OfficeOnlyAdminMixin
+from orgchart.models import Staff
 from reports.models import ApiToken, CoverageSnapshot, Exemption
+from reports.selectors.audit import audit_person_q
 from reports.selectors.snapshots import snapshot_verify
 from reports.services.api_tokens import api_token_revoke
 from reports.services.exemptions import exemption_create, exemption_problems, exemption_update
@@ -130,3 +136,48 @@ class CoverageSnapshotAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("hash check"))
     def hash_check(self, snapshot: CoverageSnapshot) -> str:
         return _("content matches its SHA-256") if snapshot_verify(snapshot=snapshot) else _("CONTENT ALTERED")
+
+
+# --- the audit trail ---------------------------------------------------------------------------
+
+
+class AuditPersonFilter(admin.SimpleListFilter):
+    """ "By person": a staff code (typed in the search box, or chosen here among those with recorded changes)."""
+
+    title = _("person (staff code)")
+    parameter_name = "person"
+
+    def lookups(self, request: HttpRequest, model_admin):
+        # The choice list would be the whole roster: the code is typed instead (`?person=CODE`).
+        value = self.value()
+        return [(value, value)] if value else []
+
+    def queryset(self, request: HttpRequest, queryset):
+        code = (self.value() or "").strip()
+        if not code:
+            return queryset
+        staff_ids = list(Staff.objects.filter(code__iexact=code).values_list("pk", flat=True))
+        return queryset.filter(audit_person_q(staff_ids=staff_ids)) if staff_ids else queryset.none()
+
+
+admin.site.unregister(LogEntry)
+
+
+@admin.register(LogEntry)
+class AuditEntryAdmin(OfficeOnlyAdminMixin, LogEntryAdmin):
+    """Who changed what, when, with the values before and after (read-only, for the Office).
+
+    Filter by person (`?person=CODE`, or a staff code in the search box: every record about
+    them) and by date (the date list and the timestamp filter).
+    """
+
+    read_only = True
+    list_filter = ["action", ResourceTypeFilter, ("timestamp", admin.DateFieldListFilter), AuditPersonFilter]
+    search_help_text = _("A staff code finds every change about that person; other words search the changes.")
+
+    def get_search_results(self, request: HttpRequest, queryset, search_term: str):
+        term = search_term.strip()
+        staff_ids = list(Staff.objects.filter(code__iexact=term).values_list("pk", flat=True)) if term else []
+        if staff_ids:
+            return queryset.filter(audit_person_q(staff_ids=staff_ids)), False
+        return super().get_search_results(request, queryset, search_term)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
@@ -43,7 +43,9 @@ class FiguresOut(Schema):
     staff: int
     informed: int
     exempt: int
-    percent: float
+    percent: float | None = Field(
+        ..., description="informed / staff × 100, rounded to 2 places; null when staff is 0 (no one to count)."
+    )
 
 
 class UnitFiguresOut(Schema):
@@ -53,7 +55,9 @@ class UnitFiguresOut(Schema):
     staff: int
     informed: int
     exempt: int
-    percent: float
+    percent: float | None = Field(
+        ..., description="informed / staff × 100, rounded to 2 places; null when staff is 0 (no one to count)."
+    )
 
 
 class CoverageOut(Schema):
@@ -82,7 +86,8 @@ class ErrorOut(Schema):
     description=(
         "People in the assignment's audience on `as_of` (each once, in the unit they were in that day), "
         "minus the exempt (`staff`), those of them informed on or before `as_of`, and the percent, "
-        "for every unit of the scope (sub-units included) and in total."
+        "for every unit of the scope (sub-units included) and in total. `percent` is null when `staff` is 0: "
+        "a unit with no one in the audience is listed, but it is not 100%."
     ),
 )
 def coverage(request: HttpRequest, assignment: str, as_of: dt.date):

@@ -1,5 +1,9 @@
 """Coverage exports: the xlsx workbook (units summary + every person's status), streamed.
 
+The units sheet lists the units with someone in the audience on the date, the total, and
+under it the completion rule (`CoverageReport.rule`); a percent is left empty when no one
+is left to count, with "no one in the audience on D" under the total.
+
 openpyxl's write-only mode writes each row to a temporary file as it is appended, so
 memory stays flat however many people there are (the people come from
 `coverage_people`, itself fetched in chunks). Both sheets are printable sheets
@@ -41,7 +45,7 @@ def coverage_xlsx_write(*, report: CoverageReport, people: Iterable[PersonCovera
             unit.figures.exempt,
             unit.figures.percent,
         ]
-        for unit in report.units
+        for unit in report.printed_units  # units with no one in the audience are left out (the JSON keeps them)
     ]
     unit_rows.append(
         [
@@ -60,6 +64,8 @@ def coverage_xlsx_write(*, report: CoverageReport, people: Iterable[PersonCovera
         workbook,
         name=_("Units"),
         title=sheet_title(what=f"{_('Coverage by unit')}: {assignment}", as_of=report.as_of),
+        # Above the table: which completions count, and "no one in the audience" instead of a percent.
+        notes=[report.rule.text] + ([report.no_audience_text] if total.percent is None else []),
         columns=[
             Column(_("Unit code")),
             Column(_("Unit")),

@@ -32,8 +32,9 @@ from core.pdf import html_to_pdf
 from courses.models import Assignment
 from orgchart.models import Unit
 from reports.selectors.coverage import coverage_as_of
-from reports.selectors.rules import coverage_percent
-from reports.selectors.snapshots import snapshot_report
+from reports.selectors.rules import CompletionRule, completion_rule, coverage_percent
+from reports.selectors.snapshots import snapshot_report, snapshot_rule
+from semiannual.headline import AssignmentHeadline, assignment_headline
 from semiannual.models import SemiannualReport
 from semiannual.selectors import (
     next_period_label,
@@ -86,7 +87,7 @@ class Row:
     staff: int
     informed: int
     exempt: int
-    percent: float
+    percent: float | None
     is_total: bool = False
 
     @property
@@ -103,7 +104,8 @@ class Row:
 
     @property
     def percent_text(self) -> str:
-        return percent_text(self.percent)
+        # No one left to count (everyone exempt): no percent, never 100.
+        return "—" if self.percent is None else percent_text(self.percent)
 
 
 @dataclass(frozen=True)
@@ -148,8 +150,10 @@ def coverage_rows(*, units: list[Figures], total: Figures) -> list[Row]:
     """The table's rows in tree order, numbered 1, 1.1, 1.2, 2…, then the totals row.
 
     A single top unit (the department) is the totals row itself: its sub-units are listed,
-    with a row for people placed directly in it when there are any.
+    with a row for people placed directly in it when there are any. Units with no one in
+    the audience (no one to inform, no one exempt) are left out, and their sub-units with them.
     """
+    units = [unit for unit in units if unit["staff"] or unit["exempt"]]
     codes = {unit["code"] for unit in units}
     children: dict[str, list[Figures]] = defaultdict(list)
     tops: list[Figures] = []
@@ -227,7 +231,7 @@ def change_rows(*, current: list[Row], previous: list[Row]) -> list[ChangeRow]:
     for row in lines:
         old = before.get(row.key)
         new = row if row.key in now_keys else None
-        if old is not None and new is not None:
+        if old is not None and new is not None and old.percent is not None and new.percent is not None:
             difference = difference_text(Decimal(str(new.percent)) - Decimal(str(old.percent)))
         else:
             difference = "—"
@@ -248,15 +252,42 @@ def change_rows(*, current: list[Row], previous: list[Row]) -> list[ChangeRow]:
 # --- the document ---------------------------------------------------------------------------------------
 
 
+def rule_text(rule: CompletionRule | None) -> str:
+    """Which completions counted, as the document prints it under the table ("" when not known)."""
+    if rule is None:
+        return ""
+    versions = ", ".join(str(number) for number in rule.versions)
+    return (
+        f"Cách tính: hoàn thành được tính từ ngày {format_date(rule.completions_from)}, với mọi phiên bản "
+        f"đã xuất bản của khóa học “{rule.course_title}” (phiên bản {versions}), gồm bài kiểm tra đạt yêu cầu, "
+        "dự hội nghị quán triệt và hoàn thành bên ngoài được Văn phòng Sở chấp nhận."
+    )
+
+
 def _paragraphs(text: str) -> list[str]:
     lines = [line.strip() for line in (text or "").splitlines()]
     return [line for line in lines if line] or [PLACEHOLDER]
 
 
-def _summary_sentence(*, total: Figures, as_of: dt.date, scope_name: str) -> str:
+def _summary_sentence(*, total: Figures, as_of: dt.date, headline: AssignmentHeadline, scope_name: str | None) -> str:
+    """Who must be informed of which course (from the assignment), how many, how many were, on the date.
+
+    `scope_name` names the unit the report is narrowed to (None: the assignment's own audience units).
+    """
+    audience = headline.audience_words(scope_name=scope_name)
+    course = f"“{headline.course_title}”"
+    if not total["staff"]:
+        # No one to count is not 100%: say so instead of a percent.
+        sentence = (
+            f"Tính đến ngày {format_date(as_of)}, không có ai trong đối tượng phải được quán triệt "
+            f"qua khóa học {course} ({audience})"
+        )
+        if total["exempt"]:
+            sentence += f"; {count_text(total['exempt'])} người thuộc đối tượng đều được miễn"
+        return sentence + "."
     sentence = (
-        f"Tính đến ngày {format_date(as_of)}, tổng số lãnh đạo, công chức, viên chức và người lao động "
-        f"thuộc {scope_name} phải được quán triệt là {count_text(total['staff'])} người"
+        f"Tính đến ngày {format_date(as_of)}, tổng số {audience} phải được quán triệt qua khóa học {course} "
+        f"là {count_text(total['staff'])} người"
     )
     if total["exempt"]:
         sentence += f" (không tính {count_text(total['exempt'])} người được miễn)"
@@ -268,12 +299,15 @@ def _summary_sentence(*, total: Figures, as_of: dt.date, scope_name: str) -> str
 
 
 def _change_sentence(*, previous: SemiannualReport, before: Figures, after: Figures) -> str:
-    old, new = Decimal(str(before["percent"])), Decimal(str(after["percent"]))
     reference = (
         f"So với kỳ báo cáo trước (Báo cáo số {number_text(previous.number)} "
         f"ngày {format_date(previous.document_date)}, "
         f"số liệu tính đến ngày {format_date(previous.period_end)}), tỷ lệ đã quán triệt"
     )
+    if before["percent"] is None or after["percent"] is None:
+        # One of the two dates had no one in the audience: there is no change to state.
+        return f"{reference} không so sánh được vì một trong hai kỳ không có ai trong đối tượng."
+    old, new = Decimal(str(before["percent"])), Decimal(str(after["percent"]))
     was, now = percent_text(old), percent_text(new)
     if new > old:
         return f"{reference} tăng {percent_text(new - old)} điểm phần trăm (từ {was}% lên {now}%)."
@@ -299,8 +333,12 @@ def document_context(
     previous: SemiannualReport | None,
     previous_figures: Figures | None,
     unit_code: str | None = None,
+    rule_text: str = "",
 ) -> dict[str, object]:
-    """Everything the template prints; `figures` and `previous_figures` are coverage contract dicts."""
+    """Everything the template prints; `figures` and `previous_figures` are coverage contract dicts.
+
+    `rule_text` says which completions count (the live rule, or the one the snapshot stored).
+    """
     details = register_details()
     units, total = scope_figures(figures=figures, unit_code=unit_code)
     rows = coverage_rows(units=units, total=total)
@@ -326,8 +364,12 @@ def document_context(
         "as_of": format_date(report.period_end),
         "scope_name": _scope_name(units=units, unit_code=unit_code),
         "summary_sentence": _summary_sentence(
-            total=total, as_of=report.period_end, scope_name=_scope_name(units=units, unit_code=unit_code)
+            total=total,
+            as_of=report.period_end,
+            headline=assignment_headline(assignment=report.assignment),
+            scope_name=_scope_name(units=units, unit_code=unit_code) if unit_code is not None else None,
         ),
+        "rule_text": rule_text,
         "rows": rows,
         "previous": previous,
         "previous_as_of": format_date(previous.period_end) if previous is not None else "",
@@ -366,11 +408,19 @@ def semiannual_pdf_bytes(*, report: SemiannualReport) -> bytes:
     """
     if report.snapshot_id is not None:
         figures = snapshot_report(snapshot=report.snapshot)
+        rule = snapshot_rule(snapshot=report.snapshot)
     else:
         figures = coverage_as_of(assignment=report.assignment, as_of=report.period_end).as_dict()
+        rule = completion_rule(assignment=report.assignment)
     previous = _previous_of(report)
     previous_figures = snapshot_report(snapshot=previous.snapshot) if previous is not None else None
-    context = document_context(report=report, figures=figures, previous=previous, previous_figures=previous_figures)
+    context = document_context(
+        report=report,
+        figures=figures,
+        previous=previous,
+        previous_figures=previous_figures,
+        rule_text=rule_text(rule),
+    )
     return _render(report=report, context=context, draft=report.snapshot_id is None)
 
 
@@ -380,7 +430,8 @@ def semiannual_pdf_write(*, assignment: Assignment, as_of: dt.date, output: Bina
     With `unit`, the table covers that unit's subtree. Reads only: nothing is written to the database.
     """
     report = semiannual_report_unsaved(assignment=assignment, period_end=as_of)
-    figures = coverage_as_of(assignment=assignment, as_of=as_of, root_unit=unit).as_dict()
+    live = coverage_as_of(assignment=assignment, as_of=as_of, root_unit=unit)
+    figures = live.as_dict()
     previous = semiannual_previous_for(assignment=assignment, period_end=as_of)
     previous_figures = snapshot_report(snapshot=previous.snapshot) if previous is not None else None
     context = document_context(
@@ -389,5 +440,6 @@ def semiannual_pdf_write(*, assignment: Assignment, as_of: dt.date, output: Bina
         previous=previous,
         previous_figures=previous_figures,
         unit_code=unit.code if unit is not None else None,
+        rule_text=rule_text(live.rule),
     )
     output.write(_render(report=report, context=context, draft=True))

@@ -16,6 +16,7 @@ from certificates.defaults import REGISTER_DEFAULTS
 from certificates.models import RegisterSettings
 from courses.models import Assignment
 from reports.selectors.trend import REPORTING_DEADLINES
+from semiannual.headline import AssignmentHeadline, assignment_headline, opening_text, subject_text
 from semiannual.models import SemiannualReport, SemiannualReportStatus
 
 NUMBER_SUFFIX = "BC-STP"
@@ -102,34 +103,36 @@ def number_text(number: int | None) -> str:
     return f"{number if number else '…'}/{NUMBER_SUFFIX}"
 
 
-def default_subject(*, period_end: dt.date) -> str:
-    return (
-        "Kết quả thông tin, tuyên truyền, quán triệt Nghị quyết số 57-NQ/TW ngày 22/12/2024 "
-        f"của Bộ Chính trị {period_label(period_end=period_end)}"
-    )
+def default_subject(*, assignment: Assignment, period_end: dt.date, headline: AssignmentHeadline | None = None) -> str:
+    """The subject, naming the assignment's course and the half-year."""
+    headline = headline or assignment_headline(assignment=assignment)
+    return subject_text(headline=headline, period=period_label(period_end=period_end))
 
 
-def default_opening(*, period_end: dt.date) -> str:
-    return (
-        "Thực hiện Kế hoạch số 26/KH-STP năm 2025 của Sở Tư pháp về thông tin, tuyên truyền triển khai "
-        "Nghị quyết số 57-NQ/TW, Nghị quyết số 03/NQ-CP và Kế hoạch số 433-KH/TU về đột phá phát triển "
-        "khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số quốc gia đến năm 2030 của ngành Tư pháp "
-        f"trên địa bàn tỉnh Đồng Nai, Sở Tư pháp báo cáo kết quả thực hiện {period_label(period_end=period_end)} "
-        "như sau:"
+def default_opening(
+    *, assignment: Assignment, period_end: dt.date, agency: str, headline: AssignmentHeadline | None = None
+) -> str:
+    """The opening, naming the course, the audience and the assignment's dates (the Office may edit it)."""
+    headline = headline or assignment_headline(assignment=assignment)
+    return opening_text(
+        headline=headline, assignment=assignment, agency=agency, period=period_label(period_end=period_end)
     )
 
 
 def semiannual_report_unsaved(*, assignment: Assignment, period_end: dt.date) -> SemiannualReport:
     """A report for `period_end` with every default and an empty narrative, not saved (for a quick render)."""
     details = register_details()
+    headline = assignment_headline(assignment=assignment)
     return SemiannualReport(
         assignment=assignment,
         period_end=period_end,
         year=period_end.year,
         number=None,
         document_date=period_end,
-        subject=default_subject(period_end=period_end),
-        opening=default_opening(period_end=period_end),
+        subject=default_subject(assignment=assignment, period_end=period_end, headline=headline),
+        opening=default_opening(
+            assignment=assignment, period_end=period_end, agency=details["agency"], headline=headline
+        ),
         recipients="\n".join(DEFAULT_RECIPIENTS),
         signer_title=details["signer_title"],
         signer_name=details["signer_name"],

@@ -275,6 +275,7 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
     course = factory.SubFactory(CourseFactory)
     starts_on = dt.date(2025, 1, 1)
     due_on = dt.date(2030, 12, 31)
+    completions_from = factory.LazyAttribute(lambda o: o.starts_on)
 
     @factory.post_generation
     def units(obj, create, extracted, **kwargs):
@@ -576,7 +577,12 @@ class PublicationFactory(factory.base.Factory):
     class Meta:
         model = dict
 
-    snapshot = factory.SubFactory(CoverageSnapshotFactory, assignment__title="Quán triệt Nghị quyết 57-NQ/TW")
+    # One person in the audience: a date with no one has no percent to publish (issue 11).
+    snapshot = factory.SubFactory(
+        CoverageSnapshotFactory,
+        assignment__title="Quán triệt Nghị quyết 57-NQ/TW",
+        assignment__units=factory.LazyFunction(lambda: [MembershipFactory().unit]),
+    )
     by = factory.SubFactory(UserFactory, is_office_admin=True, is_staff=True)
 
     @classmethod

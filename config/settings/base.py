@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "treebeard",
     "django_htmx",
     "django_celery_beat",
+    "auditlog",  # the audit trail (components/audit.py)
     "core",
     "accounts",
     "orgchart",
@@ -57,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.RequireMfaMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",  # who made each change (components/audit.py)
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -149,6 +151,7 @@ LANTOA_AGENCY_NAME = "Sở Tư pháp tỉnh Đồng Nai"
 LANTOA_REMINDER_DAYS_BEFORE = env.int("LANTOA_REMINDER_DAYS_BEFORE", default=3)
 
 from .components.allauth import *  # noqa: E402,F403
+from .components.audit import *  # noqa: E402,F403
 from .components.celery import *  # noqa: E402,F403
 from .components.email import *  # noqa: E402,F403
 from .components.import_export import *  # noqa: E402,F403

@@ -26,6 +26,7 @@ from courses.models import (
     Lesson,
     LessonProgress,
 )
+from courses.selectors.completions import completion_accepted_q, completions_counting
 from orgchart.models import Membership, Staff
 from orgchart.queries import active_on_q, within_units_q
 
@@ -132,8 +133,10 @@ def _enrolment_rows(enrolments: QuerySet[Enrolment], *, on_date: dt.date) -> lis
     unread = current_lessons.exclude(
         Exists(LessonProgress.objects.filter(staff_id=OuterRef(OuterRef("staff_id")), lesson_id=OuterRef("pk")))
     ).order_by("position")
+    # The first completion that counts toward this assignment (the same rule as the coverage reports).
     first_completion = (
-        Completion.objects.filter(staff_id=OuterRef("staff_id"), course_id=course)
+        completions_counting(course_id=course, completions_from=OuterRef("assignment__completions_from"))
+        .filter(staff_id=OuterRef("staff_id"))
         .order_by("completed_on")
         .values("completed_on")
     )
@@ -214,6 +217,8 @@ class CourseAccess:
     staff_id: int | None
     is_preview: bool
     due_on: dt.date | None
+    # The same assignment's completions-from date: an earlier completion does not complete it (issue 11).
+    completions_from: dt.date | None = None
 
     @property
     def records_progress(self) -> bool:
@@ -231,17 +236,17 @@ def access_course(*, user: User, slug: str) -> CourseAccess:
     """
     if not user.is_authenticated:
         raise Http404
-    due_on = (
-        Enrolment.objects.filter(staff__user_id=user.pk, assignment__course_id=OuterRef("course_id"))
-        .order_by(_left_last(), "assignment__due_on")
-        .values("assignment__due_on")[:1]
+    enrolment = Enrolment.objects.filter(staff__user_id=user.pk, assignment__course_id=OuterRef("course_id")).order_by(
+        _left_last(), "assignment__due_on"
     )
+    due_on = enrolment.values("assignment__due_on")[:1]
     version = (
         CourseVersion.objects.select_related("course")
         .filter(_published(), course__slug=slug)
         .annotate(
             learner_staff_id=Subquery(Staff.objects.filter(user_id=user.pk).values("pk")[:1]),
             learner_due_on=Subquery(due_on),
+            learner_completions_from=Subquery(enrolment.values("assignment__completions_from")[:1]),
         )
         .first()
     )
@@ -249,7 +254,13 @@ def access_course(*, user: User, slug: str) -> CourseAccess:
         raise Http404
     staff_id, due_on = version.learner_staff_id, version.learner_due_on
     if staff_id is not None and due_on is not None:
-        return CourseAccess(version=version, staff_id=staff_id, is_preview=False, due_on=due_on)
+        return CourseAccess(
+            version=version,
+            staff_id=staff_id,
+            is_preview=False,
+            due_on=due_on,
+            completions_from=version.learner_completions_from,
+        )
     if is_office(user):
         return CourseAccess(version=version, staff_id=staff_id, is_preview=True, due_on=None)
     raise Http404
@@ -307,11 +318,14 @@ def course_page_get(*, access: CourseAccess) -> CoursePage:
     completion = None
     quiz_passed = False
     if staff_id is not None:
-        completion = (
-            Completion.objects.filter(staff_id=staff_id, course_id=access.version.course_id)
-            .order_by("completed_on", "pk")
-            .first()
-        )
+        if access.completions_from is not None:
+            # As "my courses" and the reports: the completion that counts toward the learner's assignment.
+            completions = completions_counting(
+                course_id=access.version.course_id, completions_from=access.completions_from
+            )
+        else:
+            completions = Completion.objects.filter(completion_accepted_q(), course_id=access.version.course_id)
+        completion = completions.filter(staff_id=staff_id).order_by("completed_on", "pk").first()
         quiz_passed = CourseVersion.objects.filter(
             course_id=access.version.course_id, attempts__staff_id=staff_id, attempts__passed=True
         ).exists()
@@ -401,7 +415,11 @@ def enrolment_list_to_remind(*, on_date: dt.date) -> QuerySet[Enrolment]:
         enrolled_on__lte=on_date,
         assignment__starts_on__lte=on_date,
     ).exclude(
-        Exists(Completion.objects.filter(staff_id=OuterRef("staff_id"), course_id=OuterRef("assignment__course_id")))
+        Exists(
+            completions_counting(
+                course_id=OuterRef("assignment__course_id"), completions_from=OuterRef("assignment__completions_from")
+            ).filter(staff_id=OuterRef("staff_id"))
+        )
     )
 
 

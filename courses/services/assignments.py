@@ -61,6 +61,7 @@ def assignment_create_problems(
     starts_on: dt.date | None,
     due_on: dt.date | None,
     title: str = "",
+    completions_from: dt.date | None = None,
 ) -> dict[str, list[str]]:
     """Every reason the assignment cannot be created (field → messages); empty when it can.
 
@@ -102,6 +103,13 @@ def assignment_create_problems(
             f"Hạn hoàn thành {format_date(due_on)} sớm hơn ngày bắt đầu {format_date(starts_on)}.",
         )
 
+    if completions_from is not None and due_on is not None and completions_from > due_on:
+        refuse(
+            "completions_from",
+            f"Ngày bắt đầu tính hoàn thành {format_date(completions_from)} muộn hơn hạn hoàn thành "
+            f"{format_date(due_on)}.",
+        )
+
     if not units and not people:
         refuse("units", "Cần ít nhất một đơn vị hoặc một người được giao.")
     seen_units: set[int] = set()
@@ -136,9 +144,12 @@ def assignment_create(
     starts_on: dt.date,
     due_on: dt.date,
     title: str = "",
+    completions_from: dt.date | None = None,
     created_by: User | None = None,
 ) -> Assignment:
     """Save the rule and enrol everyone in its audience today (retroactive).
+
+    Completions dated before `completions_from` (default: `starts_on`) do not count toward it.
 
     The slug is stored in lower case. `units` are (unit, with its sub-units) pairs; `categories` are `StaffCategory`
     values (empty = every category). Raises `ValidationError` (field → Vietnamese
@@ -153,6 +164,7 @@ def assignment_create(
         starts_on=starts_on,
         due_on=due_on,
         title=title,
+        completions_from=completions_from,
     )
     if problems:
         raise ValidationError(problems)
@@ -163,6 +175,7 @@ def assignment_create(
         course=course,
         starts_on=starts_on,
         due_on=due_on,
+        completions_from=completions_from or starts_on,
         categories=ordered_categories,
         communications_only=communications_only,
         created_by=created_by,

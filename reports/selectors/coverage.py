@@ -2,8 +2,9 @@
 
 For an assignment and a date D: the people in its audience on D (each once, in the unit
 they were in on D — `courses.selectors.audience`), minus those with an exemption covering
-D, and of those the ones with a completion of the assignment's course dated on or before
-D, whatever its evidence. A unit's figures include its sub-units.
+D, and of those the ones with a completion that counts toward the assignment on D (dated
+from its completions-from date to D; an external one only once accepted). A unit's figures
+include its sub-units; `percent` is None where no one is left to count.
 
 `coverage_as_of` is three queries whatever the size of the roster or the tree: the
 audience rules, ONE aggregate over the audience's memberships on D grouped by unit (with
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db import models
 from django.db.models import Count, Q
@@ -31,7 +33,15 @@ from courses.selectors.audience import UnitRule, audience_unit_rules
 from orgchart.models import Unit
 from orgchart.queries import within_units_q
 from orgchart.selectors import report_root_unit
-from reports.selectors.rules import audience_on, completed_by_q, coverage_percent, exempt_on_q
+from reports.selectors.rules import (
+    CompletionRule,
+    audience_on,
+    completed_by_q,
+    completion_rule,
+    coverage_percent,
+    exempt_on_q,
+    no_audience_text,
+)
 
 STEPLEN = Unit.steplen
 
@@ -45,8 +55,14 @@ class CoverageFigures:
     exempt: int = 0
 
     @property
-    def percent(self) -> float:
+    def percent(self) -> float | None:
+        """None when nobody is left to count: no one in the audience is not 100%."""
         return coverage_percent(informed=self.informed, staff=self.staff)
+
+    @property
+    def is_empty(self) -> bool:
+        """No one in the audience at all (not even exempt people): printed reports leave such a unit out."""
+        return self.staff == 0 and self.exempt == 0
 
     @property
     def not_informed(self) -> int:
@@ -87,6 +103,20 @@ class CoverageReport:
     units: list[UnitCoverage]
     # The root(s) of the scope, in tree order (one, unless the audience spans several trees).
     root_codes: list[str]
+
+    @cached_property
+    def rule(self) -> CompletionRule:
+        """Which completions count (printed on every report); one query, only when a report prints it."""
+        return completion_rule(assignment=self.assignment)
+
+    @property
+    def printed_units(self) -> list[UnitCoverage]:
+        """The units a printed report lists: those with someone in the audience (the JSON keeps them all)."""
+        return [unit for unit in self.units if not unit.figures.is_empty]
+
+    @property
+    def no_audience_text(self) -> str:
+        return no_audience_text(as_of=self.as_of)
 
     def as_dict(self) -> dict[str, object]:
         """The coverage JSON contract (DESIGN.md), keys in the contract's order."""
@@ -142,7 +172,7 @@ def coverage_as_of(
     if rules is None:
         rules = audience_unit_rules(assignment_ids=[assignment.pk]).get(assignment.pk, [])
     exempt = exempt_on_q(assignment_id=assignment.pk, as_of=as_of)
-    completed = completed_by_q(course_id=assignment.course_id, as_of=as_of)
+    completed = completed_by_q(assignment=assignment, as_of=as_of)
     rows = list(
         audience_on(assignment=assignment, as_of=as_of, rules=rules, root_unit=root_unit)
         .order_by()

@@ -45,6 +45,8 @@ class PersonCoverage:
     lessons_read: int
     lessons_total: int
     best_score: Decimal | None
+    # Who approved the exemption (its `approver_name`), for the exempt only; frozen in snapshots.
+    exemption_approver: str | None = None
 
     @property
     def status_label(self) -> str:
@@ -88,7 +90,7 @@ def coverage_people(
         version__course_id=course_id, version__status=CourseVersionStatus.PUBLISHED
     ).count()
     first_completion = (
-        completions_by(course_id=course_id, as_of=as_of)
+        completions_by(assignment=assignment, as_of=as_of)
         .filter(staff_id=OuterRef("staff_id"))
         .order_by("completed_on", "pk")
     )
@@ -123,6 +125,7 @@ def coverage_people(
         completed_on=Subquery(first_completion.values("completed_on")[:1]),
         evidence=Subquery(first_completion.values("evidence")[:1]),
         exemption_reason=Subquery(exemption.values("reason")[:1]),
+        exemption_approver=Subquery(exemption.values("approver_name")[:1]),
         lessons_read=Coalesce(Subquery(lessons_read, output_field=IntegerField()), 0),
         best_score=Subquery(best_score),
     )
@@ -143,6 +146,7 @@ def coverage_people(
         "exemption_reason",
         "lessons_read",
         "best_score",
+        "exemption_approver",
     )
     due_on = assignment.due_on
     for (
@@ -160,6 +164,7 @@ def coverage_people(
         exemption_reason,
         read,
         best,
+        exemption_approver,
     ) in rows.iterator(chunk_size=2000):
         person_status = coverage_status(is_exempt=is_exempt, completed_on=completed_on)
         yield PersonCoverage(
@@ -179,6 +184,7 @@ def coverage_people(
             lessons_read=min(read or 0, lessons_total),
             lessons_total=lessons_total,
             best_score=best,
+            exemption_approver=exemption_approver if is_exempt else None,
         )
 
 

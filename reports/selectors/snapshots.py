@@ -7,6 +7,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from auditlog.models import LogEntry
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
@@ -16,12 +17,13 @@ from django.utils.translation import gettext as _
 from core.dates import format_date
 from courses.models import Assignment, Completion
 from courses.selectors.audience import audience_unit_rules
-from orgchart.models import Membership
+from orgchart.models import Membership, Staff
 from orgchart.selectors import membership_current_among
 from reports.models import CoverageSnapshot, Exemption
+from reports.selectors.audit import Correction, membership_corrections_after
 from reports.selectors.coverage import CoverageReport, coverage_as_of
 from reports.selectors.people import PersonCoverage, coverage_people
-from reports.selectors.rules import CoverageStatus, completions_by, exemption_covers
+from reports.selectors.rules import CompletionRule, CoverageStatus, completions_by, exemption_covers
 
 
 def canonical_json(value: object) -> str:
@@ -46,18 +48,25 @@ def _person_entry(person: PersonCoverage) -> dict[str, object]:
         "status": str(person.status),
         "completed_on": person.completed_on.isoformat() if person.completed_on else None,
         "evidence": person.evidence,
+        # The exempt: the exemption's reason and approver as they stood when frozen.
+        "exemption": (
+            {"reason": person.exemption_reason, "approver": person.exemption_approver}
+            if person.exemption_reason is not None
+            else None
+        ),
     }
 
 
 def snapshot_content_build(*, assignment: Assignment, as_of: dt.date) -> str:
-    """The canonical JSON a snapshot stores: the contract's figures plus `people` (code order)."""
+    """The canonical JSON a snapshot stores: the contract's figures, `people` (code order) and `rule`
+    (which completions counted: `CompletionRule.as_dict`)."""
     rules = audience_unit_rules(assignment_ids=[assignment.pk]).get(assignment.pk, [])
     report = coverage_as_of(assignment=assignment, as_of=as_of, rules=rules)
     people = sorted(
         (_person_entry(person) for person in coverage_people(assignment=assignment, as_of=as_of, rules=rules)),
         key=lambda entry: entry["code"],
     )
-    return canonical_json({**report.as_dict(), "people": people})
+    return canonical_json({**report.as_dict(), "people": people, "rule": report.rule.as_dict()})
 
 
 def snapshot_verify(*, snapshot: CoverageSnapshot) -> bool:
@@ -68,6 +77,12 @@ def snapshot_verify(*, snapshot: CoverageSnapshot) -> bool:
 def snapshot_data(*, snapshot: CoverageSnapshot) -> dict[str, object]:
     """The stored content, parsed: the coverage contract's keys plus `people`."""
     return json.loads(snapshot.content)
+
+
+def snapshot_rule(*, snapshot: CoverageSnapshot) -> CompletionRule | None:
+    """The completion rule the snapshot stored (None for a snapshot made before rules were stored)."""
+    data = snapshot_data(snapshot=snapshot)
+    return CompletionRule.from_dict(data["rule"]) if "rule" in data else None
 
 
 def snapshot_report(*, snapshot: CoverageSnapshot) -> dict[str, object]:
@@ -164,6 +179,10 @@ def snapshot_compare_live(*, snapshot: CoverageSnapshot) -> SnapshotComparison:
         for entry in (_person_entry(p) for p in coverage_people(assignment=assignment, as_of=as_of, rules=rules))
     }
     frozen_people = {entry["code"]: entry for entry in frozen["people"]}
+    # A snapshot made before a key was stored (say, `exemption`) is compared on the keys it has.
+    for code, entry in live_people.items():
+        if code in frozen_people:
+            live_people[code] = {key: entry.get(key) for key in frozen_people[code]}
 
     changed_codes = sorted(
         code for code in frozen_people.keys() | live_people.keys() if frozen_people.get(code) != live_people.get(code)
@@ -175,9 +194,13 @@ def snapshot_compare_live(*, snapshot: CoverageSnapshot) -> SnapshotComparison:
         .order_by("staff_id", "valid_from", "pk")
     ):
         memberships.setdefault(membership.staff.code, []).append(membership)
+    # Corrections of past memberships made after the snapshot (the audit trail), deleted records included.
+    staff_ids = dict(Staff.objects.filter(code__in=changed_codes).values_list("code", "pk"))
+    corrections_by_id = membership_corrections_after(staff_ids=list(staff_ids.values()), after=snapshot.created_at)
+    corrections = {code: corrections_by_id.get(pk, []) for code, pk in staff_ids.items()}
     completions: dict[str, list[Completion]] = {}
     for completion in (
-        completions_by(course_id=assignment.course_id, as_of=as_of)
+        completions_by(assignment=assignment, as_of=as_of)
         .filter(staff__code__in=changed_codes)
         .select_related("staff")
         .order_by("completed_on", "pk")
@@ -197,9 +220,11 @@ def snapshot_compare_live(*, snapshot: CoverageSnapshot) -> SnapshotComparison:
         history = memberships.get(code, [])
         current = membership_current_among(memberships=history, on_date=as_of)
         reasons: list[str] = []
+        # Where the person stood on D (joined, left, moved, category): explained by a correction when there is one.
+        placement: list[str] = []
         if before is None:
             if current is not None:
-                reasons.append(
+                placement.append(
                     _("joined the audience: in %(unit)s from %(start)s (recorded on %(recorded)s)")
                     % {
                         "unit": current.unit.code,
@@ -208,10 +233,10 @@ def snapshot_compare_live(*, snapshot: CoverageSnapshot) -> SnapshotComparison:
                     }
                 )
             else:
-                reasons.append(_("joined the audience"))
+                placement.append(_("joined the audience"))
         elif after is None:
             if current is not None:
-                reasons.append(
+                placement.append(
                     _("no longer in the audience on %(date)s: now recorded in %(unit)s as %(category)s")
                     % {
                         "date": format_date(as_of),
@@ -222,16 +247,16 @@ def snapshot_compare_live(*, snapshot: CoverageSnapshot) -> SnapshotComparison:
             else:
                 last = next((m for m in reversed(history) if m.valid_from <= as_of), None)
                 if last is not None and last.valid_to is not None:
-                    reasons.append(
+                    placement.append(
                         _("left the roster: their record in %(unit)s now ends on %(end)s")
                         % {"unit": last.unit.code, "end": format_date(last.valid_to)}
                     )
                 else:
-                    reasons.append(_("left the roster"))
+                    placement.append(_("left the roster"))
         else:
             if before["unit"] != after["unit"]:
                 start = current.valid_from if current is not None else as_of
-                reasons.append(
+                placement.append(
                     _("moved from %(old)s to %(new)s on %(date)s")
                     % {"old": before["unit"], "new": after["unit"], "date": format_date(start)}
                 )
@@ -252,9 +277,23 @@ def snapshot_compare_live(*, snapshot: CoverageSnapshot) -> SnapshotComparison:
                     % {"date": format_date(dt.date.fromisoformat(after["completed_on"]))}
                 )
             if before["category"] != after["category"]:
-                reasons.append(_("category changed on %(date)s") % {"date": format_date(current.valid_from)})
+                placement.append(_("category changed on %(date)s") % {"date": format_date(current.valid_from)})
             if before["name"] != after["name"]:
                 reasons.append(_("name corrected on the roster"))
+            if (
+                "exemption" in before
+                and before["exemption"]
+                and after.get("exemption")
+                and (before["exemption"] != after["exemption"])
+            ):
+                reasons.append(
+                    _("the exemption's reason or approver was changed: now “%(reason)s”, approved by %(approver)s")
+                    % after["exemption"]
+                )
+        if placement and corrections.get(code):
+            # A past record was edited after the snapshot: say so, rather than inventing a move or a departure.
+            placement = [_correction_text(correction) for correction in corrections[code]]
+        reasons = placement + reasons
         people.append(
             PersonChange(
                 code=code,
@@ -288,6 +327,21 @@ def snapshot_compare_live(*, snapshot: CoverageSnapshot) -> SnapshotComparison:
         units=units,
         people=people,
     )
+
+
+def _correction_text(correction: Correction) -> str:
+    """ "record corrected on 03/12/2026 by Nguyễn Văn A (unit, valid from)"."""
+    if correction.action == LogEntry.Action.DELETE:
+        what = _("a membership deleted")
+    elif correction.action == LogEntry.Action.CREATE:
+        what = _("a membership added")
+    else:
+        what = ", ".join(str(Membership._meta.get_field(name).verbose_name) for name in correction.fields)
+    return _("record corrected on %(date)s by %(actor)s (%(what)s)") % {
+        "date": format_date(correction.on),
+        "actor": correction.actor or _("an unknown account"),
+        "what": what,
+    }
 
 
 def _figures(unit: dict[str, object] | None) -> dict[str, object] | None:

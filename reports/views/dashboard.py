@@ -97,7 +97,8 @@ def _dashboard(request: HttpRequest, assignment: Assignment, *, assignments: lis
     root, children = _root_and_children(report)
     parents = {unit.parent for unit in report.units}
 
-    bars = ([root] if root is not None else []) + children
+    # Units with no one in the audience on the date are left out (the JSON keeps them): nothing to show but "no one".
+    bars = [unit for unit in ([root] if root is not None else []) + children if not unit.figures.is_empty]
     chart_bars = [
         Bar(
             label=(_("All: %(name)s") % {"name": unit.name}) if unit is root else unit.name,
@@ -105,6 +106,7 @@ def _dashboard(request: HttpRequest, assignment: Assignment, *, assignments: lis
             text=_bar_text(unit),
         )
         for unit in bars
+        if unit.figures.percent is not None
     ]
     scope_name = root.name if root is not None else _("all units")
     bar_svg = bar_chart_svg(
@@ -173,6 +175,8 @@ def _dashboard(request: HttpRequest, assignment: Assignment, *, assignments: lis
         "today_query": dashboard_query(as_of=timezone.localdate(), unit_code=current_unit_code),
         "page_query": dashboard_query(as_of=as_of, unit_code=current_unit_code),
         "is_office": office,
+        "no_audience_text": report.no_audience_text,
+        "completion_rule": report.rule.text,
         "can_freeze": office and as_of <= timezone.localdate(),
         "existing_snapshot": existing_snapshot,
     }

@@ -19,6 +19,7 @@ from reports.selectors.snapshots import (
     snapshot_compare_live,
     snapshot_publication,
     snapshot_report,
+    snapshot_rule,
     snapshot_verify,
 )
 from reports.selectors.snapshots import snapshot_list as snapshot_list_select
@@ -70,6 +71,7 @@ def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_office(request.user)
     snapshot = access_snapshot(snapshot_id=pk)
     stored = snapshot_report(snapshot=snapshot)
+    rule = snapshot_rule(snapshot=snapshot)
     comparison = snapshot_compare_live(snapshot=snapshot)
     return render(
         request,
@@ -77,6 +79,8 @@ def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "snapshot": snapshot,
             "stored": stored,
+            # Which completions counted, as frozen (none for a snapshot made before rules were stored).
+            "rule_text": rule.text if rule is not None else "",
             "verified": snapshot_verify(snapshot=snapshot),
             "comparison": comparison,
             "people_changes": comparison.people[:CHANGES_SHOWN],

@@ -15,6 +15,7 @@ from courses.models import (
     AssignmentUnit,
     Completion,
     CompletionEvidence,
+    CompletionReview,
     Course,
     CourseVersion,
     Enrolment,
@@ -183,7 +184,12 @@ def test_a_mover_out_keeps_enrolment_and_completion_and_a_mover_back_returns(tre
     enrolled_on = enrolments(assignment)["CB002"][0]
     binh = roster["CB002"]
     completion, _ = completion_record(
-        staff=binh, course=course, completed_on=D1, evidence=CompletionEvidence.EXTERNAL, external_reference="QĐ 1"
+        staff=binh,
+        course=course,
+        completed_on=D1,
+        evidence=CompletionEvidence.EXTERNAL,
+        review=CompletionReview.ACCEPTED,
+        external_reference="QĐ 1",
     )
 
     moved = [
@@ -247,7 +253,9 @@ def test_the_sync_issues_the_same_queries_for_10_and_500_people(tree, course):
         first = Staff.objects.count()
         for index in range(count):
             MembershipFactory(staff=StaffFactory(code=f"Q{first + index:05d}"), unit=unit, valid_from=D0)
-        assignment = Assignment.objects.create(slug=f"q{count}", course=course, starts_on=D1, due_on=D1)
+        assignment = Assignment.objects.create(
+            slug=f"q{count}", course=course, starts_on=D1, due_on=D1, completions_from=D1
+        )
         AssignmentUnit.objects.create(assignment=assignment, unit=unit)
         with CaptureQueriesContext(connection) as captured:
             summary = enrolment_sync(assignment=assignment, on_date=D1)

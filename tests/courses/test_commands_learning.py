@@ -74,7 +74,10 @@ ASSIGN = ("create_assignment", "--slug", "nq57-2025", "--course", "an-toan-thong
 
 def test_create_assignment_for_a_unit_and_its_sub_units(setup):
     output = run(*ASSIGN, "--unit", "STP", "--due", "2025-09-30")
-    assert output == 'Đã giao "an-toan-thong-tin" cho 4 người (đơn vị STP và các đơn vị trực thuộc), hạn 30/09/2025.'
+    assert output == (
+        'Đã giao "an-toan-thong-tin" cho 4 người (đơn vị STP và các đơn vị trực thuộc), hạn 30/09/2025, '
+        "tính hoàn thành từ ngày 15/08/2025."
+    )
     assignment = Assignment.objects.get(slug="nq57-2025")
     assert (assignment.starts_on, assignment.due_on, assignment.categories) == (
         dt.date(2025, 8, 15),
@@ -90,7 +93,8 @@ def test_create_assignment_without_descendants_with_categories(setup):
         "--category", "viên chức", "--due", "2025-09-30",
     )  # fmt: skip
     assert output == (
-        'Đã giao "an-toan-thong-tin" cho 2 người (đơn vị VP, TGPL; đối tượng: Lãnh đạo, Viên chức), hạn 30/09/2025.'
+        'Đã giao "an-toan-thong-tin" cho 2 người (đơn vị VP, TGPL; đối tượng: Lãnh đạo, Viên chức), hạn 30/09/2025, '
+        "tính hoàn thành từ ngày 15/08/2025."
     )
     assert Assignment.objects.get().categories == [StaffCategory.LEADER, StaffCategory.PUBLIC_EMPLOYEE]
     assert set(Enrolment.objects.values_list("staff__code", flat=True)) == {"CB001", "CB003"}
@@ -106,7 +110,8 @@ def test_create_assignment_dry_run_writes_nothing(setup):
     before = db_state()
     output = run(*ASSIGN, "--unit", "STP", "--due", "2025-09-30", "--dry-run")
     assert output == (
-        'Chạy thử: sẽ giao "an-toan-thong-tin" cho 4 người (đơn vị STP và các đơn vị trực thuộc), hạn 30/09/2025 '
+        'Chạy thử: sẽ giao "an-toan-thong-tin" cho 4 người (đơn vị STP và các đơn vị trực thuộc), hạn 30/09/2025, '
+        "tính hoàn thành từ ngày 15/08/2025 "
         "— chưa ghi gì."
     )
     assert db_state() == before

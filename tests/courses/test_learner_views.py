@@ -391,7 +391,8 @@ def test_upcoming_ones_are_ordered_by_start_date_and_completed_ones_stay_last(cl
     )
     done = assign(version=version, slug="c", starts_on=dt.date(2026, 4, 1), due_on=dt.date(2026, 4, 2))
     enrol(assignment=done, staff=learner.staff)
-    complete_externally(staff=learner.staff, version=version, on=dt.date(2026, 2, 20))
+    # Dated on the assignment's start: a completion before it would not count toward it (issue 11).
+    complete_externally(staff=learner.staff, version=version, on=dt.date(2026, 4, 1))
     client.force_login(learner)
     html = _page(client, reverse("courses:my_courses"))
 

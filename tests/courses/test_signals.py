@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from courses.models import Completion, CompletionEvidence
+from courses.models import Completion, CompletionEvidence, CompletionReview
 from courses.services.completions import completion_record
 from courses.signals import completion_recorded
 from tests.factories import StaffFactory
@@ -33,6 +33,7 @@ def test_sent_once_per_new_completion(heard):
         "course": version.course,
         "completed_on": dt.date(2026, 3, 2),
         "evidence": CompletionEvidence.EXTERNAL,
+        "review": CompletionReview.ACCEPTED,
         "external_reference": "QĐ 12",
     }
     completion, created = completion_record(**record)

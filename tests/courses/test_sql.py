@@ -23,7 +23,11 @@ ON = dt.date(2026, 3, 2)
 def assignment():
     course = course_create(slug="nq57")
     return Assignment.objects.create(
-        slug="nq57-2026", course=course, starts_on=dt.date(2026, 3, 1), due_on=dt.date(2026, 6, 30)
+        slug="nq57-2026",
+        course=course,
+        starts_on=dt.date(2026, 3, 1),
+        due_on=dt.date(2026, 6, 30),
+        completions_from=dt.date(2026, 3, 1),
     )
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from courses.models import Assignment, CompletionEvidence, CourseVersion, Enrolment
+from courses.models import Assignment, CompletionEvidence, CompletionReview, CourseVersion, Enrolment
 from courses.services.completions import completion_record
 from orgchart.models import Staff
 from quizzes.models import Attempt
@@ -77,6 +77,7 @@ def complete_externally(*, staff: Staff, version: CourseVersion, on: dt.date, re
         course=version.course,
         completed_on=on,
         evidence=CompletionEvidence.EXTERNAL,
+        review=CompletionReview.ACCEPTED,
         version=version,
         external_reference=reference,
     )

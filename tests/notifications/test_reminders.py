@@ -156,10 +156,17 @@ def test_not_sent_after_completion_by_any_evidence(people, assignment, version):
 
 
 def test_completion_of_the_course_under_another_assignment_counts(people, assignment, version):
-    """Completion belongs to the person and the course, not to one assignment."""
+    """Completion belongs to the person and the course, not to one assignment (within its window)."""
+    _only_learner(people, assignment)
+    complete_externally(staff=people["learner"], version=version, on=dt.date(2026, 3, 5))
+    assert reminders_send_due(on_date=DUE + DAY).overdue == 0
+
+
+def test_a_completion_before_the_assignments_window_does_not_stop_reminders(people, assignment, version):
+    """A completion dated before the assignment's completions-from date (its start) does not count (issue 11)."""
     _only_learner(people, assignment)
     complete_externally(staff=people["learner"], version=version, on=dt.date(2025, 12, 1))
-    assert reminders_send_due(on_date=DUE + DAY).overdue == 0
+    assert reminders_send_due(on_date=DUE + DAY).overdue == 1
 
 
 def test_other_courses_do_not_count_as_completion(people, assignment):

@@ -1,12 +1,20 @@
 """Preparing and publishing the indicators: the figures are frozen; only the Office, and a snapshot once."""
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
 
 from publication.models import Publication
 from publication.services import publication_create
 
-from ..factories import CoverageSnapshotFactory, PublishedVersionFactory, UserFactory
+from ..factories import (
+    CoverageSnapshotFactory,
+    MembershipFactory,
+    PublishedVersionFactory,
+    UnitFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +43,17 @@ def test_only_the_office_publishes_and_a_snapshot_once(setup, office_admin, unit
 
 def test_an_untitled_assignment_is_published_under_its_course_title():
     version = PublishedVersionFactory(title="Nghị quyết 57-NQ/TW: những điều cần biết")
-    snapshot = CoverageSnapshotFactory(assignment__title="", assignment__course=version.course)
+    unit = UnitFactory()
+    MembershipFactory(unit=unit, valid_from=dt.date(2026, 1, 1))
+    snapshot = CoverageSnapshotFactory(
+        assignment__title="", assignment__course=version.course, assignment__units=[unit]
+    )
     office = UserFactory(is_office_admin=True, is_staff=True)
     assert publication_create(snapshot=snapshot, by=office).title == "Nghị quyết 57-NQ/TW: những điều cần biết"
+
+
+def test_a_date_with_no_one_in_the_audience_has_no_percent_to_publish(office_admin):
+    snapshot = CoverageSnapshotFactory(assignment__units=[UnitFactory()])
+    with pytest.raises(ValidationError, match="no percent to publish"):
+        publication_create(snapshot=snapshot, by=office_admin)
+    assert not Publication.objects.exists()

@@ -66,6 +66,9 @@ def test_xlsx_has_units_and_every_person_with_cells_escaped(scenario, tmp_path):
     # 01/09/2025 with B1 now exempt: STP audience 6, exempt 1, staff 5, informed 3 (A1, A3, B3) → 60.0 %.
     assert units[1][0] == "STP" and units[1][4:] == (5, 3, 2, 1, 0.6)
     assert units[-1][0] == "Total" and units[-1][4:] == (5, 3, 2, 1, 0.6)
+    # Above the table: which completions count (issue 11 item 4).
+    notes = [row[0] for row in workbook["Units"].iter_rows(max_row=4, values_only=True) if row and row[0]]
+    assert any(str(note).startswith("Completions count from 01/01/2025") for note in notes)
     people = table_rows(workbook["People"])
     assert people[0][0] == "Staff code"
     by_code = {row[0]: row for row in people[1:]}

@@ -3,7 +3,7 @@
 Rules applied by hand (DESIGN.md rule 4): the audience on D is who had a membership open on
 D in STP's subtree; each person counts once, in the unit they were in on D, and rolls up to
 VP/STP; `staff` = audience − exempt on D; `informed` = the non-exempt with a completion dated
-on or before D (any evidence); percent = informed / staff × 100, 2 places (100.0 when staff = 0).
+on or before D (any evidence); percent = informed / staff × 100, 2 places (null when staff = 0: no one is not 100%).
 """
 
 import datetime as dt

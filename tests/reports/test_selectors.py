@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.http import Http404
 
-from courses.models import Assignment, CompletionEvidence, Course
+from courses.models import Assignment, CompletionEvidence, CompletionReview, Course
 from courses.services.completions import completion_record
 from orgchart.models import Unit, UnitKind
 from reports.selectors.coverage import coverage_as_of, coverage_for_user
@@ -31,7 +31,6 @@ ON = dt.date(2026, 6, 15)
 @pytest.mark.parametrize(
     ("informed", "staff", "expected"),
     [
-        (0, 0, 100.0),  # nobody due: the contract says 100.0
         (2, 3, 66.67),
         (1, 6, 16.67),
         (5, 6, 83.33),
@@ -39,6 +38,7 @@ ON = dt.date(2026, 6, 15)
         (1, 800, 0.13),  # exactly 0.125: half-up, not banker's rounding
         (131, 136, 96.32),  # the contract's example
         (136, 136, 100.0),
+        (0, 0, None),  # no one to count is not 100% (issue 11)
     ],
 )
 def test_percent_rounds_half_up_to_two_places(informed, staff, expected):
@@ -61,7 +61,12 @@ def _assignment(*units, people=(), slug="bc-thu", descendants=True) -> Assignmen
 
 def _complete(staff, course, on):
     completion_record(
-        staff=staff, course=course, completed_on=on, evidence=CompletionEvidence.EXTERNAL, external_reference="GCN-1"
+        staff=staff,
+        course=course,
+        completed_on=on,
+        evidence=CompletionEvidence.EXTERNAL,
+        review=CompletionReview.ACCEPTED,
+        external_reference="GCN-1",
     )
 
 
@@ -80,7 +85,8 @@ def test_scope_is_the_lowest_common_ancestor_of_the_audience_units(tree):
 def test_scope_of_one_unit_is_its_subtree_with_its_real_parent(tree):
     report = coverage_as_of(assignment=_assignment(tree["vp"]), as_of=ON)
     assert [(u.code, u.parent) for u in report.units] == [("VP", "STP"), ("VP-TH", "VP")]
-    assert report.as_dict()["total"] == {"staff": 0, "informed": 0, "exempt": 0, "percent": 100.0}
+    # No one in the audience: percent is null, not 100 (issue 11; this test asserted 100.0 before).
+    assert report.as_dict()["total"] == {"staff": 0, "informed": 0, "exempt": 0, "percent": None}
 
 
 def test_named_people_elsewhere_widen_the_scope(tree):

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import translation
 
-from courses.models import CompletionEvidence
+from courses.models import CompletionEvidence, CompletionReview
 from courses.services.completions import completion_record
 from orgchart.models import Staff
 from reports.models import CoverageSnapshot
@@ -64,6 +64,7 @@ def _change_everything_after(scenario):
         course=scenario.course,
         completed_on=dt.date(2025, 8, 20),
         evidence=CompletionEvidence.EXTERNAL,
+        review=CompletionReview.ACCEPTED,
         external_reference="Giấy chứng nhận số 12/GCN-TTCT",
     )
     exemption_create(
@@ -97,6 +98,7 @@ def test_snapshot_stores_figures_people_and_hash(scenario):
         "code": "A1",
         "completed_on": "2025-02-10",
         "evidence": "quiz",
+        "exemption": None,
         "name": "Nguyễn Văn An",
         "status": "informed",
         "unit": "VP-TH",
@@ -124,7 +126,7 @@ def test_snapshot_stays_byte_identical_and_compare_says_why(scenario):
     # Live on 01/09/2025, by hand:
     #   VP-TH: A1 ✓, C1 ✓ (external 20/08), N1          → 3, 2 → 66.67
     #   VP:    B1 ✓ (moved 15/08), B3 ✓ + VP-TH           → 5, 4 → 80.0
-    #   PB:    A3 (exempt from 25/08)                      → staff 0, exempt 1 → 100.0
+    #   PB:    A3 (exempt from 25/08)                      → staff 0, exempt 1 → no percent (null)
     #   STP:   audience 6, exempt 1 → 5, 4 → 80.0
     assert comparison.total_before == {"staff": 6, "informed": 4, "exempt": 0, "percent": 66.67}
     assert comparison.total_after == {"staff": 5, "informed": 4, "exempt": 1, "percent": 80.0}
@@ -144,7 +146,7 @@ def test_snapshot_stays_byte_identical_and_compare_says_why(scenario):
         ),
         "PB": (
             {"staff": 3, "informed": 2, "exempt": 0, "percent": 66.67},
-            {"staff": 0, "informed": 0, "exempt": 1, "percent": 100.0},
+            {"staff": 0, "informed": 0, "exempt": 1, "percent": None},
         ),
     }
     assert next(u for u in comparison.units if u.code == "VP").change("staff") == 2

@@ -20,7 +20,7 @@ from django.utils import translation
 from orgchart.models import Staff, StaffCategory
 from reports.services.exemptions import exemption_create
 
-from ..factories import AssignmentFactory, CourseFactory
+from ..factories import AssignmentFactory, CourseFactory, PublishedVersionFactory
 from .builders import DECEMBER, JUNE, complete_on, make_draft, make_issued, person
 
 
@@ -50,6 +50,8 @@ def assignment(tree, learner, unit_head, other_unit_head, office_admin):
         units=[tree["root"]],
     )
     course = assignment.course
+    # The course's title is what the report's subject and sentences name (issue 11 item 6).
+    PublishedVersionFactory(course=course, title="Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị")
     people = {
         "V1": person(tree["vp"], "V1", "Nguyễn Văn Một"),
         "V2": person(tree["vp"], "V2", "Trần Thị Hai"),

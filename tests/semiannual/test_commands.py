@@ -54,4 +54,7 @@ def test_coverage_report_pdf_for_one_unit(assignment, tmp_path):
     assert "2 Tổ Tổng hợp 2 1 0 50" in text
     assert "Tổng cộng 5 3 0 60" in text
     assert "Trung tâm Trợ giúp pháp lý" not in text
-    assert "thuộc Văn phòng Sở phải được quán triệt là 5 người" in text
+    assert (
+        "lãnh đạo, công chức, viên chức và người lao động thuộc Văn phòng Sở phải được quán triệt qua khóa học "
+        "“Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị” là 5 người"
+    ) in text

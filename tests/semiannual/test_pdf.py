@@ -34,10 +34,13 @@ def test_issued_pdf_has_the_administrative_format_and_every_figure(two_reports):
         "BÁO CÁO",
         "Kết quả thông tin, tuyên truyền, quán triệt Nghị quyết số 57-NQ/TW",
         "6 tháng đầu năm 2026",
-        "Kế hoạch số 26/KH-STP",
+        # The opening names the assignment's course, audience and dates (issue 11 item 6).
+        "Thực hiện việc quán triệt Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị cho lãnh đạo, "
+        "công chức, viên chức và người lao động thuộc Sở Tư pháp tỉnh Đồng Nai (từ ngày 01/09/2025, "
+        "hạn hoàn thành ngày 30/06/2026)",
         "I. KẾT QUẢ THỰC HIỆN",
         "số liệu tính đến ngày 15/06/2026",
-        "phải được quán triệt là 8 người (không tính 1 người được miễn); đã quán triệt 5 người, đạt 62,5%",
+        "của Bộ Chính trị” là 8 người (không tính 1 người được miễn); đã quán triệt 5 người, đạt 62,5%",
         "II. TỒN TẠI, HẠN CHẾ, KHÓ KHĂN, VƯỚNG MẮC",
         "III. NHIỆM VỤ TRỌNG TÂM 6 THÁNG CUỐI NĂM 2026",
         "IV. ĐỀ XUẤT, KIẾN NGHỊ",
@@ -63,7 +66,7 @@ def test_issued_pdf_has_the_administrative_format_and_every_figure(two_reports):
     assert "1.1 Tổ Tổng hợp 2 1 0 50" in text
     assert re.search(r"2 Trung tâm Trợ giúp pháp lý nhà nước 3 2 1 66,67", text), text
     assert "Tổng cộng 8 5 1 62,5" in text
-    assert "thuộc Sở Tư pháp tỉnh Đồng Nai phải được quán triệt" in text  # the scope's root
+    assert "thuộc Sở Tư pháp tỉnh Đồng Nai phải được quán triệt qua khóa học" in text  # the audience's unit
 
 
 def test_change_since_the_previous_report_comes_from_its_snapshot(two_reports):

@@ -1,5 +1,6 @@
 """`create_assignment --slug S --course C --unit U [--no-descendants] [--category K ...] [--communications-only]
---start D --due D [--dry-run]` (DESIGN.md): a course given to an audience, enrolling everyone in it today."""
+--start D --due D [--completions-from D] [--dry-run]` (DESIGN.md): a course given to an audience, enrolling
+everyone in it today; completions dated before `--completions-from` (default the start) do not count toward it."""
 
 from __future__ import annotations
 
@@ -54,6 +55,12 @@ class Command(BaseCommand):
         parser.add_argument("--communications-only", action="store_true", help="communications staff only")
         parser.add_argument("--start", required=True, help="start date, YYYY-MM-DD")
         parser.add_argument("--due", required=True, help="due date, YYYY-MM-DD")
+        parser.add_argument(
+            "--completions-from",
+            dest="completions_from",
+            help="completions dated before this day (YYYY-MM-DD) do not count toward the assignment; "
+            "default: the start date",
+        )
         parser.add_argument("--dry-run", action="store_true", help="check and report without writing")
 
     def handle(self, *args, **options) -> None:
@@ -78,6 +85,10 @@ class Command(BaseCommand):
         problems += [problem] if problem else []
         due_on, problem = parse_command_date(options["due"], option="--due")
         problems += [problem] if problem else []
+        completions_from = None
+        if options.get("completions_from"):
+            completions_from, problem = parse_command_date(options["completions_from"], option="--completions-from")
+            problems += [problem] if problem else []
 
         create_kwargs = {
             "slug": options["slug"],
@@ -86,6 +97,7 @@ class Command(BaseCommand):
             "people": [],
             "starts_on": starts_on,
             "due_on": due_on,
+            "completions_from": completions_from,
         }
         for messages in assignment_create_problems(course=course, **create_kwargs).values():
             problems.extend(messages)
@@ -106,7 +118,10 @@ class Command(BaseCommand):
         audience = _describe_audience(
             units=units, categories=assignment.categories, communications_only=assignment.communications_only
         )
-        sentence = f'giao "{course.slug}" cho {enrolled} người ({audience}), hạn {format_date(due_on)}'
+        sentence = (
+            f'giao "{course.slug}" cho {enrolled} người ({audience}), hạn {format_date(due_on)}, '
+            f"tính hoàn thành từ ngày {format_date(assignment.completions_from)}"
+        )
         if options["dry_run"]:
             self.stdout.write(f"Chạy thử: sẽ {sentence} — chưa ghi gì.")
         else:

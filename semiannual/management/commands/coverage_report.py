@@ -91,8 +91,13 @@ class Command(BaseCommand):
             with path.open("wb") as pdf:
                 semiannual_pdf_write(assignment=assignment_obj, as_of=report_date, output=pdf, unit=root_unit)
         total = report.total
+        share = (
+            f"({_percent_text(total.percent)}%)"
+            if total.percent is not None
+            else f"(không có ai trong đối tượng tại ngày {format_date(report_date)})"
+        )
         self.stdout.write(
             f"Báo cáo {assignment_obj.slug} ngày {format_date(report_date)}: {total.informed}/{total.staff} người "
-            f"đã được quán triệt ({_percent_text(total.percent)}%), {total.exempt} được miễn, "
+            f"đã được quán triệt {share}, {total.exempt} được miễn, "
             f"{len(report.units)} đơn vị; đã ghi {path}."
         )
