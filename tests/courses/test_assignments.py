@@ -208,7 +208,7 @@ def test_a_mover_out_keeps_enrolment_and_completion_and_a_mover_back_returns(tre
 
 def test_a_leaver_keeps_their_enrolment(tree, roster, course):
     assignment = create(course, units=[(tree["root"], True)])
-    roster_import(rows=baseline_rows()[:2], effective_date=D2)
+    roster_import(rows=baseline_rows()[:2], effective_date=D2, confirm_leavers=1)
     assert enrolments(assignment)["CB003"][1] == D2
     assert enrolments(assignment)["CB001"][1] is None
 

@@ -185,11 +185,14 @@ def test_import_attendance_dry_run_writes_nothing(setup, tmp_path):
 
 def test_import_attendance_refuses_bad_rows(setup, tmp_path):
     path = tmp_path / "diem-danh.csv"
-    path.write_bytes(csv_bytes([*SHEET, ["CB009", "Người Lạ", "Có"], ["CB004", "Phạm Thu Dung", "vắng"]]))
+    path.write_bytes(csv_bytes([*SHEET, ["CB009", "Người Lạ", "Có"], ["CB004", "Phạm Thu Dung", "chưa rõ"]]))
     message = refused(*attendance_args(path))
     assert message.startswith(f"Không nhập được {path} (2 lỗi, chưa ghi gì):")
     assert '- Dòng 5, cột "Mã cán bộ": không có cán bộ nào mã "CB009" trong danh sách cán bộ.' in message
-    assert '- Dòng 6, cột "Có mặt": "vắng" không hợp lệ; chỉ nhận "Có" hoặc "Không".' in message
+    assert (
+        '- Dòng 6, cột "Có mặt": "chưa rõ" không hợp lệ; có mặt ghi "Có", "x" hoặc "✓", vắng ghi "Không" hoặc để trống.'
+        in message
+    )
 
 
 def test_import_attendance_refuses_a_second_import_of_the_same_session(setup, tmp_path):

@@ -57,7 +57,9 @@ SESSION_2 = dt.date(2025, 6, 10)
 
 
 def roster(effective: dt.date, *rows: dict[str, object]) -> None:
-    roster_import(rows=list(rows), effective_date=effective)
+    """The whole roster as of `effective`; its leavers confirmed by their number, as the Office does."""
+    preview = roster_import(rows=list(rows), effective_date=effective, dry_run=True)
+    roster_import(rows=list(rows), effective_date=effective, confirm_leavers=preview.left)
 
 
 def take_quiz(*, staff: Staff, course: Course, on: dt.datetime, right: int) -> None:
