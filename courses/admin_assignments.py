@@ -59,7 +59,7 @@ class AssignmentForm(forms.ModelForm):
 
     class Meta:
         model = Assignment
-        fields = ("slug", "title", "course", "starts_on", "due_on", "categories", "communications_only")
+        fields = ("slug", "title", "course", "starts_on", "due_on", "due_days", "categories", "communications_only")
 
     def clean(self):
         data = super().clean()
@@ -73,6 +73,7 @@ class AssignmentForm(forms.ModelForm):
             starts_on=data.get("starts_on"),
             due_on=data.get("due_on"),
             title=data.get("title", ""),
+            due_days=data.get("due_days"),
         )
         # The audience lives in the inlines, checked by their formset; an existing slug is the instance's own.
         problems.pop("units", None)
@@ -168,6 +169,7 @@ class AssignmentAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
             "course",
             "starts_on",
             "due_on",
+            "due_days",
             "categories_label",
             "communications_only",
             "created_by",
@@ -222,6 +224,7 @@ class AssignmentAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
             people=people,
             starts_on=data["starts_on"],
             due_on=data["due_on"],
+            due_days=data.get("due_days"),
             title=data.get("title", ""),
             created_by=request.user,
         )

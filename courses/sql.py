@@ -24,6 +24,7 @@ from django.db.models import DateField, DateTimeField, IntegerField, QuerySet, V
 from django.utils import timezone
 
 from courses.models import Assignment, Enrolment
+from courses.rules import enrolment_due_on_for
 
 
 def enrolment_insert_missing(*, assignment: Assignment, staff_ids: QuerySet[int], on_date: dt.date) -> int:
@@ -32,15 +33,18 @@ def enrolment_insert_missing(*, assignment: Assignment, staff_ids: QuerySet[int]
     rows = staff_ids.annotate(
         _assignment=Value(assignment.pk, output_field=IntegerField()),
         _enrolled_on=Value(on_date, output_field=DateField()),
+        # A late joiner's own due date (None: the assignment's), the same for everyone enrolled on `on_date`.
+        _due_on=Value(enrolment_due_on_for(assignment=assignment, joined_on=on_date), output_field=DateField()),
         _created_at=Value(timezone.now(), output_field=DateTimeField()),
-    ).values_list("_assignment", "staff_id", "_enrolled_on", "_created_at")
+    ).values_list("_assignment", "staff_id", "_enrolled_on", "_due_on", "_created_at")
     try:
         select_sql, params = rows.query.sql_with_params()
     except EmptyResultSet:  # a queryset that can match nothing (`.none()`, an empty `__in`): nobody to enrol
         return 0
     quote = connection.ops.quote_name
     columns = ", ".join(
-        quote(Enrolment._meta.get_field(name).column) for name in ("assignment", "staff", "enrolled_on", "created_at")
+        quote(Enrolment._meta.get_field(name).column)
+        for name in ("assignment", "staff", "enrolled_on", "due_on", "created_at")
     )
     with connection.cursor() as cursor:
         cursor.execute(

@@ -61,6 +61,7 @@ def assignment_create_problems(
     starts_on: dt.date | None,
     due_on: dt.date | None,
     title: str = "",
+    due_days: int | None = None,
 ) -> dict[str, list[str]]:
     """Every reason the assignment cannot be created (field → messages); empty when it can.
 
@@ -102,6 +103,9 @@ def assignment_create_problems(
             f"Hạn hoàn thành {format_date(due_on)} sớm hơn ngày bắt đầu {format_date(starts_on)}.",
         )
 
+    if due_days is not None and not 1 <= due_days <= 3650:
+        refuse("due_days", f"Số ngày phải hoàn thành sau khi vào đối tượng ({due_days}) phải từ 1 đến 3650.")
+
     if not units and not people:
         refuse("units", "Cần ít nhất một đơn vị hoặc một người được giao.")
     seen_units: set[int] = set()
@@ -137,8 +141,12 @@ def assignment_create(
     due_on: dt.date,
     title: str = "",
     created_by: User | None = None,
+    due_days: int | None = None,
 ) -> Assignment:
     """Save the rule and enrol everyone in its audience today (retroactive).
+
+    With `due_days`, someone who joins the audience after `starts_on` is due that many days after joining
+    (`courses.rules.enrolment_due_on_for`).
 
     The slug is stored in lower case. `units` are (unit, with its sub-units) pairs; `categories` are `StaffCategory`
     values (empty = every category). Raises `ValidationError` (field → Vietnamese
@@ -153,6 +161,7 @@ def assignment_create(
         starts_on=starts_on,
         due_on=due_on,
         title=title,
+        due_days=due_days,
     )
     if problems:
         raise ValidationError(problems)
@@ -163,6 +172,7 @@ def assignment_create(
         course=course,
         starts_on=starts_on,
         due_on=due_on,
+        due_days=due_days,
         categories=ordered_categories,
         communications_only=communications_only,
         created_by=created_by,

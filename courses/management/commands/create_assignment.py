@@ -1,5 +1,6 @@
 """`create_assignment --slug S --course C --unit U [--no-descendants] [--category K ...] [--communications-only]
---start D --due D [--dry-run]` (DESIGN.md): a course given to an audience, enrolling everyone in it today."""
+--start D --due D [--due-days N] [--dry-run]` (DESIGN.md): a course given to an audience, enrolling everyone in it
+today."""
 
 from __future__ import annotations
 
@@ -54,6 +55,12 @@ class Command(BaseCommand):
         parser.add_argument("--communications-only", action="store_true", help="communications staff only")
         parser.add_argument("--start", required=True, help="start date, YYYY-MM-DD")
         parser.add_argument("--due", required=True, help="due date, YYYY-MM-DD")
+        parser.add_argument(
+            "--due-days",
+            type=int,
+            default=None,
+            help="someone joining the audience after the start is due N days after joining (never before --due)",
+        )
         parser.add_argument("--dry-run", action="store_true", help="check and report without writing")
 
     def handle(self, *args, **options) -> None:
@@ -86,6 +93,7 @@ class Command(BaseCommand):
             "people": [],
             "starts_on": starts_on,
             "due_on": due_on,
+            "due_days": options["due_days"],
         }
         for messages in assignment_create_problems(course=course, **create_kwargs).values():
             problems.extend(messages)
@@ -107,6 +115,8 @@ class Command(BaseCommand):
             units=units, categories=assignment.categories, communications_only=assignment.communications_only
         )
         sentence = f'giao "{course.slug}" cho {enrolled} người ({audience}), hạn {format_date(due_on)}'
+        if options["due_days"]:
+            sentence += f", người vào sau ngày bắt đầu: {options['due_days']} ngày kể từ ngày vào"
         if options["dry_run"]:
             self.stdout.write(f"Chạy thử: sẽ {sentence} — chưa ghi gì.")
         else:
