@@ -24,17 +24,18 @@ from django.db.models import DateField, DateTimeField, IntegerField, QuerySet, V
 from django.utils import timezone
 
 from courses.models import Assignment, Enrolment
-from courses.rules import enrolment_due_on_for
 
 
-def enrolment_insert_missing(*, assignment: Assignment, staff_ids: QuerySet[int], on_date: dt.date) -> int:
+def enrolment_insert_missing(
+    *, assignment: Assignment, staff_ids: QuerySet[int], on_date: dt.date, due_on: dt.date | None = None
+) -> int:
     """Enrol the people `staff_ids` yields (a `values_list("staff_id", flat=True)` queryset) in `assignment`
-    on `on_date`, skipping those enrolled already; how many rows were inserted."""
+    on `on_date` (with their own due date `due_on`, None: the assignment's), skipping those enrolled already;
+    how many rows were inserted."""
     rows = staff_ids.annotate(
         _assignment=Value(assignment.pk, output_field=IntegerField()),
         _enrolled_on=Value(on_date, output_field=DateField()),
-        # A late joiner's own due date (None: the assignment's), the same for everyone enrolled on `on_date`.
-        _due_on=Value(enrolment_due_on_for(assignment=assignment, joined_on=on_date), output_field=DateField()),
+        _due_on=Value(due_on, output_field=DateField()),
         _created_at=Value(timezone.now(), output_field=DateTimeField()),
     ).values_list("_assignment", "staff_id", "_enrolled_on", "_due_on", "_created_at")
     try:

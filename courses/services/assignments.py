@@ -35,6 +35,7 @@ from courses.models import (
     CourseVersionStatus,
     Enrolment,
 )
+from courses.rules import enrolment_due_on_for
 from courses.selectors.audience import UnitRule, audience_staff_ids_on, audience_unit_rules
 from courses.sql import enrolment_insert_missing
 from orgchart.models import Staff, StaffCategory, Unit
@@ -184,7 +185,9 @@ def assignment_create(
         ]
     )
     AssignmentPerson.objects.bulk_create([AssignmentPerson(assignment=assignment, staff=person) for person in people])
-    enrolment_sync(assignment=assignment)
+    # Those in the audience now were there from the start (an assignment is often created after it): the
+    # assignment's due date is theirs.
+    enrolment_sync(assignment=assignment, joining_late=False)
     return assignment
 
 
@@ -206,7 +209,9 @@ class EnrolmentSyncSummary:
         )
 
 
-def enrolment_sync(*, assignment: Assignment | None = None, on_date: dt.date | None = None) -> EnrolmentSyncSummary:
+def enrolment_sync(
+    *, assignment: Assignment | None = None, on_date: dt.date | None = None, joining_late: bool = True
+) -> EnrolmentSyncSummary:
     """Bring enrolments in line with the audiences on `on_date` (today by default).
 
     For `assignment`, or for every assignment when None: people in the audience who
@@ -215,6 +220,9 @@ def enrolment_sync(*, assignment: Assignment | None = None, on_date: dt.date | N
     back have it cleared. One query for the assignments' rules, then at most five per
     assignment (the missing people, the new rows, the leavers, the returners), whatever
     the number of people. Safe to run twice: the second run finds nothing to do.
+
+    Someone enrolled after an assignment's start gets their own due date from its `due_days`
+    (`courses.rules.enrolment_due_on_for`), unless `joining_late` is False (the assignment's creation).
     """
     on_date = on_date or timezone.localdate()
     summary = EnrolmentSyncSummary(on_date=on_date)
@@ -225,7 +233,10 @@ def enrolment_sync(*, assignment: Assignment | None = None, on_date: dt.date | N
         rules_by_assignment = audience_unit_rules(assignment_ids=[a.pk for a in assignments])
         for current in assignments:
             enrolled, left, returned = _sync_one(
-                assignment=current, rules=rules_by_assignment.get(current.pk, []), on_date=on_date
+                assignment=current,
+                rules=rules_by_assignment.get(current.pk, []),
+                on_date=on_date,
+                joining_late=joining_late,
             )
             summary.assignments += 1
             summary.enrolled += enrolled
@@ -235,11 +246,14 @@ def enrolment_sync(*, assignment: Assignment | None = None, on_date: dt.date | N
     return summary
 
 
-def _sync_one(*, assignment: Assignment, rules: list[UnitRule], on_date: dt.date) -> tuple[int, int, int]:
+def _sync_one(
+    *, assignment: Assignment, rules: list[UnitRule], on_date: dt.date, joining_late: bool
+) -> tuple[int, int, int]:
     audience = audience_staff_ids_on(assignment=assignment, on_date=on_date, rules=rules)
     enrolments = Enrolment.objects.filter(assignment=assignment)
     missing = audience.exclude(staff_id__in=enrolments.values("staff_id"))
-    enrolled = enrolment_insert_missing(assignment=assignment, staff_ids=missing, on_date=on_date)
+    own_due_on = enrolment_due_on_for(assignment=assignment, joined_on=on_date) if joining_late else None
+    enrolled = enrolment_insert_missing(assignment=assignment, staff_ids=missing, on_date=on_date, due_on=own_due_on)
     left = (
         enrolments.filter(left_audience_on__isnull=True).exclude(staff_id__in=audience).update(left_audience_on=on_date)
     )
