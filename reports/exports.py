@@ -104,6 +104,7 @@ def coverage_xlsx_write(*, report: CoverageReport, people: Iterable[PersonCovera
             _("Lessons read"),
             _("Lessons"),
             _("Best quiz score (%)"),
+            _("Quiz attempts"),
         ],
     )
     categories = dict(StaffCategory.choices)
@@ -125,6 +126,7 @@ def coverage_xlsx_write(*, report: CoverageReport, people: Iterable[PersonCovera
                 person.lessons_read,
                 person.lessons_total,
                 float(person.best_score) if person.best_score is not None else None,
+                escape_cell(person.attempts_label),
             ]
         )
         count += 1
