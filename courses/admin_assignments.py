@@ -22,6 +22,7 @@ from core.dates import format_date
 from courses.models import (
     Assignment,
     AssignmentPerson,
+    AttemptGrant,
     AssignmentUnit,
     Attendance,
     Completion,
@@ -253,6 +254,19 @@ class EnrolmentAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("staff__code", "staff__full_name", "assignment__slug")
     ordering = ("assignment", "staff__sort_key")
     date_hierarchy = "enrolled_on"
+
+
+@admin.register(AttemptGrant)
+class AttemptGrantAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
+    """Extra quiz attempts granted, with their reasons: a record. They are granted on the Office's page
+    (`quizzes:grant`, linked from the drill-down), through `courses.services.grants.attempt_grant`."""
+
+    read_only = True
+    list_display = ("staff", "course", "extra_attempts", "reason", "granted_by", "granted_at")
+    list_filter = ("course",)
+    list_select_related = ("staff", "course", "granted_by")
+    search_fields = ("staff__code", "staff__full_name", "reason")
+    date_hierarchy = "granted_at"
 
 
 class AttendanceInline(admin.TabularInline):
