@@ -22,8 +22,8 @@ from core.dates import format_date
 from courses.models import (
     Assignment,
     AssignmentPerson,
-    AttemptGrant,
     AssignmentUnit,
+    AttemptGrant,
     Attendance,
     Completion,
     Enrolment,

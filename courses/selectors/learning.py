@@ -351,6 +351,21 @@ class CoursePage:
     lessons: list[LessonLine]
     completion: Completion | None
     quiz_passed: bool
+    attempt_open: bool = False
+    locked_out: bool = False
+
+    @property
+    def status(self) -> LearningStatus:
+        """As on my courses: completed, taking the quiz, out of attempts, studying or not started."""
+        if self.completion is not None:
+            return LearningStatus.COMPLETED
+        if self.attempt_open:
+            return LearningStatus.TAKING_QUIZ
+        if self.locked_out:
+            return LearningStatus.LOCKED_OUT
+        if self.lessons_read or self.quiz_passed:
+            return LearningStatus.STUDYING
+        return LearningStatus.NOT_STARTED
 
     @property
     def lessons_read(self) -> int:
@@ -389,9 +404,41 @@ def course_page_get(*, access: CourseAccess) -> CoursePage:
             .order_by("completed_on", "pk")
             .first()
         )
-        quiz_passed = CourseVersion.objects.filter(
-            course_id=access.version.course_id, attempts__staff_id=staff_id, attempts__passed=True
-        ).exists()
+        # The quiz in one query: a pass at any version, an open attempt, the attempts used at this version and
+        # the Office's grants ("in_progress": quizzes' AttemptStatus, reached through the relation it registers).
+        course_versions = CourseVersion.objects.filter(course_id=OuterRef("course_id"), attempts__staff_id=staff_id)
+        used = (
+            CourseVersion.objects.filter(pk=OuterRef("pk"), attempts__staff_id=staff_id)
+            .order_by()
+            .values("pk")
+            .annotate(used=Count("attempts"))
+            .values("used")
+        )
+        quiz_passed, attempt_open, used, granted = (
+            CourseVersion.objects.filter(pk=access.version.pk)
+            .annotate(
+                passed_any=Exists(course_versions.filter(attempts__passed=True)),
+                open_any=Exists(course_versions.filter(attempts__status="in_progress")),
+                used=Coalesce(Subquery(used[:1], output_field=IntegerField()), 0),
+                granted=attempts_granted_subquery(staff=staff_id, course=OuterRef("course_id")),
+            )
+            .values_list("passed_any", "open_any", "used", "granted")
+            .get()
+        )
+        locked_out = is_locked_out(
+            passed=quiz_passed,
+            in_progress=attempt_open,
+            used=used,
+            allowed=attempts_allowed(max_attempts=access.version.max_attempts, granted=granted),
+        )
+        return CoursePage(
+            access=access,
+            lessons=lessons,
+            completion=completion,
+            quiz_passed=quiz_passed,
+            attempt_open=attempt_open,
+            locked_out=locked_out,
+        )
     return CoursePage(access=access, lessons=lessons, completion=completion, quiz_passed=quiz_passed)
 
 

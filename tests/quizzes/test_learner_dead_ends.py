@@ -108,6 +108,8 @@ def test_out_of_attempts_is_a_status_until_the_office_grants_one(learner_client,
     assert "Out of attempts" in start_page and "Start a new attempt" not in start_page
     my_courses = learner_client.get(reverse("courses:my_courses")).content.decode()
     assert "Out of attempts" in my_courses and "Taking the quiz" not in my_courses
+    course_page = learner_client.get(reverse("courses:course", args=[version.course.slug])).content.decode()
+    assert "Out of attempts" in course_page and "Studying" not in course_page
     with pytest.raises(ValidationError):
         attempt_start(staff=staff, version=version)
 
@@ -125,6 +127,8 @@ def test_out_of_attempts_is_a_status_until_the_office_grants_one(learner_client,
     assert second.number == first.number + 1
     my_courses = learner_client.get(reverse("courses:my_courses")).content.decode()
     assert "Taking the quiz" in my_courses and "Out of attempts" not in my_courses
+    course_page = learner_client.get(reverse("courses:course", args=[version.course.slug])).content.decode()
+    assert "Taking the quiz" in course_page
 
 
 @pytest.mark.parametrize(
