@@ -21,6 +21,7 @@ import datetime as dt
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import DateField, DateTimeField, IntegerField, QuerySet, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from courses.models import Assignment, Enrolment
@@ -35,7 +36,8 @@ def enrolment_insert_missing(
     rows = staff_ids.annotate(
         _assignment=Value(assignment.pk, output_field=IntegerField()),
         _enrolled_on=Value(on_date, output_field=DateField()),
-        _due_on=Value(due_on, output_field=DateField()),
+        # Cast: PostgreSQL reads a bare NULL in INSERT … SELECT as text, not as the date column's NULL.
+        _due_on=Cast(Value(due_on, output_field=DateField()), output_field=DateField()),
         _created_at=Value(timezone.now(), output_field=DateTimeField()),
     ).values_list("_assignment", "staff_id", "_enrolled_on", "_due_on", "_created_at")
     try:
