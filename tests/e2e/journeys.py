@@ -1,4 +1,5 @@
-"""Counting a browser journey: the clicks (taps, ticks) and fields typed a person needs, and the seconds it takes.
+"""Counting a browser journey: the clicks (and, apart, the quiz's answer ticks) and fields typed a person needs, and
+the seconds it takes.
 
 `Journey` wraps a `BrowserSession` (tests/e2e/browser.py): the test acts through it, so each click and each field
 is counted, and the time spent auditing and photographing pages (`step`) is kept apart from the journey's own
@@ -21,6 +22,7 @@ class Journey:
     session: BrowserSession
     name: str
     clicks: int = 0
+    ticks: int = 0  # answers ticked in a quiz: as many as the drawn questions' correct options, so counted apart
     fields: int = 0
     audit_seconds: float = 0.0
     started: float = field(default_factory=time.perf_counter)
@@ -34,7 +36,7 @@ class Journey:
         locator.click()
 
     def check(self, locator) -> None:
-        self.clicks += 1
+        self.ticks += 1
         locator.check()
 
     def fill(self, locator, text: str) -> None:
@@ -90,7 +92,8 @@ class Journey:
 
     def report(self) -> str:
         line = (
-            f"journey {self.name}: {self.clicks} clicks, {self.fields} fields typed, {self.seconds:.1f} s "
+            f"journey {self.name}: {self.clicks} clicks, {self.ticks} answer ticks, {self.fields} fields typed, "
+            f"{self.seconds:.1f} s "
             f"(without the {len(self.session.steps)} pages' audits and screenshots, {self.audit_seconds:.1f} s)"
         )
         print(line)
