@@ -1,10 +1,12 @@
 from django.urls import path
 
-from certificates.views import bulk, verify
+from certificates.views import bulk, mine, verify
 
 app_name = "certificates"
 urlpatterns = [
     path("verify/<str:code>/", verify.verify, name="verify"),
+    # The learner's own (signed in).
+    path("certificates/mine/", mine.my_certificates, name="mine"),
     path("certificates/<str:code>/pdf/", verify.download, name="download"),
     # The Office's bulk issue.
     path("certificates/bulk/", bulk.bulk_start, name="bulk_start"),

@@ -29,6 +29,7 @@ from courses.models import (
     Assignment,
     AssignmentPerson,
     AssignmentUnit,
+    AttemptGrant,
     Attendance,
     Completion,
     CompletionEvidence,
@@ -77,6 +78,7 @@ class AssignmentForm(forms.ModelForm):
             "starts_on",
             "due_on",
             "completions_from",
+            "due_days",
             "categories",
             "communications_only",
         )
@@ -94,6 +96,7 @@ class AssignmentForm(forms.ModelForm):
             due_on=data.get("due_on"),
             title=data.get("title", ""),
             completions_from=data.get("completions_from"),
+            due_days=data.get("due_days"),
         )
         if not data.get("completions_from") and data.get("starts_on"):
             # Left empty: completions count from the start (the default of `assignment_create`).
@@ -193,6 +196,7 @@ class AssignmentAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
             "starts_on",
             "due_on",
             "completions_from",
+            "due_days",
             "categories_label",
             "communications_only",
             "created_by",
@@ -248,6 +252,7 @@ class AssignmentAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
             starts_on=data["starts_on"],
             due_on=data["due_on"],
             completions_from=data.get("completions_from"),
+            due_days=data.get("due_days"),
             title=data.get("title", ""),
             created_by=request.user,
         )
@@ -276,6 +281,19 @@ class EnrolmentAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("staff__code", "staff__full_name", "assignment__slug")
     ordering = ("assignment", "staff__sort_key")
     date_hierarchy = "enrolled_on"
+
+
+@admin.register(AttemptGrant)
+class AttemptGrantAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
+    """Extra quiz attempts granted, with their reasons: a record. They are granted on the Office's page
+    (`quizzes:grant`, linked from the drill-down), through `courses.services.grants.attempt_grant`."""
+
+    read_only = True
+    list_display = ("staff", "course", "extra_attempts", "reason", "granted_by", "granted_at")
+    list_filter = ("course",)
+    list_select_related = ("staff", "course", "granted_by")
+    search_fields = ("staff__code", "staff__full_name", "reason")
+    date_hierarchy = "granted_at"
 
 
 class AttendanceInline(admin.TabularInline):

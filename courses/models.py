@@ -81,6 +81,14 @@ class CourseVersion(models.Model):
         db_default=ReviewPolicy.EXPLANATIONS.value,
         help_text=_("What a learner may see about a closed attempt."),
     )
+    review_when_final = models.BooleanField(
+        _("review only after the last attempt"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "When set, a learner may review their attempts only once they have passed or used every attempt allowed."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -187,6 +195,16 @@ class Assignment(models.Model):
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("course"))
     starts_on = models.DateField(_("start date"))
     due_on = models.DateField(_("due date"))
+    due_days = models.PositiveSmallIntegerField(
+        _("days to complete after joining"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "For someone who joins the audience after the start date: due this many days after joining "
+            "(never before the due date above). Empty: everyone has the due date above."
+        ),
+    )
     # StaffCategory values; empty means every category.
     categories = models.JSONField(_("staff categories"), default=list, blank=True)
     communications_only = models.BooleanField(_("communications staff only"), default=False)
@@ -258,6 +276,9 @@ class Enrolment(models.Model):
         "orgchart.Staff", on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("person")
     )
     enrolled_on = models.DateField(_("enrolled on"))
+    # The person's own due date when it is not the assignment's: a late joiner's, from `Assignment.due_days`
+    # (`courses.rules.enrolment_due_on_for`); read through `courses.rules.enrolment_due_on_expression`.
+    due_on = models.DateField(_("own due date"), null=True, blank=True)
     # Set when the person moves out of the audience (or leaves); cleared if they come back.
     left_audience_on = models.DateField(_("left the audience on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -270,6 +291,49 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff_id} ← {self.assignment_id}"
+
+
+class AttemptGrant(models.Model):
+    """Extra quiz attempts the Office granted a person for a course, with the reason: a record, never edited.
+
+    The attempts a person may use at a course's version are the version's `max_attempts` plus every
+    grant of the course (`courses.rules.attempts_allowed`).
+    """
+
+    staff = models.ForeignKey(
+        "orgchart.Staff", on_delete=models.PROTECT, related_name="attempt_grants", verbose_name=_("person")
+    )
+    course = models.ForeignKey(
+        Course, on_delete=models.PROTECT, related_name="attempt_grants", verbose_name=_("course")
+    )
+    extra_attempts = models.PositiveSmallIntegerField(
+        _("extra attempts"), default=1, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    reason = models.TextField(_("reason"))
+    granted_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("extra quiz attempt")
+        verbose_name_plural = _("extra quiz attempts")
+        ordering = ["-granted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(extra_attempts__gte=1, extra_attempts__lte=10), name="attempt_grant_extra_range"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="attempt_grant_reason_not_empty"),
+        ]
+        indexes = [models.Index(fields=["staff", "course"], name="attempt_grant_staff_course_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.staff_id} +{self.extra_attempts} {self.course_id}"
 
 
 class LessonProgress(models.Model):

@@ -52,3 +52,15 @@ class QuestionImportForm(SpreadsheetImportForm):
 
 class QuestionConfirmImportForm(ConfirmImportForm):
     version = forms.ModelChoiceField(queryset=CourseVersion.objects.all(), widget=forms.HiddenInput())
+
+
+class AttemptGrantForm(forms.Form):
+    """The Office grants a person extra attempts at a course's quiz (`courses.services.grants.attempt_grant`)."""
+
+    extra_attempts = forms.IntegerField(label=_("Extra attempts"), min_value=1, max_value=10, initial=1)
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text=_("Shown to the person and kept in the record."),
+    )

@@ -11,14 +11,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.roles import require_office
+from courses.models import Course, CourseVersion, CourseVersionStatus
+from courses.services.grants import attempt_grant
+from orgchart.models import Staff
 from quizzes import selectors, services
-from quizzes.forms import answer_field_name, parse_choices
+from quizzes.forms import AttemptGrantForm, answer_field_name, parse_choices
 from quizzes.models import Attempt, AttemptStatus
 from quizzes.rules import attempt_is_past_grace
 
@@ -73,9 +79,12 @@ def attempt_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
         except services.AttemptClosed:
             return redirect(_result_url(attempt))
         if not errors:
-            if request.POST.get("action") == "submit":
+            action = request.POST.get("action")
+            if action == "submit":  # the countdown's own submit when the time is up: no summary to read
                 services.attempt_submit(attempt_id=attempt.pk, staff=attempt.staff)
                 return redirect(_result_url(attempt))
+            if action == "review":  # the learner's "Submit…": the summary and the confirmation first
+                return redirect("quizzes:submit", attempt_id=attempt.pk)
             messages.success(request, _("Your answers are saved."))
             return redirect("quizzes:attempt", attempt_id=attempt.pk)
     items = selectors.attempt_item_views(attempt=attempt)
@@ -112,6 +121,28 @@ def _save_posted_answers(request: HttpRequest, *, attempt: Attempt, items: list[
         except ValidationError as error:
             errors[item.item_id] = " ".join(error.messages)
     return errors
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def attempt_submit_confirm(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """Before handing in: the questions not answered, the time left, and a second step that submits (POST)."""
+    attempt = _access_attempt_now(request, attempt_id)
+    if attempt.status != AttemptStatus.IN_PROGRESS:
+        return redirect(_result_url(attempt))
+    if request.method == "POST":
+        services.attempt_submit(attempt_id=attempt.pk, staff=attempt.staff)
+        return redirect(_result_url(attempt))
+    items = selectors.attempt_item_views(attempt=attempt)
+    remaining = max(0, int((attempt.deadline_at - timezone.now()).total_seconds()))
+    context = {
+        "attempt": attempt,
+        "version": attempt.version,
+        "total": len(items),
+        "unanswered": [item for item in items if not item.answered],
+        "remaining_minutes": (remaining + 59) // 60,
+    }
+    return render(request, "quizzes/submit.html", context)
 
 
 @login_required
@@ -163,6 +194,10 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
         "unread": unread,
         "status": status,
         "review_scope": selectors.review_scope(version=version),
+        "review_refusal": selectors.review_refusal(version=version, status=status),
+        "certificate": (
+            selectors.certificate_state(staff_id=attempt.staff_id, course_id=version.course_id) if completion else None
+        ),
     }
     return render(request, "quizzes/result.html", context)
 
@@ -173,6 +208,11 @@ def attempt_review(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = _access_attempt_now(request, attempt_id)
     if attempt.status == AttemptStatus.IN_PROGRESS:
         return redirect("quizzes:attempt", attempt_id=attempt.pk)
+    refusal = selectors.review_refusal_for_attempt(attempt=attempt)
+    if refusal:
+        # Refused before the key is read: nothing of it reaches the page.
+        context = {"attempt": attempt, "version": attempt.version, "refusal": refusal}
+        return render(request, "quizzes/review.html", context, status=403)
     # The selector leaves out whatever the version's review policy hides; the template shows the rest.
     review = selectors.attempt_review(attempt=attempt)
     context = {
@@ -182,3 +222,45 @@ def attempt_review(request: HttpRequest, attempt_id: int) -> HttpResponse:
         "scope": selectors.review_scope(version=attempt.version),
     }
     return render(request, "quizzes/review.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def attempt_grant_page(request: HttpRequest, staff_id: int, course_slug: str) -> HttpResponse:
+    """The Office grants a person extra attempts at a course's quiz, with a reason (404 to anyone else)."""
+    require_office(request.user)
+    staff = get_object_or_404(Staff, pk=staff_id)
+    course = get_object_or_404(Course, slug=course_slug)
+    version = get_object_or_404(
+        CourseVersion.objects.select_related("course"), course=course, status=CourseVersionStatus.PUBLISHED
+    )
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = ""
+    form = AttemptGrantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grant = attempt_grant(
+                staff=staff,
+                course=course,
+                extra_attempts=form.cleaned_data["extra_attempts"],
+                reason=form.cleaned_data["reason"],
+                granted_by=request.user,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(name)s may now take %(count)d more attempt at this quiz.",
+                    "%(name)s may now take %(count)d more attempts at this quiz.",
+                    grant.extra_attempts,
+                )
+                % {"name": staff.full_name, "count": grant.extra_attempts},
+            )
+            return redirect(back or request.path)
+    status = selectors.quiz_status(staff=staff, version=version)
+    context = {"staff": staff, "course": course, "version": version, "status": status, "form": form, "next": back}
+    return render(request, "quizzes/grant.html", context, status=400 if form.errors else 200)

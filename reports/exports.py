@@ -97,6 +97,7 @@ def coverage_xlsx_write(*, report: CoverageReport, people: Iterable[PersonCovera
             person.lessons_read,
             person.lessons_total,
             person.best_score,
+            person.attempts_label,
         ]
         for person in people
     )
@@ -119,6 +120,7 @@ def coverage_xlsx_write(*, report: CoverageReport, people: Iterable[PersonCovera
             Column(_("Lessons read")),
             Column(_("Lessons")),
             Column(_("Best quiz score (%)"), PERCENT),
+            Column(_("Quiz attempts")),
         ],
         rows=people_rows,
     )

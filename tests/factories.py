@@ -29,6 +29,7 @@ from courses.models import (
     Assignment,
     AssignmentPerson,
     AssignmentUnit,
+    AttemptGrant,
     Attendance,
     Completion,
     CompletionEvidence,
@@ -309,6 +310,19 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
     staff = factory.SubFactory(StaffFactory)
     enrolled_on = factory.LazyAttribute(lambda o: o.assignment.starts_on)
     left_audience_on = None
+
+
+class AttemptGrantFactory(factory.django.DjangoModelFactory):
+    """Extra quiz attempts the Office granted (issue 13); `courses.services.grants.attempt_grant` is the real way."""
+
+    class Meta:
+        model = AttemptGrant
+
+    staff = factory.SubFactory(StaffFactory)
+    course = factory.SubFactory(CourseFactory)
+    extra_attempts = 1
+    reason = "Mất kết nối mạng khi đang làm bài"
+    granted_by = None
 
 
 class LessonProgressFactory(factory.django.DjangoModelFactory):

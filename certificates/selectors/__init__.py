@@ -5,6 +5,7 @@ from certificates.selectors.register import (
     REGISTER_DETAIL_FIELDS,
     certificate_get_by_code,
     certificate_list_for_register,
+    certificate_list_for_user,
     certificate_template_default,
     certificate_template_for_course,
     certificate_valid_for,
@@ -18,6 +19,7 @@ from certificates.selectors.register import (
 __all__ = [
     "REGISTER_DETAIL_FIELDS",
     "certificate_get_by_code",
+    "certificate_list_for_user",
     "certificate_list_for_register",
     "certificate_template_default",
     "certificate_template_for_course",

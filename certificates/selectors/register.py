@@ -111,3 +111,15 @@ def certificate_list_for_register(*, year: int | None = None) -> QuerySet[Certif
     if year is not None:
         certificates = certificates.filter(year=year)
     return certificates
+
+
+def certificate_list_for_user(*, user) -> list[Certificate]:
+    """The certificates of the person linked to the account (none without one), newest first, valid before
+    revoked (one query)."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Certificate.objects.filter(staff__user_id=user.pk)
+        .only("pk", "serial", "code", "course_title", "issued_on", "completed_on", "status", "revoked_at")
+        .order_by("-status", "-issued_on", "-pk")
+    )

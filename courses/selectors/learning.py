@@ -7,7 +7,7 @@ the per-enrolment figures are correlated subqueries, not queries per row.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import models
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
@@ -20,12 +20,14 @@ from accounts.roles import is_office
 from courses.models import (
     Completion,
     CompletionEvidence,
+    Course,
     CourseVersion,
     CourseVersionStatus,
     Enrolment,
     Lesson,
     LessonProgress,
 )
+from courses.rules import attempts_allowed, attempts_granted_subquery, enrolment_due_on_expression, is_locked_out
 from courses.selectors.completions import completion_accepted_q, completions_counting
 from orgchart.models import Membership, Staff
 from orgchart.queries import active_on_q, within_units_q
@@ -33,13 +35,24 @@ from orgchart.queries import active_on_q, within_units_q
 
 class LearningStatus(models.TextChoices):
     NOT_STARTED = "not_started", _("Not started")
-    IN_PROGRESS = "in_progress", _("In progress")
+    STUDYING = "studying", _("Studying")  # lessons read (or attempts closed), no attempt open
+    TAKING_QUIZ = "taking_quiz", _("Taking the quiz")  # an attempt is open
+    LOCKED_OUT = "locked_out", _("Out of attempts")  # courses.rules.is_locked_out
     COMPLETED = "completed", _("Completed")
 
 
 @dataclass(frozen=True)
+class AssignmentLine:
+    """One of the assignments behind a line of "my courses" (the same course may be assigned more than once)."""
+
+    title: str
+    starts_on: dt.date
+    due_on: dt.date
+
+
+@dataclass(frozen=True)
 class EnrolmentRow:
-    """One line of "my courses"."""
+    """One line of "my courses": a course, with the earliest open due date of the assignments behind it."""
 
     enrolment_id: int
     course_slug: str
@@ -54,6 +67,10 @@ class EnrolmentRow:
     attempted: bool
     next_lesson_position: int | None
     on_date: dt.date
+    attempt_open: bool = False
+    locked_out: bool = False
+    certificate_code: str | None = None  # the person's valid certificate of the course
+    assignments: tuple[AssignmentLine, ...] = ()
 
     @property
     def is_completed(self) -> bool:
@@ -63,8 +80,12 @@ class EnrolmentRow:
     def status(self) -> LearningStatus:
         if self.is_completed:
             return LearningStatus.COMPLETED
+        if self.attempt_open:
+            return LearningStatus.TAKING_QUIZ
+        if self.locked_out:
+            return LearningStatus.LOCKED_OUT
         if self.lessons_opened or self.attempted:
-            return LearningStatus.IN_PROGRESS
+            return LearningStatus.STUDYING
         return LearningStatus.NOT_STARTED
 
     @property
@@ -140,6 +161,19 @@ def _enrolment_rows(enrolments: QuerySet[Enrolment], *, on_date: dt.date) -> lis
         .order_by("completed_on")
         .values("completed_on")
     )
+    # The attempts at the current version ("in_progress" is quizzes' AttemptStatus.IN_PROGRESS: the quiz
+    # app sits above this one and is reached through the relation it registers).
+    attempts_used = (
+        CourseVersion.objects.filter(_published(), course_id=course, attempts__staff_id=OuterRef("staff_id"))
+        .order_by()
+        .values("course_id")
+        .annotate(used=Count("attempts"))
+        .values("used")
+    )
+    # A valid certificate, through the relation the certificates app registers ("valid": its CertificateStatus).
+    certificate = Course.objects.filter(
+        pk=course, certificates__staff_id=OuterRef("staff_id"), certificates__status="valid"
+    ).values("certificates__code")
     fetched = (
         enrolments.annotate(
             version_title=Subquery(CourseVersion.objects.filter(_published(), course_id=course).values("title")[:1]),
@@ -149,6 +183,14 @@ def _enrolment_rows(enrolments: QuerySet[Enrolment], *, on_date: dt.date) -> lis
             completed_on=Subquery(first_completion[:1]),
             quiz_passed=_quiz_attempted(course, passed=True),
             attempted=_quiz_attempted(course),
+            attempt_open=_quiz_attempted(course, status="in_progress"),
+            attempts_used=Coalesce(Subquery(attempts_used[:1], output_field=IntegerField()), 0),
+            max_attempts=Subquery(
+                CourseVersion.objects.filter(_published(), course_id=course).values("max_attempts")[:1]
+            ),
+            granted=attempts_granted_subquery(staff=OuterRef("staff_id"), course=course),
+            certificate_code=Subquery(certificate[:1]),
+            own_due_on=enrolment_due_on_expression(),
         )
         .filter(Q(left_audience_on__isnull=True) | Q(completed_on__isnull=False))
         .values_list(
@@ -157,7 +199,7 @@ def _enrolment_rows(enrolments: QuerySet[Enrolment], *, on_date: dt.date) -> lis
             "assignment__title",
             "assignment__slug",
             "assignment__starts_on",
-            "assignment__due_on",
+            "own_due_on",
             "version_title",
             "lessons_total",
             "lessons_opened",
@@ -165,6 +207,11 @@ def _enrolment_rows(enrolments: QuerySet[Enrolment], *, on_date: dt.date) -> lis
             "completed_on",
             "quiz_passed",
             "attempted",
+            "attempt_open",
+            "attempts_used",
+            "max_attempts",
+            "granted",
+            "certificate_code",
         )
     )
     rows = []
@@ -182,6 +229,11 @@ def _enrolment_rows(enrolments: QuerySet[Enrolment], *, on_date: dt.date) -> lis
         completed_on,
         passed,
         attempted,
+        attempt_open,
+        used,
+        max_attempts,
+        granted,
+        certificate_code,
     ) in fetched:
         row = EnrolmentRow(
             enrolment_id=pk,
@@ -197,11 +249,35 @@ def _enrolment_rows(enrolments: QuerySet[Enrolment], *, on_date: dt.date) -> lis
             attempted=attempted,
             next_lesson_position=next_position,
             on_date=on_date,
+            attempt_open=attempt_open,
+            locked_out=max_attempts is not None
+            and is_locked_out(
+                passed=passed,
+                in_progress=attempt_open,
+                used=used,
+                allowed=attempts_allowed(max_attempts=max_attempts, granted=granted),
+            ),
+            certificate_code=certificate_code,
+            assignments=(AssignmentLine(title=title or assignment_slug, starts_on=starts_on, due_on=due_on),),
         )
         group = 2 if row.is_completed else 1 if row.is_upcoming else 0
         rows.append((group, row.starts_on if group == 1 else row.due_on, row.due_on, assignment_slug, row))
     rows.sort(key=lambda item: item[:4])
-    return [row for *_key, row in rows]
+    return _one_line_per_course([row for *_key, row in rows])
+
+
+def _one_line_per_course(rows: list[EnrolmentRow]) -> list[EnrolmentRow]:
+    """The first line of each course (the earliest open due date, by the order of `rows`), carrying every
+    assignment of the course behind it, due dates in order."""
+    lines: dict[str, EnrolmentRow] = {}
+    behind: dict[str, list[AssignmentLine]] = {}
+    for row in rows:
+        lines.setdefault(row.course_slug, row)
+        behind.setdefault(row.course_slug, []).extend(row.assignments)
+    return [
+        replace(line, assignments=tuple(sorted(behind[slug], key=lambda a: (a.due_on, a.starts_on, a.title))))
+        for slug, line in lines.items()
+    ]
 
 
 @dataclass(frozen=True)
@@ -236,10 +312,12 @@ def access_course(*, user: User, slug: str) -> CourseAccess:
     """
     if not user.is_authenticated:
         raise Http404
-    enrolment = Enrolment.objects.filter(staff__user_id=user.pk, assignment__course_id=OuterRef("course_id")).order_by(
-        _left_last(), "assignment__due_on"
+    enrolment = (
+        Enrolment.objects.filter(staff__user_id=user.pk, assignment__course_id=OuterRef("course_id"))
+        .annotate(own_due_on=enrolment_due_on_expression())
+        .order_by(_left_last(), "own_due_on")
     )
-    due_on = enrolment.values("assignment__due_on")[:1]
+    due_on = enrolment.values("own_due_on")[:1]
     version = (
         CourseVersion.objects.select_related("course")
         .filter(_published(), course__slug=slug)
@@ -285,6 +363,21 @@ class CoursePage:
     lessons: list[LessonLine]
     completion: Completion | None
     quiz_passed: bool
+    attempt_open: bool = False
+    locked_out: bool = False
+
+    @property
+    def status(self) -> LearningStatus:
+        """As on my courses: completed, taking the quiz, out of attempts, studying or not started."""
+        if self.completion is not None:
+            return LearningStatus.COMPLETED
+        if self.attempt_open:
+            return LearningStatus.TAKING_QUIZ
+        if self.locked_out:
+            return LearningStatus.LOCKED_OUT
+        if self.lessons_read or self.quiz_passed:
+            return LearningStatus.STUDYING
+        return LearningStatus.NOT_STARTED
 
     @property
     def lessons_read(self) -> int:
@@ -326,9 +419,41 @@ def course_page_get(*, access: CourseAccess) -> CoursePage:
         else:
             completions = Completion.objects.filter(completion_accepted_q(), course_id=access.version.course_id)
         completion = completions.filter(staff_id=staff_id).order_by("completed_on", "pk").first()
-        quiz_passed = CourseVersion.objects.filter(
-            course_id=access.version.course_id, attempts__staff_id=staff_id, attempts__passed=True
-        ).exists()
+        # The quiz in one query: a pass at any version, an open attempt, the attempts used at this version and
+        # the Office's grants ("in_progress": quizzes' AttemptStatus, reached through the relation it registers).
+        course_versions = CourseVersion.objects.filter(course_id=OuterRef("course_id"), attempts__staff_id=staff_id)
+        used = (
+            CourseVersion.objects.filter(pk=OuterRef("pk"), attempts__staff_id=staff_id)
+            .order_by()
+            .values("pk")
+            .annotate(used=Count("attempts"))
+            .values("used")
+        )
+        quiz_passed, attempt_open, used, granted = (
+            CourseVersion.objects.filter(pk=access.version.pk)
+            .annotate(
+                passed_any=Exists(course_versions.filter(attempts__passed=True)),
+                open_any=Exists(course_versions.filter(attempts__status="in_progress")),
+                used=Coalesce(Subquery(used[:1], output_field=IntegerField()), 0),
+                granted=attempts_granted_subquery(staff=staff_id, course=OuterRef("course_id")),
+            )
+            .values_list("passed_any", "open_any", "used", "granted")
+            .get()
+        )
+        locked_out = is_locked_out(
+            passed=quiz_passed,
+            in_progress=attempt_open,
+            used=used,
+            allowed=attempts_allowed(max_attempts=access.version.max_attempts, granted=granted),
+        )
+        return CoursePage(
+            access=access,
+            lessons=lessons,
+            completion=completion,
+            quiz_passed=quiz_passed,
+            attempt_open=attempt_open,
+            locked_out=locked_out,
+        )
     return CoursePage(access=access, lessons=lessons, completion=completion, quiz_passed=quiz_passed)
 
 
@@ -434,7 +559,8 @@ def enrolment_list_overdue_in_units(*, unit_paths: list[str], on_date: dt.date) 
     )
     return (
         enrolment_list_to_remind(on_date=on_date)
-        .filter(assignment__due_on__lt=on_date)
+        .annotate(own_due_on=enrolment_due_on_expression())
+        .filter(own_due_on__lt=on_date)
         .annotate(
             unit_path=Subquery(unit_on_date.values("unit__path")[:1]),
             unit_name=Subquery(unit_on_date.values("unit__name")[:1]),
@@ -443,5 +569,5 @@ def enrolment_list_overdue_in_units(*, unit_paths: list[str], on_date: dt.date) 
         # The scoping helper's prefix match, on the annotated path ("unit_" + "path__startswith").
         .filter(within_units_q(unit_paths, prefix="unit_"))
         .select_related("staff", "assignment__course")
-        .order_by("unit_path", "staff__sort_key", "staff__code", "assignment__due_on")
+        .order_by("unit_path", "staff__sort_key", "staff__code", "own_due_on")
     )

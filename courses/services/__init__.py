@@ -38,6 +38,7 @@ VERSION_SETTINGS_FIELDS = (
     "time_limit_minutes",
     "requires_all_lessons",
     "review_policy",
+    "review_when_final",
 )
 _LESSON_COPY_FIELDS = ("position", "title", "body_html", "attachment", "video_file", "video_url", "estimated_minutes")
 

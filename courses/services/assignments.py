@@ -35,6 +35,7 @@ from courses.models import (
     CourseVersionStatus,
     Enrolment,
 )
+from courses.rules import enrolment_due_on_for
 from courses.selectors.audience import UnitRule, audience_staff_ids_on, audience_unit_rules
 from courses.sql import enrolment_insert_missing
 from orgchart.models import Staff, StaffCategory, Unit
@@ -62,6 +63,7 @@ def assignment_create_problems(
     due_on: dt.date | None,
     title: str = "",
     completions_from: dt.date | None = None,
+    due_days: int | None = None,
 ) -> dict[str, list[str]]:
     """Every reason the assignment cannot be created (field → messages); empty when it can.
 
@@ -109,6 +111,8 @@ def assignment_create_problems(
             f"Ngày bắt đầu tính hoàn thành {format_date(completions_from)} muộn hơn hạn hoàn thành "
             f"{format_date(due_on)}.",
         )
+    if due_days is not None and not 1 <= due_days <= 3650:
+        refuse("due_days", f"Số ngày phải hoàn thành sau khi vào đối tượng ({due_days}) phải từ 1 đến 3650.")
 
     if not units and not people:
         refuse("units", "Cần ít nhất một đơn vị hoặc một người được giao.")
@@ -146,10 +150,13 @@ def assignment_create(
     title: str = "",
     completions_from: dt.date | None = None,
     created_by: User | None = None,
+    due_days: int | None = None,
 ) -> Assignment:
     """Save the rule and enrol everyone in its audience today (retroactive).
 
     Completions dated before `completions_from` (default: `starts_on`) do not count toward it.
+    With `due_days`, someone who joins the audience after `starts_on` is due that many days after joining
+    (`courses.rules.enrolment_due_on_for`).
 
     The slug is stored in lower case. `units` are (unit, with its sub-units) pairs; `categories` are `StaffCategory`
     values (empty = every category). Raises `ValidationError` (field → Vietnamese
@@ -165,6 +172,7 @@ def assignment_create(
         due_on=due_on,
         title=title,
         completions_from=completions_from,
+        due_days=due_days,
     )
     if problems:
         raise ValidationError(problems)
@@ -176,6 +184,7 @@ def assignment_create(
         starts_on=starts_on,
         due_on=due_on,
         completions_from=completions_from or starts_on,
+        due_days=due_days,
         categories=ordered_categories,
         communications_only=communications_only,
         created_by=created_by,
@@ -187,7 +196,9 @@ def assignment_create(
         ]
     )
     AssignmentPerson.objects.bulk_create([AssignmentPerson(assignment=assignment, staff=person) for person in people])
-    enrolment_sync(assignment=assignment)
+    # Those in the audience now were there from the start (an assignment is often created after it): the
+    # assignment's due date is theirs.
+    enrolment_sync(assignment=assignment, joining_late=False)
     return assignment
 
 
@@ -209,7 +220,9 @@ class EnrolmentSyncSummary:
         )
 
 
-def enrolment_sync(*, assignment: Assignment | None = None, on_date: dt.date | None = None) -> EnrolmentSyncSummary:
+def enrolment_sync(
+    *, assignment: Assignment | None = None, on_date: dt.date | None = None, joining_late: bool = True
+) -> EnrolmentSyncSummary:
     """Bring enrolments in line with the audiences on `on_date` (today by default).
 
     For `assignment`, or for every assignment when None: people in the audience who
@@ -218,6 +231,9 @@ def enrolment_sync(*, assignment: Assignment | None = None, on_date: dt.date | N
     back have it cleared. One query for the assignments' rules, then at most five per
     assignment (the missing people, the new rows, the leavers, the returners), whatever
     the number of people. Safe to run twice: the second run finds nothing to do.
+
+    Someone enrolled after an assignment's start gets their own due date from its `due_days`
+    (`courses.rules.enrolment_due_on_for`), unless `joining_late` is False (the assignment's creation).
     """
     on_date = on_date or timezone.localdate()
     summary = EnrolmentSyncSummary(on_date=on_date)
@@ -228,7 +244,10 @@ def enrolment_sync(*, assignment: Assignment | None = None, on_date: dt.date | N
         rules_by_assignment = audience_unit_rules(assignment_ids=[a.pk for a in assignments])
         for current in assignments:
             enrolled, left, returned = _sync_one(
-                assignment=current, rules=rules_by_assignment.get(current.pk, []), on_date=on_date
+                assignment=current,
+                rules=rules_by_assignment.get(current.pk, []),
+                on_date=on_date,
+                joining_late=joining_late,
             )
             summary.assignments += 1
             summary.enrolled += enrolled
@@ -238,11 +257,14 @@ def enrolment_sync(*, assignment: Assignment | None = None, on_date: dt.date | N
     return summary
 
 
-def _sync_one(*, assignment: Assignment, rules: list[UnitRule], on_date: dt.date) -> tuple[int, int, int]:
+def _sync_one(
+    *, assignment: Assignment, rules: list[UnitRule], on_date: dt.date, joining_late: bool
+) -> tuple[int, int, int]:
     audience = audience_staff_ids_on(assignment=assignment, on_date=on_date, rules=rules)
     enrolments = Enrolment.objects.filter(assignment=assignment)
     missing = audience.exclude(staff_id__in=enrolments.values("staff_id"))
-    enrolled = enrolment_insert_missing(assignment=assignment, staff_ids=missing, on_date=on_date)
+    own_due_on = enrolment_due_on_for(assignment=assignment, joined_on=on_date) if joining_late else None
+    enrolled = enrolment_insert_missing(assignment=assignment, staff_ids=missing, on_date=on_date, due_on=own_due_on)
     left = (
         enrolments.filter(left_audience_on__isnull=True).exclude(staff_id__in=audience).update(left_audience_on=on_date)
     )

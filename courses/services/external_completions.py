@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.dates import format_date
-from core.importing import ImportProblem, ImportRefused, check_choice, clean_rows, parse_date_cell
+from core.importing import ImportProblem, ImportRefused, SpreadsheetFile, check_choice, clean_rows, parse_date_cell
 from core.text import normalize_text
 from courses.models import Completion, CompletionEvidence, CompletionReview, Course
 from courses.services.completions import completion_record, completion_review
@@ -71,7 +71,7 @@ class _Entry:
 
 
 def external_completions_import(
-    *, rows: list[dict[str, object]], course: Course, by: User | None, dry_run: bool = False
+    *, rows: SpreadsheetFile | list[dict[str, object]], course: Course, by: User | None, dry_run: bool = False
 ) -> ExternalCompletionSummary:
     """Record the sheet's external completions of `course` with the Office's decision on each.
 
@@ -80,8 +80,9 @@ def external_completions_import(
     nothing is written.
     """
     problems: list[ImportProblem] = []
-    cleaned, _present, row_problems = clean_rows(rows=rows, required=REQUIRED_COLUMNS)
-    problems.extend(row_problems)
+    table = clean_rows(rows=rows, required=REQUIRED_COLUMNS)
+    cleaned = table.rows
+    problems.extend(table.problems)
     codes = {row.text(CODE).casefold() for row in cleaned if row.text(CODE)}
     staff_by_code = {
         person.code.casefold(): person

@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from courses.models import CourseVersion, CourseVersionStatus
+from courses.rules import enrolment_due_on, enrolment_due_on_expression
 from courses.selectors.learning import enrolment_list_overdue_in_units, enrolment_list_to_remind
 from notifications.models import ReminderKind, ReminderLog
 from orgchart.models import Staff
@@ -129,16 +130,15 @@ def _deliver(messages: list[tuple[int, EmailMessage]]) -> tuple[int, int]:
 
 def _learner_reminders_send(*, kind: ReminderKind, on_date: dt.date) -> tuple[int, int]:
     first, last = _learner_window(kind, on_date)
-    already = ReminderLog.objects.filter(
-        kind=kind, enrolment_id=OuterRef("pk"), event_date=OuterRef("assignment__due_on")
-    )
+    already = ReminderLog.objects.filter(kind=kind, enrolment_id=OuterRef("pk"), event_date=OuterRef("own_due_on"))
     due = (
         enrolment_list_to_remind(on_date=on_date)
-        .filter(assignment__due_on__range=(first, last))
+        .annotate(own_due_on=enrolment_due_on_expression())
+        .filter(own_due_on__range=(first, last))
         .exclude(Exists(already))
         .annotate(address=_address("staff__"))
         .filter(address__isnull=False)
-        .values_list("pk", "assignment__due_on")
+        .values_list("pk", "own_due_on")
     )
     claim = uuid.uuid4()
     _claim([ReminderLog(kind=kind, enrolment_id=pk, event_date=due_on, claim=claim) for pk, due_on in due])
@@ -165,8 +165,8 @@ def _learner_reminders_send(*, kind: ReminderKind, on_date: dt.date) -> tuple[in
             {
                 "full_name": enrolment.staff.full_name,
                 "course_title": log.course_title or assignment.title or assignment.course.slug,
-                "due_on": assignment.due_on,
-                "days_left": (assignment.due_on - on_date).days,
+                "due_on": enrolment_due_on(enrolment),
+                "days_left": (enrolment_due_on(enrolment) - on_date).days,
                 "course_url": _absolute(reverse("courses:course", args=[assignment.course.slug])),
             },
         )

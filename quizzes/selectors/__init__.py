@@ -8,6 +8,7 @@ progress; only `attempt_review`, which refuses an attempt still in progress, rea
 from quizzes.selectors.access import QuizAccess, access_attempt, access_quiz_version
 from quizzes.selectors.attempts import (
     LETTERS,
+    CertificateState,
     ChoiceView,
     ItemView,
     QuizStatus,
@@ -15,14 +16,24 @@ from quizzes.selectors.attempts import (
     attempt_ids_past_grace,
     attempt_item_answers,
     attempt_item_views,
+    certificate_state,
     completion_get_quiz,
     lesson_count_unread,
     quiz_status,
 )
-from quizzes.selectors.review import ReviewChoice, ReviewItem, ReviewScope, attempt_review, review_scope
+from quizzes.selectors.review import (
+    ReviewChoice,
+    ReviewItem,
+    ReviewScope,
+    attempt_review,
+    review_refusal,
+    review_refusal_for_attempt,
+    review_scope,
+)
 
 __all__ = [
     "LETTERS",
+    "CertificateState",
     "ChoiceView",
     "ItemView",
     "QuizAccess",
@@ -37,8 +48,11 @@ __all__ = [
     "attempt_item_answers",
     "attempt_item_views",
     "attempt_review",
+    "certificate_state",
     "completion_get_quiz",
     "lesson_count_unread",
     "quiz_status",
+    "review_refusal",
+    "review_refusal_for_attempt",
     "review_scope",
 ]

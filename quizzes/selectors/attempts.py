@@ -12,7 +12,10 @@ import datetime as dt
 import string
 from dataclasses import dataclass
 
-from courses.models import Completion, CompletionEvidence, CourseVersion, Lesson
+from django.db.models import FilteredRelation, Q
+
+from courses.models import AttemptGrant, Completion, CompletionEvidence, Course, CourseVersion, Lesson
+from courses.rules import attempts_allowed, is_locked_out
 from orgchart.models import Staff
 from quizzes.forms import answer_field_name
 from quizzes.models import Attempt, AttemptItem, AttemptStatus, QuestionKind
@@ -31,30 +34,52 @@ class QuizStatus:
     passed: bool
     used: int
     left: int
+    # The attempts the person may use at this version (its maximum plus the grants), and the Office's grants.
+    allowed: int = 0
+    grants: tuple[AttemptGrant, ...] = ()
+    # An attempt of the course in progress, at this version or another (retired) one.
+    open_anywhere: bool = False
 
     @property
     def can_start(self) -> bool:
         return self.in_progress is None and not self.passed and self.left > 0
+
+    @property
+    def locked_out(self) -> bool:
+        """Out of attempts and not passed (`courses.rules.is_locked_out`)."""
+        return is_locked_out(
+            passed=self.passed, in_progress=self.in_progress is not None, used=self.used, allowed=self.allowed
+        )
+
+    @property
+    def granted(self) -> int:
+        return sum(grant.extra_attempts for grant in self.grants)
 
 
 def quiz_status(*, staff: Staff | int, version: CourseVersion) -> QuizStatus:
     """Attempts on this version, how many are left, and whether the course's quiz was already passed
     (`staff`: the person or their id).
 
-    One query: the person's attempts at every version of the course (a handful), split here.
+    Two queries: the person's attempts at every version of the course (a handful), split here, and the
+    extra attempts the Office granted them for the course.
     """
     course_attempts = list(
         Attempt.objects.filter(staff=staff, version__course_id=version.course_id).order_by("number", "pk")
     )
+    grants = tuple(AttemptGrant.objects.filter(staff=staff, course_id=version.course_id).order_by("granted_at", "pk"))
     attempts = [attempt for attempt in course_attempts if attempt.version_id == version.pk]
     passed_elsewhere = any(attempt.passed and attempt.version_id != version.pk for attempt in course_attempts)
     used = len(attempts)
+    allowed = attempts_allowed(max_attempts=version.max_attempts, granted=sum(grant.extra_attempts for grant in grants))
     return QuizStatus(
         attempts=attempts,
         in_progress=next((a for a in attempts if a.status == AttemptStatus.IN_PROGRESS), None),
         passed=passed_elsewhere or any(a.passed for a in attempts),
         used=used,
-        left=max(0, version.max_attempts - used),
+        left=max(0, allowed - used),
+        allowed=allowed,
+        grants=grants,
+        open_anywhere=any(a.status == AttemptStatus.IN_PROGRESS for a in course_attempts),
     )
 
 
@@ -156,6 +181,35 @@ def _item_views(*, attempt: Attempt, with_texts: bool) -> list[ItemView]:
 
 def attempt_completion(*, attempt: Attempt) -> Completion | None:
     return Completion.objects.filter(attempt=attempt).first()
+
+
+@dataclass(frozen=True)
+class CertificateState:
+    """The person's certificate for a course, as the result page tells it."""
+
+    code: str | None  # the valid certificate's verification code (its PDF's URL), None while there is none
+    serial: str
+    issued_on_completion: bool  # the course issues one by itself on completion (else the Office issues them)
+
+
+def certificate_state(*, staff_id: int, course_id: int) -> CertificateState:
+    """Whether the person holds a valid certificate of the course, and if not, how one will come (one query).
+
+    Read through the relations the certificates app registers on `Course` (it sits above the quiz and
+    is not imported): "valid" is `certificates.models.CertificateStatus.VALID`.
+    """
+    row = (
+        Course.objects.filter(pk=course_id)
+        .annotate(
+            valid=FilteredRelation(
+                "certificates", condition=Q(certificates__staff_id=staff_id, certificates__status="valid")
+            )
+        )
+        .values_list("valid__code", "valid__serial", "certificate_setting__issue_on_completion")
+        .first()
+    )
+    code, serial, on_completion = row or (None, None, None)
+    return CertificateState(code=code, serial=serial or "", issued_on_completion=bool(on_completion))
 
 
 def completion_get_quiz(*, staff: Staff, course_id: int) -> Completion | None:

@@ -1,15 +1,24 @@
 """The review of a closed attempt: the only read of the answer key, and only as much of it as the version's
 `review_policy` shows (`review_scope`): what it hides is never read into the review, so no template can leak it.
+
+And only when nothing is open (`review_refusal`): while another attempt of the course is in progress the key
+would help answer it (the attempts are drawn from the same bank), and a version with `review_when_final`
+shows it only once the person has passed or used every attempt allowed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
 from courses.models import CourseVersion, ReviewPolicy
+from courses.rules import attempts_allowed, attempts_granted_subquery
 from quizzes.models import Attempt, AttemptItem, AttemptStatus, Option
 from quizzes.rules import answers_accepted_until
-from quizzes.selectors.attempts import LETTERS
+from quizzes.selectors.attempts import LETTERS, QuizStatus
 
 
 @dataclass(frozen=True)
@@ -28,6 +37,52 @@ def review_scope(*, version: CourseVersion) -> ReviewScope:
         answers=policy in (ReviewPolicy.ANSWERS, ReviewPolicy.EXPLANATIONS),
         explanations=policy == ReviewPolicy.EXPLANATIONS,
     )
+
+
+def review_refusal(*, version: CourseVersion, status: QuizStatus) -> str | None:
+    """Why the person may not review their closed attempts of `version` now (`status`: their `quiz_status`),
+    or None when they may."""
+    return _refusal(version=version, open_anywhere=status.open_anywhere, passed=status.passed, left=status.left)
+
+
+def review_refusal_for_attempt(*, attempt: Attempt) -> str | None:
+    """`review_refusal` for the person and version of a closed attempt, in one query (the review page's)."""
+    version = attempt.version
+    own = Attempt.objects.filter(staff_id=attempt.staff_id)
+    open_anywhere, passed, used, granted = (
+        CourseVersion.objects.filter(pk=version.pk)
+        .annotate(
+            open_anywhere=Exists(
+                own.filter(version__course_id=OuterRef("course_id"), status=AttemptStatus.IN_PROGRESS)
+            ),
+            passed_any=Exists(own.filter(version__course_id=OuterRef("course_id"), passed=True)),
+            used=Coalesce(
+                Subquery(
+                    own.filter(version_id=OuterRef("pk"))
+                    .order_by()
+                    .values("version_id")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1],
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
+            granted=attempts_granted_subquery(staff=attempt.staff_id, course=OuterRef("course_id")),
+        )
+        .values_list("open_anywhere", "passed_any", "used", "granted")
+        .get()
+    )
+    left = max(0, attempts_allowed(max_attempts=version.max_attempts, granted=granted) - used)
+    return _refusal(version=version, open_anywhere=open_anywhere, passed=passed, left=left)
+
+
+def _refusal(*, version: CourseVersion, open_anywhere: bool, passed: bool, left: int) -> str | None:
+    # While an attempt is open the key would help answer it: the attempts are drawn from the same bank.
+    if open_anywhere:
+        return _("The review is not available while an attempt at this quiz is in progress. Submit it first.")
+    if version.review_when_final and not passed and left > 0:
+        return _("The review opens once you have passed the quiz or used every attempt.")
+    return None
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.models import Completion, CompletionEvidence, CourseVersion, CourseVersionStatus
+from courses.rules import attempts_allowed, attempts_granted_subquery
 from courses.services.completions import completion_record
 from orgchart.models import Staff
 from quizzes.models import Attempt, AttemptItem, AttemptStatus, Question, QuestionKind
@@ -61,7 +62,8 @@ def attempt_start(*, staff: Staff, version: CourseVersion) -> Attempt:
     """A new attempt with its questions drawn and options shuffled, or the one already in progress.
 
     Refused when the version is not the published one, when the person already passed the
-    course, or when every attempt allowed for this version is used.
+    course, or when every attempt allowed for this version (its maximum plus the Office's grants,
+    `courses.rules.attempts_allowed`) is used.
     """
     now = timezone.now()
     stale = (
@@ -87,6 +89,7 @@ def attempt_start(*, staff: Staff, version: CourseVersion) -> Attempt:
                     Attempt.objects.filter(staff=staff, version__course_id=OuterRef("course_id"), passed=True)
                 ),
                 previous=Subquery(own.order_by("-number").values("number")[:1]),
+                granted=attempts_granted_subquery(staff=staff.pk, course=OuterRef("course_id")),
             )
             .values_list(
                 "status",
@@ -96,10 +99,11 @@ def attempt_start(*, staff: Staff, version: CourseVersion) -> Attempt:
                 "in_progress",
                 "passed",
                 "previous",
+                "granted",
             )
             .get()
         )
-        status, max_attempts, per_attempt, minutes, in_progress, passed, previous = summary
+        status, max_attempts, per_attempt, minutes, in_progress, passed, previous, granted = summary
         if in_progress is not None:
             return Attempt.objects.get(pk=in_progress)
         if status != CourseVersionStatus.PUBLISHED:
@@ -110,9 +114,10 @@ def attempt_start(*, staff: Staff, version: CourseVersion) -> Attempt:
         if passed:
             raise ValidationError(_("You have already passed this course's quiz."), code="already_passed")
         previous = previous or 0
-        if previous >= max_attempts:
+        allowed = attempts_allowed(max_attempts=max_attempts, granted=granted)
+        if previous >= allowed:
             raise ValidationError(
-                _("You have used all %(count)d attempts allowed for this quiz.") % {"count": max_attempts},
+                _("You have used all %(count)d attempts allowed for this quiz.") % {"count": allowed},
                 code="no_attempts_left",
             )
         # The questions and their options in one query (a question without options comes with None).

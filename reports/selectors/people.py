@@ -10,13 +10,23 @@ from decimal import Decimal
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from courses.models import Assignment, CompletionEvidence, CourseVersionStatus, Lesson, LessonProgress
+from courses.models import (
+    Assignment,
+    CompletionEvidence,
+    CourseVersion,
+    CourseVersionStatus,
+    Enrolment,
+    Lesson,
+    LessonProgress,
+)
+from courses.rules import attempts_allowed, attempts_granted_subquery, enrolment_due_on_expression, is_locked_out
 from courses.selectors.audience import UnitRule, audience_unit_rules
 from orgchart.models import Unit
 from orgchart.selectors import report_root_unit
-from quizzes.models import Attempt
+from quizzes.models import Attempt, AttemptStatus
 from reports.selectors.rules import (
     CoverageStatus,
     audience_on,
@@ -25,6 +35,8 @@ from reports.selectors.rules import (
     coverage_status_q,
     exemptions_on,
 )
+
+LOCKED_OUT_LABEL = _("Out of attempts")
 
 
 @dataclass(frozen=True)
@@ -47,10 +59,17 @@ class PersonCoverage:
     best_score: Decimal | None
     # Who approved the exemption (its `approver_name`), for the exempt only; frozen in snapshots.
     exemption_approver: str | None = None
+    # Out of quiz attempts and not passed (`courses.rules.is_locked_out`), as of now: the Office may grant one.
+    locked_out: bool = False
 
     @property
     def status_label(self) -> str:
         return CoverageStatus(self.status).label
+
+    @property
+    def attempts_label(self) -> str:
+        """What the quiz says of the person, for the drill-down and the exports ("" when nothing to say)."""
+        return str(LOCKED_OUT_LABEL) if self.locked_out and self.status == CoverageStatus.NOT_INFORMED else ""
 
     @property
     def evidence_label(self) -> str:
@@ -120,6 +139,24 @@ def coverage_people(
         .annotate(best=Max("score_percent"))
         .values("best")
     )
+    # The quiz as it stands now (whether the Office should grant an attempt): attempts used at the published
+    # version against those allowed, an open one, a pass at any version.
+    own_attempts = Attempt.objects.filter(staff_id=OuterRef("staff_id"), version__course_id=course_id)
+    attempts_used = (
+        own_attempts.filter(version__status=CourseVersionStatus.PUBLISHED)
+        .order_by()
+        .values("staff_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    max_attempts = CourseVersion.objects.filter(course_id=course_id, status=CourseVersionStatus.PUBLISHED).values(
+        "max_attempts"
+    )
+    own_due_on = (
+        Enrolment.objects.filter(staff_id=OuterRef("staff_id"), assignment_id=assignment.pk)
+        .annotate(own=enrolment_due_on_expression())
+        .values("own")
+    )
     memberships = audience_on(assignment=assignment, as_of=as_of, rules=rules, root_unit=unit).annotate(
         is_exempt=Exists(exemption),
         completed_on=Subquery(first_completion.values("completed_on")[:1]),
@@ -128,6 +165,12 @@ def coverage_people(
         exemption_approver=Subquery(exemption.values("approver_name")[:1]),
         lessons_read=Coalesce(Subquery(lessons_read, output_field=IntegerField()), 0),
         best_score=Subquery(best_score),
+        attempts_used=Coalesce(Subquery(attempts_used, output_field=IntegerField()), 0),
+        max_attempts=Subquery(max_attempts[:1]),
+        granted=attempts_granted_subquery(staff=OuterRef("staff_id"), course=course_id),
+        attempt_open=Exists(own_attempts.filter(status=AttemptStatus.IN_PROGRESS)),
+        passed_any=Exists(own_attempts.filter(passed=True)),
+        own_due_on=Subquery(own_due_on[:1]),
     )
     if status:
         memberships = memberships.filter(coverage_status_q(status))
@@ -147,8 +190,13 @@ def coverage_people(
         "lessons_read",
         "best_score",
         "exemption_approver",
+        "attempts_used",
+        "max_attempts",
+        "granted",
+        "attempt_open",
+        "passed_any",
+        "own_due_on",
     )
-    due_on = assignment.due_on
     for (
         staff_id,
         code,
@@ -165,6 +213,12 @@ def coverage_people(
         read,
         best,
         exemption_approver,
+        used,
+        max_allowed,
+        granted,
+        attempt_open,
+        passed_any,
+        own_due_on,
     ) in rows.iterator(chunk_size=2000):
         person_status = coverage_status(is_exempt=is_exempt, completed_on=completed_on)
         yield PersonCoverage(
@@ -180,11 +234,18 @@ def coverage_people(
             completed_on=completed_on,
             evidence=evidence,
             exemption_reason=exemption_reason if is_exempt else None,
-            due_on=due_on,
+            due_on=own_due_on or assignment.due_on,
             lessons_read=min(read or 0, lessons_total),
             lessons_total=lessons_total,
             best_score=best,
             exemption_approver=exemption_approver if is_exempt else None,
+            locked_out=max_allowed is not None
+            and is_locked_out(
+                passed=passed_any,
+                in_progress=attempt_open,
+                used=used,
+                allowed=attempts_allowed(max_attempts=max_allowed, granted=granted),
+            ),
         )
 
 

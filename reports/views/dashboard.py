@@ -229,6 +229,8 @@ def dashboard_people(request: HttpRequest, slug: str) -> HttpResponse:
     )
     page = Paginator(rows, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     people = [{"person": person, "overdue": person.is_overdue_on(as_of)} for person in page.object_list]
+    # The Office may grant an extra attempt to someone out of them (quizzes:grant), and come back here.
+    can_grant = is_office(request.user)
     return render(
         request,
         "reports/people.html",
@@ -242,5 +244,7 @@ def dashboard_people(request: HttpRequest, slug: str) -> HttpResponse:
             "people": people,
             "page_query": dashboard_query(as_of=as_of, unit_code=unit_code),
             "back_query": dashboard_query(as_of=as_of, unit_code=unit_code),
+            "can_grant": can_grant,
+            "here": request.get_full_path(),
         },
     )

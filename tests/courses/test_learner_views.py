@@ -107,7 +107,8 @@ def test_in_progress_course_continues_at_the_first_unread_lesson(client, enrolle
     client.force_login(enrolled)
     card = _card(_page(client, reverse("courses:my_courses")), "Quán triệt Nghị quyết 57")
 
-    assert "In progress" in card
+    # Only lessons read, no attempt open: "Studying" ("Đang học"), not "Taking the quiz" (issue 13).
+    assert "Studying" in card and "Taking the quiz" not in card
     assert 'max="3" value="2"' in card
     assert "2 of 3 lessons read" in card
     assert reverse("courses:lesson", args=["nq57-test", 2]) in card
@@ -201,8 +202,10 @@ def test_my_courses_query_count_does_not_grow_with_enrolments(client, tree, djan
     client.force_login(large)
     with django_assert_num_queries(len(small_queries)):
         html = _page(client, reverse("courses:my_courses"))
-    # Four left the audience (3, 10, 17, 24); 3 and 24 are of the completed course, so they stay as history.
-    assert html.count('class="course-card') == 30 - 2
+    # One line per course (issue 13), the 28 enrolments that stay (four left the audience: 3, 10, 17, 24; 3 and 24
+    # are of the completed course, so they stay as history) behind the three lines.
+    assert html.count('class="course-card') == 3
+    assert html.count('<ul class="assignment-lines">') == 3 and html.count("— due ") == 28
 
 
 # --- course page ----------------------------------------------------------------------------------
@@ -221,7 +224,7 @@ def test_course_page_lists_lessons_with_read_markers_and_the_quiz(client, enroll
     assert "1 of 3 lessons read" in html
     assert f'href="{reverse("quizzes:start", kwargs={"version_id": version.pk})}"' in html
     assert "31/03/2026" in html
-    assert "Not started" not in html and "In progress" in html
+    assert "Not started" not in html and "Studying" in html
 
 
 def test_course_page_shows_the_completion(client, enrolled, version):
@@ -286,14 +289,15 @@ def test_lesson_page_counter_and_previous_next(client, enrolled):
     assert re.search(r'href="/courses/nq57-test/lessons/3/" rel="next">.*?Bài 3: Nội dung số 3', html, flags=re.S)
 
 
-def test_first_lesson_has_no_previous_and_last_leads_back_to_the_quiz(client, enrolled):
+def test_first_lesson_has_no_previous_and_last_leads_to_the_quiz(client, enrolled, version):
     client.force_login(enrolled)
     first = _page(client, reverse("courses:lesson", args=["nq57-test", 1]))
     last = _page(client, reverse("courses:lesson", args=["nq57-test", 3]))
 
     assert 'rel="prev"' not in first and 'rel="next"' in first
-    assert 'rel="next"' not in last
-    assert 'href="/courses/nq57-test/#quiz"' in last
+    # The last lesson leads to the quiz itself, not back to the course page (issue 13).
+    assert f'href="{reverse("quizzes:start", args=[version.pk])}" rel="next"' in last
+    assert "Go to the quiz" in last
 
 
 def test_lesson_body_is_rendered_as_html_in_a_readable_region(client, enrolled):

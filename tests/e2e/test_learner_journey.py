@@ -19,6 +19,7 @@ from courses.services.assignments import assignment_create
 from quizzes.models import Attempt, AttemptStatus, QuestionKind
 from quizzes.services.course_import import course_import
 from tests.e2e.browser import PROJECT_ROOT, vi
+from tests.e2e.journeys import Journey
 from tests.factories import MembershipFactory, StaffFactory
 
 try:
@@ -62,46 +63,42 @@ def test_learner_reads_every_lesson_passes_the_quiz_and_completes_the_course(pho
     lessons = list(version.lessons.order_by("position"))
     assert len(lessons) == 4
 
-    phone.sign_in(email=enrolled_learner.email, step="sign-in")
+    # Clicks, fields and seconds are counted (tests/e2e/journeys.py) for the issue's before/after figures.
+    journey = Journey(session=phone, name="learner-reads-passes-completes")
+    journey.sign_in(email=enrolled_learner.email, step="sign-in")
     expect(page.get_by_role("heading", level=1)).to_contain_text(enrolled_learner.display_name)
-    phone.step("home")
+    journey.step("home")
 
     navigation = page.get_by_role("navigation", name=vi("Main navigation"))
-    navigation.get_by_role("link", name=vi("My courses")).click()
+    journey.click(navigation.get_by_role("link", name=vi("My courses")))
     expect(page.get_by_role("heading", level=1)).to_have_text(vi("My courses"))
     card = page.get_by_role("listitem").filter(has=page.get_by_role("heading", name=version.title))
     expect(card).to_have_count(1)
     expect(card).to_contain_text(vi("Not started"))
     expect(card.get_by_role("progressbar", name=vi("Lessons read"))).to_have_attribute("value", "0")
-    phone.step("my-courses")
+    journey.step("my-courses")
     page.keyboard.press("Tab")  # a keyboard user's first stop skips the header
     expect(page.get_by_role("link", name=vi("Skip to content"))).to_be_focused()
 
-    card.get_by_role("heading", name=version.title).get_by_role("link").click()
+    journey.click(card.get_by_role("heading", name=version.title).get_by_role("link"))
     expect(page.get_by_role("heading", level=1)).to_have_text(version.title)
-    phone.step("course")
+    journey.step("course")
 
-    page.get_by_role("link", name=vi("Start the first lesson")).click()
+    journey.click(page.get_by_role("link", name=vi("Start the first lesson")))
     lesson_navigation = page.get_by_role("navigation", name=vi("Lessons"))
     for lesson in lessons:
         expect(page.get_by_role("heading", level=1)).to_have_text(lesson.title)
-        phone.step(f"lesson-{lesson.position}")
+        journey.step(f"lesson-{lesson.position}")
         if lesson.position < len(lessons):
-            lesson_navigation.get_by_role("link", name=re.compile("^" + re.escape(vi("Next lesson")))).click()
+            journey.click(lesson_navigation.get_by_role("link", name=re.compile("^" + re.escape(vi("Next lesson")))))
     assert staff.lesson_progress.filter(lesson__version=version).count() == len(lessons)
 
-    lesson_navigation.get_by_role("link", name=re.compile(re.escape(vi("Back to the course and its quiz")))).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(version.title)
-    read_all = vi("%(read)s of %(total)s lessons read") % {"read": len(lessons), "total": len(lessons)}
-    expect(page.get_by_role("main")).to_contain_text(read_all)
-    expect(page.get_by_text(vi("Not read yet"), exact=True)).to_have_count(0)
-    phone.step("course-all-read")
-
-    page.get_by_role("link", name=vi("Take the quiz")).click()
-    phone.step("quiz-start")
-    page.get_by_role("button", name=vi("Start the quiz")).click()
-    expect(page.get_by_role("button", name=vi("Submit the quiz"))).to_be_visible()
-    phone.step("quiz-attempt")
+    # The last lesson leads to the quiz itself (issue 13), no longer back to the course page.
+    journey.click(lesson_navigation.get_by_role("link", name=re.compile(re.escape(vi("Go to the quiz")))))
+    journey.step("quiz-start")
+    journey.click(page.get_by_role("button", name=vi("Start the quiz")))
+    expect(page.get_by_role("button", name=vi("Submit the quiz…"))).to_be_visible()
+    journey.step("quiz-attempt")
 
     attempt = Attempt.objects.get(staff=staff, version=version, status=AttemptStatus.IN_PROGRESS)
     items = list(attempt.items.select_related("question").prefetch_related("question__options").order_by("position"))
@@ -118,14 +115,17 @@ def test_learner_reads_every_lesson_passes_the_quiz_and_completes_the_course(pho
             control = group.get_by_role(role, name=option.text, exact=True)
             # Each choice is saved as it is made (htmx): wait for that save, so none is lost.
             with page.expect_response(lambda response: "/answers/" in response.url) as saved:
-                control.check()
+                journey.check(control)
             assert saved.value.ok, saved.value.status
             expect(control).to_be_checked()
-    phone.step("quiz-answered")
+    journey.step("quiz-answered")
 
-    page.get_by_role("button", name=vi("Submit the quiz")).click()
-    expect(page.get_by_role("status")).to_contain_text(vi("You passed."))
-    phone.step("quiz-result")
+    # Submitting goes through the summary (what is unanswered, the time left) and a confirmation.
+    journey.click(page.get_by_role("button", name=vi("Submit the quiz…")))
+    journey.step("quiz-summary")
+    journey.click(page.get_by_role("button", name=vi("Submit now")))
+    expect(page.get_by_role("status").first).to_contain_text(vi("You passed."))
+    journey.step("quiz-result")
     attempt.refresh_from_db()
     assert attempt.status == AttemptStatus.SUBMITTED
     assert attempt.passed is True
@@ -134,15 +134,16 @@ def test_learner_reads_every_lesson_passes_the_quiz_and_completes_the_course(pho
     assert completion.evidence == CompletionEvidence.QUIZ
     assert completion.attempt_id == attempt.pk
 
-    page.get_by_role("link", name=vi("Review your answers")).click()
+    journey.click(page.get_by_role("link", name=vi("Review your answers")))
     expect(page.get_by_role("heading", level=1)).to_be_visible()
-    phone.step("quiz-review")
+    journey.step("quiz-review")
 
-    page.get_by_role("navigation", name=vi("Main navigation")).get_by_role("link", name=vi("My courses")).click()
+    journey.click(page.get_by_role("navigation", name=vi("Main navigation")).get_by_role("link", name=vi("My courses")))
     card = page.get_by_role("listitem").filter(has=page.get_by_role("heading", name=version.title))
     expect(card).to_contain_text(vi("Completed"))
     expect(card).to_contain_text(completion.completed_on.strftime("%d/%m/%Y"))
     expect(card.get_by_role("progressbar", name=vi("Lessons read"))).to_have_attribute("value", str(len(lessons)))
-    phone.step("my-courses-completed")
+    journey.step("my-courses-completed")
 
+    journey.report()
     phone.assert_accessible()

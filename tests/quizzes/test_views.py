@@ -304,12 +304,16 @@ def test_the_learner_journeys_query_counts(learner_client, staff, version, enrol
     page(6, "get", reverse("courses:course", args=[slug]))
     page(7, "get", reverse("courses:lesson", args=[slug, 1]))  # the first reading: one INSERT in a savepoint
     page(4, "get", reverse("courses:lesson", args=[slug, 1]))  # read before
-    page(4, "get", reverse("quizzes:start", args=[version.pk]))
+    page(5, "get", reverse("quizzes:start", args=[version.pk]))  # +1: the Office's grants (issue 13)
     page(10 + lock, "post", reverse("quizzes:begin", args=[version.pk]))
     attempt = Attempt.objects.get(staff=staff)
     item = attempt.items.order_by("position").first()
     page(4, "get", _attempt_url("attempt", attempt))
     page(7, "post", _attempt_url("answer", attempt, item.pk), {_field(item): "1"}, **HTMX)
-    page(10, "post", _attempt_url("attempt", attempt), {"action": "submit", _field(item): "1"})
-    page(5, "get", _attempt_url("result", attempt))
-    page(5, "get", _attempt_url("review", attempt))
+    # "Submit…" saves what was posted and shows the summary; it submits only when confirmed there.
+    page(4, "post", _attempt_url("attempt", attempt), {"action": "review", _field(item): "1"})
+    page(4, "get", _attempt_url("submit", attempt))
+    page(9, "post", _attempt_url("submit", attempt))
+    # +1 each (issue 13): the Office's grants (attempts left), and the review's "nothing open" check.
+    page(6, "get", _attempt_url("result", attempt))
+    page(6, "get", _attempt_url("review", attempt))

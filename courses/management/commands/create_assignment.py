@@ -1,6 +1,7 @@
 """`create_assignment --slug S --course C --unit U [--no-descendants] [--category K ...] [--communications-only]
---start D --due D [--completions-from D] [--dry-run]` (DESIGN.md): a course given to an audience, enrolling
-everyone in it today; completions dated before `--completions-from` (default the start) do not count toward it."""
+--start D --due D [--completions-from D] [--due-days N] [--dry-run]` (DESIGN.md): a course given to an
+audience, enrolling everyone in it today; completions dated before `--completions-from` (default the start)
+do not count toward it; with `--due-days N` someone joining later is due N days after joining."""
 
 from __future__ import annotations
 
@@ -61,6 +62,12 @@ class Command(BaseCommand):
             help="completions dated before this day (YYYY-MM-DD) do not count toward the assignment; "
             "default: the start date",
         )
+        parser.add_argument(
+            "--due-days",
+            type=int,
+            default=None,
+            help="someone joining the audience after the start is due N days after joining (never before --due)",
+        )
         parser.add_argument("--dry-run", action="store_true", help="check and report without writing")
 
     def handle(self, *args, **options) -> None:
@@ -98,6 +105,7 @@ class Command(BaseCommand):
             "starts_on": starts_on,
             "due_on": due_on,
             "completions_from": completions_from,
+            "due_days": options["due_days"],
         }
         for messages in assignment_create_problems(course=course, **create_kwargs).values():
             problems.extend(messages)
@@ -122,6 +130,8 @@ class Command(BaseCommand):
             f'giao "{course.slug}" cho {enrolled} người ({audience}), hạn {format_date(due_on)}, '
             f"tính hoàn thành từ ngày {format_date(assignment.completions_from)}"
         )
+        if options["due_days"]:
+            sentence += f", người vào sau ngày bắt đầu: {options['due_days']} ngày kể từ ngày vào"
         if options["dry_run"]:
             self.stdout.write(f"Chạy thử: sẽ {sentence} — chưa ghi gì.")
         else:
