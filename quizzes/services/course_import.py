@@ -9,12 +9,14 @@
                          "options": [{"text": "…", "correct": true}, {"text": "…", "correct": false}]}]}}
 ```
 
-Four optional keys go beyond the contract (files without them import the same):
+Five optional keys go beyond the contract (files without them import the same):
 a lesson's `estimated_minutes` (otherwise the course's minutes are shared out by
 lesson length), a question's `explanation` (shown in the review after a quiz),
 `requires_all_lessons` (otherwise kept from the current version, false for a new
 course) and `review` (what a learner sees after a quiz: "none", "score", "answers" or
-"explanations"; otherwise kept from the current version, "explanations" for a new course).
+"explanations"; otherwise kept from the current version, "explanations" for a new course) and
+`review_when_final` (true: the review opens only once the learner has passed or used every attempt; otherwise
+kept from the current version, false for a new course).
 Any other key is refused, so that a misspelt key is not silently ignored.
 
 Every problem is reported at once as `path: reason` in Vietnamese, with a JSON path
@@ -62,7 +64,17 @@ SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _SMALL_INT_MAX = 32767
 _OPTION_MAX_LENGTH = Option._meta.get_field("text").max_length
 
-_TOP_KEYS = {"slug", "title", "description", "estimated_minutes", "lessons", "quiz", "requires_all_lessons", "review"}
+_TOP_KEYS = {
+    "slug",
+    "title",
+    "description",
+    "estimated_minutes",
+    "lessons",
+    "quiz",
+    "requires_all_lessons",
+    "review",
+    "review_when_final",
+}
 _LESSON_KEYS = {"title", "body_html", "estimated_minutes"}
 _QUIZ_KEYS = {"pass_percent", "questions_per_attempt", "max_attempts", "time_limit_minutes", "questions"}
 _QUESTION_KEYS = {"text", "kind", "options", "explanation"}
@@ -151,6 +163,7 @@ class _CourseSpec:
     description: str
     estimated_minutes: int
     requires_all_lessons: bool | None
+    review_when_final: bool | None
     review_policy: str | None
     pass_percent: int
     questions_per_attempt: int
@@ -369,6 +382,7 @@ def _read(data: dict | bytes | str) -> _CourseSpec:
     description = reader.text(top, "description", "description", required=False, multiline=True)
     estimated_minutes = reader.integer(top, "estimated_minutes", "estimated_minutes", minimum=1)
     requires_all_lessons = reader.boolean(top, "requires_all_lessons", "requires_all_lessons", required=False)
+    review_when_final = reader.boolean(top, "review_when_final", "review_when_final", required=False)
     review_policy = _read_review_policy(reader, top)
 
     raw_lessons = reader.array(top, "lessons", "lessons")
@@ -409,6 +423,7 @@ def _read(data: dict | bytes | str) -> _CourseSpec:
         estimated_minutes=estimated_minutes,
         requires_all_lessons=requires_all_lessons,
         review_policy=review_policy,
+        review_when_final=review_when_final,
         pass_percent=pass_percent,
         questions_per_attempt=per_attempt,
         max_attempts=max_attempts,
@@ -438,6 +453,9 @@ def _create_draft(*, course: Course, spec: _CourseSpec, current: CourseVersion |
     review_policy = spec.review_policy
     if review_policy is None:
         review_policy = current.review_policy if current else ReviewPolicy.EXPLANATIONS
+    review_when_final = spec.review_when_final
+    if review_when_final is None:
+        review_when_final = current.review_when_final if current else False
     version = CourseVersion.objects.create(
         course=course,
         number=course_version_next_number(course=course),
@@ -451,6 +469,7 @@ def _create_draft(*, course: Course, spec: _CourseSpec, current: CourseVersion |
         time_limit_minutes=spec.time_limit_minutes,
         requires_all_lessons=requires_all_lessons,
         review_policy=review_policy,
+        review_when_final=review_when_final,
     )
     Lesson.objects.bulk_create(
         Lesson(version=version, position=position, title=lesson.title, body_html=lesson.body_html, estimated_minutes=m)
@@ -507,6 +526,7 @@ def course_import(*, data: dict | bytes | str, dry_run: bool = False) -> CourseI
             if (
                 current is not None
                 and version.review_policy == current.review_policy
+                and version.review_when_final == current.review_when_final
                 and course_version_content_hash(version=version) == course_version_content_hash(version=current)
             ):
                 raise _RollBack(

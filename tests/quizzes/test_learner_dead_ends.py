@@ -226,3 +226,37 @@ def test_someone_elses_summary_is_not_found(client, staff, office_admin):
     assert client.post(reverse("quizzes:submit", args=[attempt.pk])).status_code == 404
     attempt.refresh_from_db()
     assert attempt.status == AttemptStatus.IN_PROGRESS
+
+
+def test_a_course_file_sets_review_when_final_and_a_reimport_keeps_it(db):
+    from courses.models import Course
+    from quizzes.services.course_import import course_import
+
+    data = {
+        "slug": "xem-lai-cuoi",
+        "title": "Khóa học thử",
+        "description": "",
+        "estimated_minutes": 10,
+        "review_when_final": True,
+        "lessons": [{"title": "Bài 1", "body_html": "<p>Nội dung</p>"}],
+        "quiz": {
+            "pass_percent": 80,
+            "questions_per_attempt": 1,
+            "max_attempts": 2,
+            "time_limit_minutes": 5,
+            "questions": [
+                {
+                    "text": "Câu hỏi?",
+                    "kind": "single",
+                    "options": [{"text": "Đúng", "correct": True}, {"text": "Sai", "correct": False}],
+                }
+            ],
+        },
+    }
+    course_import(data=data)
+    version = Course.objects.get(slug="xem-lai-cuoi").versions.get()
+    assert version.review_when_final is True
+    del data["review_when_final"]
+    course_import(data={**data, "title": "Khóa học thử (sửa)"})
+    latest = Course.objects.get(slug="xem-lai-cuoi").versions.order_by("-number").first()
+    assert latest.number == 2 and latest.review_when_final is True
