@@ -45,6 +45,7 @@ from nominations.models import Nomination, NominationEvent, NominationStatus, Tr
 from notifications.models import ReminderKind, ReminderLog
 from orgchart.models import Membership, Staff, StaffCategory, Unit, UnitKind
 from orgchart.services.staff import staff_index_fields
+from orgchart.services.unit_history import unit_history_start
 from publication.services import publication_create
 from quizzes.models import Attempt, AttemptItem, AttemptStatus, Option, Question, QuestionKind
 from reports.models import Exemption
@@ -88,8 +89,12 @@ class UnitFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, parent=None, **kwargs):
         if parent is None:
-            return model_class.objects.add_root(create_kwargs=kwargs)
-        return model_class.objects.add_child(parent, create_kwargs=kwargs)
+            unit = model_class.objects.add_root(create_kwargs=kwargs)
+        else:
+            unit = model_class.objects.add_child(parent, create_kwargs=kwargs)
+        # The dated tree: one version, open at both ends (nothing known of its past).
+        unit_history_start(unit_ids=[unit.pk])
+        return unit
 
 
 class StaffFactory(factory.django.DjangoModelFactory):
@@ -115,6 +120,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     unit = factory.SubFactory(UnitFactory)
     position = "Chuyên viên"
     category = StaffCategory.CIVIL_SERVANT
+    is_communications = factory.LazyAttribute(lambda membership: membership.staff.is_communications)
     valid_from = dt.date(2025, 1, 1)
     valid_to = None
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from core.importing import read_table
-from orgchart.models import Membership, Staff, StaffCategory, Unit
+from orgchart.models import Membership, Staff, StaffCategory, Unit, UnitVersion
 from orgchart.selectors import membership_list_in_unit_on
 from orgchart.services.roster import roster_import
 from orgchart.services.units import units_import
@@ -397,6 +397,7 @@ def test_xlsx_exports_escape_and_reimport_unchanged(office_client, tree):
     Staff.objects.filter(code="CB001").update(full_name="'=1+2")
     Membership.objects.filter(staff__code="CB002").update(position="'-Chuyên viên")
     Unit.objects.filter(code="VP-TH").update(name="'@Tổ Tổng hợp")
+    UnitVersion.objects.filter(unit__code="VP-TH").update(name="'@Tổ Tổng hợp")
     roster = roster_import(rows=read_table(content=staff_xlsx, filename="x.xlsx"), effective_date=ON, dry_run=True)
     units = units_import(rows=read_table(content=units_xlsx, filename="x.xlsx"), dry_run=True)
     assert (roster.joined, roster.moved, roster.updated, roster.left, roster.unchanged) == (0, 0, 0, 0, 3)
