@@ -25,6 +25,7 @@ from orgchart.periods import periods_check_no_overlap
 from orgchart.queries import unit_version_on_q
 
 BATCH_SIZE = 1000
+_LONG_AGO = dt.date(1900, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,7 @@ def unit_history_apply(*, tree: dict[int, UnitShape], on: dt.date, undated_new: 
 
 
 def unit_history_start(*, unit_ids: Iterable[int] | None = None) -> int:
-    """Give units that have no version one, open at both ends, as they stand in the latest tree.
+    """Give units that have no version one, open at both ends (closed long ago if inactive), as in the latest tree.
 
     For units made outside the imports (tests' factories, the province generator's bulk load,
     the data migration): nothing is known of their past. Returns how many were written.
@@ -167,11 +168,11 @@ def unit_history_start(*, unit_ids: Iterable[int] | None = None) -> int:
     units = Unit.objects.filter(versions__isnull=True)
     if unit_ids is not None:
         units = units.filter(pk__in=list(unit_ids))
-    rows = list(units.values_list("id", "path", "depth", "name", "kind"))
+    rows = list(units.values_list("id", "path", "depth", "name", "kind", "is_active"))
     if not rows:
         return 0
     steplen = Unit.steplen
-    prefixes = {path[:end] for _pk, path, *_ in rows for end in range(steplen, len(path) + 1, steplen)}
+    prefixes = {path[:end] for _pk, path, *_rest in rows for end in range(steplen, len(path) + 1, steplen)}
     id_by_path = dict(Unit.objects.filter(path__in=prefixes).values_list("path", "id"))
     UnitVersion.objects.bulk_create(
         [
@@ -182,8 +183,10 @@ def unit_history_start(*, unit_ids: Iterable[int] | None = None) -> int:
                 kind=kind,
                 path="".join(unit_key(id_by_path[path[:end]]) for end in range(steplen, len(path) + 1, steplen)),
                 depth=depth,
+                # A unit already closed when it is first recorded: closed before anything is known.
+                valid_to=None if is_active else _LONG_AGO,
             )
-            for pk, path, depth, name, kind in rows
+            for pk, path, depth, name, kind, is_active in rows
         ],
         batch_size=BATCH_SIZE,
     )
