@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Max, Q
 
+from core.dates import format_date
 from orgchart.models import Membership, Unit, UnitVersion, unit_key
 from orgchart.periods import periods_check_no_overlap
 from orgchart.queries import unit_version_on_q
@@ -191,3 +192,48 @@ def unit_history_start(*, unit_ids: Iterable[int] | None = None) -> int:
         batch_size=BATCH_SIZE,
     )
     return len(rows)
+
+
+def unit_edit_problems(*, unit: Unit, parent: Unit | None, closing: bool, on: dt.date) -> list[str]:
+    """Why the admin's edit of one unit, taking effect on `on`, cannot be recorded (Vietnamese; empty: it can)."""
+    problems = []
+    latest = history_latest_date()
+    if latest is not None and on < latest:
+        problems.append(
+            f"ngày hiệu lực {format_date(on)} sớm hơn thay đổi gần nhất đã ghi của sơ đồ tổ chức "
+            f"(ngày {format_date(latest)}) — các thay đổi được ghi theo thứ tự thời gian."
+        )
+    if parent is not None and not UnitVersion.objects.filter(unit_version_on_q(on), unit=parent).exists():
+        problems.append(f'đơn vị cấp trên "{parent.code}" không hoạt động vào ngày {format_date(on)}.')
+    if closing and unit.pk is not None:
+        people = members_from(unit_ids=[unit.pk], on=on).get(unit.pk, [])
+        if people:
+            named = ", ".join(f"{code} ({full_name})" for code, full_name in people[:20])
+            problems.append(
+                f'đơn vị "{unit.code}" vẫn còn cán bộ công tác từ ngày {format_date(on)}: {named} — hãy nhập danh '
+                "sách cán bộ chuyển họ sang đơn vị khác trước."
+            )
+        open_children = UnitVersion.objects.filter(unit_version_on_q(on), parent=unit).values_list(
+            "unit__code", flat=True
+        )
+        if open_children:
+            problems.append(
+                f'đơn vị "{unit.code}" vẫn còn đơn vị cấp dưới vào ngày {format_date(on)}: '
+                + ", ".join(sorted(open_children))
+                + "."
+            )
+    return problems
+
+
+def unit_history_record_edit(*, unit: Unit, on: dt.date) -> HistoryPlan:
+    """Record the admin's edit of `unit` (already written to the latest tree) as the tree from `on`."""
+    tree = {
+        version.unit_id: UnitShape(parent_id=version.parent_id, name=version.name, kind=version.kind)
+        for version in UnitVersion.objects.filter(unit_version_on_q(on))
+    }
+    if unit.is_active:
+        parent = Unit.objects.get_parent(Unit.objects.get(pk=unit.pk))
+        tree[unit.pk] = UnitShape(parent_id=parent.pk if parent else None, name=unit.name, kind=unit.kind)
+    else:
+        tree.pop(unit.pk, None)
+    return unit_history_apply(tree=tree, on=on)

@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 
 from core.importing import read_table
 from orgchart.models import Membership, Staff, StaffCategory, Unit, UnitVersion
-from orgchart.selectors import membership_list_in_unit_on
+from orgchart.selectors import membership_list_in_unit_on, unit_tree_on
 from orgchart.services.roster import roster_import
 from orgchart.services.units import units_import
 from tests.factories import MembershipFactory, StaffFactory, UserFactory
@@ -515,11 +515,63 @@ def test_adding_a_unit_under_a_parent_through_the_tree_form(office_client, tree)
             "is_active": "on",
             "treebeard_position": "first-child",
             "treebeard_ref_node": str(tree["tgpl"].pk),
+            "effective_date": "2026-07-01",
         },
     )
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert Unit.objects.get_parent(Unit.objects.get(code="TGPL-LD")).code == "TGPL"
+    # It opens on the date given: the tree of the day before does not have it.
+    assert "TGPL-LD" not in {unit.code for unit in unit_tree_on(on_date=dt.date(2026, 6, 30)).values()}
+    assert unit_tree_on(on_date=dt.date(2026, 7, 1))[Unit.objects.get(code="TGPL-LD").pk].parent == "TGPL"
+
+
+def _edit_unit(office_client, unit, **changes):
+    data = {
+        "code": unit.code,
+        "name": unit.name,
+        "kind": unit.kind,
+        "is_active": "on",
+        "treebeard_position": "first-child",
+        "treebeard_ref_node": str(Unit.objects.get_parent(unit).pk),
+        "effective_date": "2026-07-01",
+        **changes,
+    }
+    return office_client.post(_url("orgchart_unit_change", unit.pk), {k: v for k, v in data.items() if v is not None})
+
+
+def test_moving_and_renaming_a_unit_in_the_admin_is_dated(office_client, tree):
+    response = _edit_unit(office_client, tree["vp_team"], name="Tổ Pháp chế", treebeard_ref_node=str(tree["tgpl"].pk))
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    before = {unit.code: unit for unit in unit_tree_on(on_date=dt.date(2026, 6, 30)).values()}
+    after = {unit.code: unit for unit in unit_tree_on(on_date=dt.date(2026, 7, 1)).values()}
+    assert (before["VP-TH"].name, before["VP-TH"].parent) == ("Tổ Tổng hợp", "VP")
+    assert (after["VP-TH"].name, after["VP-TH"].parent) == ("Tổ Pháp chế", "TGPL")
+    assert after["VP-TH"].path.startswith(after["TGPL"].path)
+
+
+def test_closing_a_unit_in_the_admin_with_people_in_it_is_refused(office_client, tree):
+    MembershipFactory(staff=StaffFactory(code="CB009", full_name="Người Chín"), unit=tree["vp_team"])
+
+    response = _edit_unit(office_client, tree["vp_team"], is_active=None)
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["effective_date"]
+    assert errors == [
+        'đơn vị "VP-TH" vẫn còn cán bộ công tác từ ngày 01/07/2026: CB009 (Người Chín) — hãy nhập danh sách cán bộ '
+        "chuyển họ sang đơn vị khác trước."
+    ]
+    assert Unit.objects.get(code="VP-TH").is_active
+    assert "VP-TH" in {unit.code for unit in unit_tree_on(on_date=dt.date(2026, 7, 1)).values()}
+
+
+def test_closing_an_empty_unit_in_the_admin_ends_it_the_day_before(office_client, tree):
+    response = _edit_unit(office_client, tree["vp_team"], is_active=None)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert "VP-TH" in {unit.code for unit in unit_tree_on(on_date=dt.date(2026, 6, 30)).values()}
+    assert "VP-TH" not in {unit.code for unit in unit_tree_on(on_date=dt.date(2026, 7, 1)).values()}
 
 
 def test_unit_changelist_lists_heads(office_client, tree):
