@@ -307,4 +307,4 @@ def _trajectory(*, as_of: dt.date, root_unit: Unit | None, current: ProgressFigu
 
 def department_nomination_figures(*, as_of: dt.date) -> ProgressFigures:
     """The whole department's figures on `as_of` (for published indicators): one query."""
-    return _total(_figures_by_unit(on_date=as_of, root_paths=[]))
+    return _total(_figures_by_unit(on_date=as_of, root_unit=None))
