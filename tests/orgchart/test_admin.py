@@ -286,12 +286,14 @@ def test_oversized_file_is_refused_before_reading(office_client, tree, settings)
 
 def test_confirm_reports_problems_when_the_data_changed_since_the_preview(office_client, tree):
     preview = _upload(office_client, _roster_file([_row("CB001", "Nguyễn Văn An", "TGPL")]))
-    Unit.objects.filter(code="TGPL").update(is_active=False)  # closed between preview and confirm
+    # Closed between preview and confirm (ended before the roster's date).
+    Unit.objects.filter(code="TGPL").update(is_active=False)
+    UnitVersion.objects.filter(unit__code="TGPL").update(valid_to=dt.date(2000, 1, 1))
 
     response = _confirm(office_client, preview)
 
     assert response.status_code == 200
-    assert any("đã ngừng hoạt động" in problem for problem in response.context["result"].problems)
+    assert any('"TGPL" không hoạt động vào ngày' in problem for problem in response.context["result"].problems)
     assert Staff.objects.count() == 0
 
 
