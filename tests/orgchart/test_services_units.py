@@ -99,8 +99,7 @@ def test_units_absent_from_the_file_close_the_day_before(db):
     rows = [*DEMO[:4], unit_row("CC1", "Phòng Công chứng số 1", "STP", "Đơn vị sự nghiệp")]
     summary = units_import(rows=rows, effective_date=dt.date(2026, 7, 1))
     assert str(summary) == (
-        "Danh sách đơn vị ngày 01/07/2026: 1 mới, 0 thay đổi thông tin, 0 chuyển đơn vị cấp trên, 1 đóng, "
-        "4 không đổi."
+        "Danh sách đơn vị ngày 01/07/2026: 1 mới, 0 thay đổi thông tin, 0 chuyển đơn vị cấp trên, 1 đóng, 4 không đổi."
     )
     assert [(c.code, c.kind, c.detail) for c in summary.changes if c.kind != "unchanged"] == [
         ("CC1", "created", "trong STP"),
