@@ -99,6 +99,8 @@ _IMPORT_TYPE = {
     ChangeKind.LEFT: RowResult.IMPORT_TYPE_DELETE,
     ChangeKind.UNCHANGED: RowResult.IMPORT_TYPE_SKIP,
     UnitChangeKind.CREATED: RowResult.IMPORT_TYPE_NEW,
+    # A unit absent from the file closes (its history kept); "delete" is again only the nearest kind.
+    UnitChangeKind.CLOSED: RowResult.IMPORT_TYPE_DELETE,
 }
 CHANGE_LABELS = {
     ChangeKind.JOINED: _("Joins"),
@@ -107,6 +109,7 @@ CHANGE_LABELS = {
     ChangeKind.LEFT: _("Leaves"),
     ChangeKind.UNCHANGED: _("Unchanged"),
     UnitChangeKind.CREATED: _("New"),
+    UnitChangeKind.CLOSED: _("Closes"),
 }
 
 
