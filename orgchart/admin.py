@@ -29,6 +29,8 @@ from orgchart.admin_forms import (
     SpreadsheetImportForm,
     StaffAdminForm,
     UnitAdminForm,
+    UnitsConfirmImportForm,
+    UnitsImportForm,
 )
 from orgchart.models import Membership, Staff, StaffCategory, Unit, UnitVersion
 from orgchart.resources import IMPORT_FORMATS, RosterResource, ServiceResult, UnitResource
@@ -132,6 +134,8 @@ class UnitVersionInline(admin.TabularInline):
 class UnitAdmin(OfficeOnlyAdminMixin, ServiceImportExportMixin, TreeAdmin):
     form = UnitAdminForm
     inlines = [UnitVersionInline]
+    import_form_class = UnitsImportForm
+    confirm_form_class = UnitsConfirmImportForm
     list_display = ("name", "code", "kind_label", "head_names", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("code", "name")
@@ -140,6 +144,16 @@ class UnitAdmin(OfficeOnlyAdminMixin, ServiceImportExportMixin, TreeAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Unit]:
         return super().get_queryset(request).prefetch_related("heads")
+
+    def get_import_resource_kwargs(self, request: HttpRequest, form=None, **kwargs) -> dict:
+        cleaned = getattr(form, "cleaned_data", None) or {}
+        return {"effective_date": cleaned.get("effective_date")}
+
+    def get_confirm_form_initial(self, request: HttpRequest, import_form) -> dict:
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["effective_date"] = import_form.cleaned_data.get("effective_date")
+        return initial
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         """After treebeard has written the latest tree: the same change, dated, in the tree's history."""

@@ -74,6 +74,23 @@ class RosterConfirmImportForm(ConfirmImportForm):
     effective_date = forms.DateField(widget=forms.HiddenInput())
 
 
+class UnitsImportForm(SpreadsheetImportForm):
+    effective_date = forms.DateField(
+        label=_("Effective date"),
+        required=False,
+        widget=AdminDateWidget,
+        help_text=_(
+            "The date the file (the whole tree) describes: new units open, changes take effect and absent units "
+            "close on this date. Empty: changes from today, new units with no opening date."
+        ),
+    )
+    field_order = ["resource", "import_file", "format", "effective_date"]
+
+
+class UnitsConfirmImportForm(ConfirmImportForm):
+    effective_date = forms.DateField(widget=forms.HiddenInput(), required=False)
+
+
 class StaffAdminForm(forms.ModelForm):
     """Edits a person's own record. The service's rules are the form's rules.
 

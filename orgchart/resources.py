@@ -210,8 +210,12 @@ class UnitResource(ServiceImportResource):
         export_order = ("code", "name", "parent_code", "kind")
         import_id_fields = ("code",)
 
+    def __init__(self, *, effective_date: dt.date | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.effective_date = effective_date  # None: changes from today, new units undated (as the command)
+
     def run_service(self, *, rows: list[dict[str, object]], dry_run: bool) -> UnitsSummary:
-        return units_import(rows=rows, dry_run=dry_run)
+        return units_import(rows=rows, effective_date=self.effective_date, dry_run=dry_run)
 
     def preview_cells(self, change) -> list[object]:
         return [change.row or "", change.code, change.name, change.detail]

@@ -151,6 +151,7 @@ def _upload(client, upload, *, effective_date: dt.date = ON, url: str = "orgchar
 def _confirm(client, preview, *, url: str = "orgchart_staff_process_import"):
     confirm_form = preview.context["confirm_form"]
     data = {name: confirm_form[name].value() for name in confirm_form.fields}
+    data = {name: value for name, value in data.items() if value is not None}
     if "effective_date" in data:
         data["effective_date"] = data["effective_date"].strftime("%d/%m/%Y")
     return client.post(_url(url), data)
@@ -323,6 +324,30 @@ def test_units_import_preview_then_confirm(office_client, tree):
     pbgd = Unit.objects.get(code="PBGD")
     assert Unit.objects.get_parent(pbgd).code == "STP"
     assert Unit.objects.get(code="TGPL").name.endswith("tỉnh Đồng Nai")
+
+
+def test_units_import_page_takes_an_effective_date(office_client, tree):
+    grid = [
+        UNITS_HEADER,
+        ["STP", "Sở Tư pháp tỉnh Đồng Nai", "", "Sở"],
+        ["PBGD", "Phòng Phổ biến, giáo dục pháp luật", "STP", "Phòng"],
+        ["TGPL", "Trung tâm Trợ giúp pháp lý nhà nước", "STP", "Đơn vị sự nghiệp"],
+    ]
+    preview = _upload(
+        office_client,
+        SimpleUploadedFile("don-vi.xlsx", xlsx_bytes(grid)),
+        effective_date=dt.date(2026, 7, 1),
+        url="orgchart_unit_import",
+    )
+    page = preview.content.decode()
+    assert "VP-TH" in page and "ngừng hoạt động từ 01/07/2026" in page
+
+    _confirm(office_client, preview, url="orgchart_unit_process_import")
+
+    before = {unit.code for unit in unit_tree_on(on_date=dt.date(2026, 6, 30)).values()}
+    after = {unit.code for unit in unit_tree_on(on_date=dt.date(2026, 7, 1)).values()}
+    assert before == {"STP", "VP", "VP-TH", "TGPL"}
+    assert after == {"STP", "PBGD", "TGPL"}
 
 
 # --- exports -----------------------------------------------------------------------------------
