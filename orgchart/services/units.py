@@ -26,6 +26,7 @@ from core.dates import format_date
 from core.importing import CleanRow, ImportProblem, ImportRefused, check_choice, check_name, clean_rows
 from orgchart.importing import check_code, parse_code
 from orgchart.models import Unit, UnitKind, UnitVersion
+from orgchart.periods import OverlapRefused
 from orgchart.queries import unit_version_on_q
 from orgchart.services import ChangeTally
 from orgchart.services.unit_history import UnitShape, history_latest_date, members_from, unit_history_apply
@@ -139,7 +140,10 @@ def units_import(
             )
         if not dry_run:
             _write(ordered=ordered, existing=existing, closing=closing)
-            _write_history(ordered=ordered, on=on, dated=effective_date is not None)
+            try:
+                _write_history(ordered=ordered, on=on, dated=effective_date is not None)
+            except OverlapRefused as exc:  # only on data written outside the imports (the check is a safety net)
+                raise ImportRefused([ImportProblem(row=None, column=None, message=str(exc))]) from exc
     summary.changes.sort(key=lambda change: (change.row is None, change.row or 0))
     return summary
 
