@@ -81,7 +81,7 @@ def assert_unchanged_before(change: dt.date, before: dict, after: dict) -> None:
             assert after[(slug, day)] == report, (slug, day)
 
 
-def test_reports_before_each_change_stay_the_same_and_after_it_show_it():
+def test_reports_before_each_change_stay_the_same_and_after_it_show_it(django_assert_num_queries):
     units_import(rows=[STP, VP, PB, PB_A, TG, TG_1], effective_date=START)
     roster_import(rows=roster(), effective_date=START)
     course = CourseFactory()
