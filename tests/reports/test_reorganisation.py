@@ -182,3 +182,23 @@ def test_without_an_effective_date_new_units_have_no_opening_date():
     # A roster dated long before still finds VP open.
     roster_import(rows=[person("A1", "Người A1", "VP")], effective_date=dt.date(2020, 1, 1))
     assert UnitVersion.objects.get(unit__code="VP").valid_from is None
+
+
+def test_a_heads_report_as_of_a_date_covers_their_unit_as_it_stood_then():
+    """Report contents follow the tree on D (README, "Two trees, two questions"): TG's report for R1 still has TG-1."""
+    units_import(rows=[STP, VP, PB, PB_A, TG, TG_1], effective_date=START)
+    roster_import(rows=roster(), effective_date=START)
+    course = CourseFactory()
+    everyone = AssignmentFactory(course=course, units=[Unit.objects.get(code="STP")])
+    units_import(rows=[STP, VP, PB_RENAMED, PB_A, TG, TG_1_MOVED], effective_date=CHANGE_1)
+    tg = Unit.objects.get(code="TG")
+
+    on_r1 = coverage_as_of(assignment=everyone, as_of=R1, root_unit=tg).as_dict()
+    on_r2 = coverage_as_of(assignment=everyone, as_of=R2, root_unit=tg).as_dict()
+
+    assert [unit["code"] for unit in on_r1["units"]] == ["TG", "TG-1"]
+    assert on_r1["total"]["staff"] == 2  # C1 and C2
+    assert [unit["code"] for unit in on_r2["units"]] == ["TG"]
+    assert on_r2["total"]["staff"] == 1
+    people_r1 = {row.code for row in coverage_people(assignment=everyone, as_of=R1, unit=tg)}
+    assert people_r1 == {"C1", "C2"}
