@@ -64,7 +64,7 @@ from courses.models import (
 from demo import sql
 from demo.sql import Progress
 from demo.vietnamese_names import FAMILY_NAMES, GIVEN_FEMALE, GIVEN_MALE, MIDDLE_FEMALE, MIDDLE_MALE
-from orgchart.models import Membership, Staff, StaffCategory, Unit, UnitKind
+from orgchart.models import Membership, Staff, StaffCategory, Unit, UnitKind, UnitVersion, unit_key
 from orgchart.services.staff import staff_index_fields
 from quizzes.models import Attempt, AttemptItem, AttemptStatus, Option, Question, QuestionKind
 from reports.models import Exemption
@@ -757,6 +757,33 @@ def _generate(
         phase="Đơn vị",
         total=units,
     )
+    # The dated tree: one version per unit, open at both ends (the generated history starts with this tree).
+    id_by_path = {unit_plan.paths[i]: i + 1 for i in range(units)}
+    steplen = Unit.steplen
+
+    def version_rows() -> Iterator[tuple]:
+        for i in range(units):
+            path = unit_plan.paths[i]
+            ancestors = [id_by_path[path[:end]] for end in range(steplen, len(path) + 1, steplen)]
+            yield (
+                i + 1,
+                i + 1,
+                None,
+                None,
+                ancestors[-2] if len(ancestors) > 1 else None,
+                unit_plan.names[i],
+                unit_plan.kinds[i],
+                "".join(unit_key(ancestor) for ancestor in ancestors),
+                unit_plan.depths[i],
+            )
+
+    writer.write(
+        UnitVersion,
+        ["id", "unit", "valid_from", "valid_to", "parent", "name", "kind", "path", "depth"],
+        version_rows(),
+        phase="Lịch sử đơn vị",
+        total=units,
+    )
 
     # Staff and memberships.
     plan = _plan_people(rng, staff=staff, units=unit_plan, start=start, end=end)
@@ -800,6 +827,7 @@ def _generate(
                     segment.unit + 1,
                     segment.position,
                     CATEGORY_CODES[segment.category].value,
+                    plan.staff_comms[person],
                     date(segment.valid_from),
                     None if segment.valid_to is None else date(segment.valid_to),
                     _at(segment.valid_from, 8 * 60, tz),
@@ -808,7 +836,7 @@ def _generate(
     membership_total = sum(len(history) for history in plan.segments)
     counts["memberships"] = writer.write(
         Membership,
-        ["id", "staff", "unit", "position", "category", "valid_from", "valid_to", "created_at"],
+        ["id", "staff", "unit", "position", "category", "is_communications", "valid_from", "valid_to", "created_at"],
         membership_rows(),
         phase="Quá trình công tác",
         big=True,

@@ -21,14 +21,14 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from core.numbers import percent
-from orgchart.models import Membership, Unit
-from orgchart.queries import active_on_q, within_units_q
+from orgchart.models import UNIT_KEY_WIDTH, Membership, Unit
+from orgchart.queries import active_on_q, within_units_on_q, within_units_q
 from orgchart.roles import scope_for
-from orgchart.selectors import report_root_unit, staff_visible_to
+from orgchart.selectors import report_root_unit, staff_visible_to, unit_tree_on
 
 from .models import Nomination, NominationEvent, TrainingProgramme
 
-STEPLEN = Unit.steplen
+STEPLEN = UNIT_KEY_WIDTH  # the dated paths' step (`orgchart.models.UnitVersion.path`)
 PLAN_YEAR = 2025
 TARGET_YEAR = 2030
 
@@ -111,7 +111,7 @@ def communications_memberships_for_user(*, user: User, on_date: dt.date) -> Quer
     carries the person's nominations (newest first) in one extra query per page.
     """
     scope = scope_for(user=user)
-    memberships = Membership.objects.filter(active_on_q(on_date), staff__is_communications=True)
+    memberships = Membership.objects.filter(active_on_q(on_date), is_communications=True)
     if not scope.everything:
         memberships = memberships.filter(within_units_q(list(scope.unit_paths)))
     nominations = Nomination.objects.select_related("programme").order_by("-nominated_on", "-pk")
@@ -200,15 +200,16 @@ def _standing_on(on_date: dt.date) -> Q:
     return Q(nominated_on__lte=on_date) & (Q(closed_on__isnull=True) | Q(closed_on__gt=on_date))
 
 
-def _figures_by_unit(*, on_date: dt.date, root_paths: list[str]) -> list[dict[str, object]]:
+def _figures_by_unit(*, on_date: dt.date, root_unit: Unit | None) -> list[dict[str, object]]:
+    """Per unit: the communications staff on D (their role on D), nominated and trained by D."""
     nominated = Nomination.objects.filter(_standing_on(on_date)).values("staff_id")
     trained = Nomination.objects.filter(completed_on__lte=on_date).values("staff_id")
-    memberships = Membership.objects.filter(active_on_q(on_date), staff__is_communications=True)
-    if root_paths:
-        memberships = memberships.filter(within_units_q(root_paths))
+    memberships = Membership.objects.filter(active_on_q(on_date), is_communications=True)
+    if root_unit is not None:
+        memberships = memberships.filter(within_units_on_q([root_unit.pk], on_date=on_date))
     return list(
         memberships.order_by()
-        .values("unit__path")
+        .values("unit_id")
         .annotate(
             people=Count("pk"),
             nominated=Count("pk", filter=Q(staff_id__in=nominated)),
@@ -235,30 +236,36 @@ def _total(rows: list[dict[str, object]]) -> ProgressFigures:
 
 def nomination_progress(*, as_of: dt.date, root_unit: Unit | None = None) -> NominationProgress:
     """Progress as of `as_of` in `root_unit`'s subtree (the whole tree when None), with the trajectory."""
-    root_paths = [root_unit.path] if root_unit is not None else []
-    rows = _figures_by_unit(on_date=as_of, root_paths=root_paths)
-    units_query = Unit.objects.order_by("path")
+    rows = _figures_by_unit(on_date=as_of, root_unit=root_unit)
+    # The tree as it stood on the date: its names, parents and dated paths (one query).
+    tree = unit_tree_on(on_date=as_of)
+    root_path = ""
     if root_unit is not None:
-        units_query = units_query.filter(within_units_q([root_unit.path], prefix=""))
+        root_path = tree[root_unit.pk].path if root_unit.pk in tree else "-"
     units_by_path: dict[str, UnitProgress] = {}
-    code_by_path: dict[str, str] = {}
-    for pk, code, name, path, depth in units_query.values_list("pk", "code", "name", "path", "depth"):
-        code_by_path[path] = code
-        units_by_path[path] = UnitProgress(
-            unit_id=pk, code=code, name=name, parent=code_by_path.get(path[:-STEPLEN]), path=path, depth=depth
-        )
-    if root_unit is not None:
-        units_by_path[root_unit.path].parent = None
+    for unit in tree.values():
+        if unit.path.startswith(root_path):
+            units_by_path[unit.path] = UnitProgress(
+                unit_id=unit.unit_id,
+                code=unit.code,
+                name=unit.name,
+                parent=None if unit.path == root_path else unit.parent,
+                path=unit.path,
+                depth=unit.depth,
+            )
     for row in rows:
         figures = _row_figures(row)
-        path = row["unit__path"]
+        unit_on = tree.get(row["unit_id"])
+        if unit_on is None:
+            continue
+        path = unit_on.path
         for end in range(STEPLEN, len(path) + 1, STEPLEN):
             ancestor = units_by_path.get(path[:end])
             if ancestor is not None:
                 ancestor.figures.add(figures)
     total = _total(rows)
     if root_unit is not None:
-        root = units_by_path.get(root_unit.path)
+        root = units_by_path.get(root_path)
     else:
         tops = [unit for unit in units_by_path.values() if unit.depth == 1]
         root = tops[0] if len(tops) == 1 else None
@@ -268,17 +275,17 @@ def nomination_progress(*, as_of: dt.date, root_unit: Unit | None = None) -> Nom
         units=list(units_by_path.values()),
         root=root,
         expected_percent=trajectory_expected_percent(year=as_of.year),
-        trajectory=_trajectory(as_of=as_of, root_paths=root_paths, current=total),
+        trajectory=_trajectory(as_of=as_of, root_unit=root_unit, current=total),
     )
 
 
-def _trajectory(*, as_of: dt.date, root_paths: list[str], current: ProgressFigures) -> list[TrajectoryPoint]:
+def _trajectory(*, as_of: dt.date, root_unit: Unit | None, current: ProgressFigures) -> list[TrajectoryPoint]:
     """Each year of the plan: the line, and the share actually trained on 31/12 (on `as_of` for its own year)."""
     points = []
     for year in range(PLAN_YEAR, TARGET_YEAR + 1):
         year_end = dt.date(year, 12, 31)
         if year_end < as_of:
-            totals = _total(_figures_by_unit(on_date=year_end, root_paths=root_paths))
+            totals = _total(_figures_by_unit(on_date=year_end, root_unit=root_unit))
         elif year == as_of.year:
             totals = current
         else:
@@ -300,4 +307,4 @@ def _trajectory(*, as_of: dt.date, root_paths: list[str], current: ProgressFigur
 
 def department_nomination_figures(*, as_of: dt.date) -> ProgressFigures:
     """The whole department's figures on `as_of` (for published indicators): one query."""
-    return _total(_figures_by_unit(on_date=as_of, root_paths=[]))
+    return _total(_figures_by_unit(on_date=as_of, root_unit=None))

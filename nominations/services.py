@@ -105,7 +105,10 @@ def nomination_create(
     if not _may_manage(user=by, staff=staff):
         raise ValidationError(_("You can nominate only people of the units you head."))
     problems: list[str] = []
-    if not staff.is_communications:
+    # The communications role on the nomination's date (it is dated on the person's record).
+    record_on = Membership.objects.filter(active_on_q(on), staff=staff).values_list("is_communications", flat=True)
+    roles_on = list(record_on[:1])
+    if roles_on and not roles_on[0]:
         problems.append(
             _(
                 "%(person)s is not recorded as communications staff; only communications staff are "
@@ -113,7 +116,7 @@ def nomination_create(
             )
             % {"person": staff.full_name}
         )
-    if not Membership.objects.filter(active_on_q(on), staff=staff).exists():
+    if not roles_on:
         problems.append(
             _("%(person)s is not on the roster on %(date)s.") % {"person": staff.full_name, "date": format_date(on)}
         )

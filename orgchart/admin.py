@@ -19,19 +19,27 @@ from django.utils.translation import pgettext_lazy
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from treebeard.admin import TreeAdmin
-from treebeard.forms import movenodeform_factory
 
 from accounts.admin_site import OfficeOnlyAdminMixin
 from accounts.roles import is_office
 from core.importing import ImportRefused
 from core.spreadsheets import PrintableXLSX
 from orgchart.admin_actions import invite_selected_staff
-from orgchart.admin_forms import RosterConfirmImportForm, RosterImportForm, SpreadsheetImportForm, StaffAdminForm
-from orgchart.models import Membership, Staff, StaffCategory, Unit
+from orgchart.admin_forms import (
+    RosterConfirmImportForm,
+    RosterImportForm,
+    SpreadsheetImportForm,
+    StaffAdminForm,
+    UnitAdminForm,
+    UnitsConfirmImportForm,
+    UnitsImportForm,
+)
+from orgchart.models import Membership, Staff, StaffCategory, Unit, UnitVersion
 from orgchart.resources import IMPORT_FORMATS, RosterResource, ServiceResult, UnitResource
 from orgchart.selectors import staff_list_with_current_membership, staff_search_terms
 from orgchart.services.roster import CATEGORY_LABELS, RosterMode
 from orgchart.services.staff import staff_update
+from orgchart.services.unit_history import unit_history_record_edit
 from orgchart.services.units import KIND_LABELS
 
 
@@ -115,9 +123,30 @@ class ServiceImportExportMixin(ImportExportMixin):
 # --- units ----------------------------------------------------------------------------------
 
 
+class UnitVersionInline(admin.TabularInline):
+    """The unit's dated history (name, kind, parent per period), read-only: the imports and this form write it."""
+
+    model = UnitVersion
+    fk_name = "unit"
+    fields = ("valid_from", "valid_to", "name", "kind", "parent")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ("-valid_to",)
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
 @admin.register(Unit)
 class UnitAdmin(OfficeOnlyAdminMixin, ServiceImportExportMixin, TreeAdmin):
-    form = movenodeform_factory(Unit)
+    form = UnitAdminForm
+    inlines = [UnitVersionInline]
+    import_form_class = UnitsImportForm
+    confirm_form_class = UnitsConfirmImportForm
     list_display = ("name", "code", "kind_label", "head_names", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("code", "name")
@@ -126,6 +155,21 @@ class UnitAdmin(OfficeOnlyAdminMixin, ServiceImportExportMixin, TreeAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Unit]:
         return super().get_queryset(request).prefetch_related("heads")
+
+    def get_import_resource_kwargs(self, request: HttpRequest, form=None, **kwargs) -> dict:
+        cleaned = getattr(form, "cleaned_data", None) or {}
+        return {"effective_date": cleaned.get("effective_date")}
+
+    def get_confirm_form_initial(self, request: HttpRequest, import_form) -> dict:
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["effective_date"] = import_form.cleaned_data.get("effective_date")
+        return initial
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        """After treebeard has written the latest tree: the same change, dated, in the tree's history."""
+        super().save_related(request, form, formsets, change)
+        unit_history_record_edit(unit=form.instance, on=form.cleaned_data["effective_date"])
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         # Units keep their history; a closed unit is marked inactive, not deleted.

@@ -1,4 +1,4 @@
-"""Forms of the org-chart admin: import-export's import/confirm forms, and the staff edit form."""
+"""Forms of the org-chart admin: import-export's import/confirm forms, the dated unit form, the staff edit form."""
 
 from __future__ import annotations
 
@@ -12,11 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export.forms import ConfirmImportForm, ImportForm
+from treebeard.forms import movenodeform_factory
 
 from core.importing import ImportRefused, read_table, size_label, too_large_message
-from orgchart.models import Staff
+from orgchart.models import Staff, Unit
 from orgchart.services.roster import CodeChangeDecision, RosterMode
 from orgchart.services.staff import staff_update
+from orgchart.services.unit_history import unit_edit_problems
 
 
 class SpreadsheetImportForm(ImportForm):
@@ -106,6 +108,23 @@ class RosterConfirmImportForm(ConfirmImportForm):
     )
 
 
+class UnitsImportForm(SpreadsheetImportForm):
+    effective_date = forms.DateField(
+        label=_("Effective date"),
+        required=False,
+        widget=AdminDateWidget,
+        help_text=_(
+            "The date the file (the whole tree) describes: new units open, changes take effect and absent units "
+            "close on this date. Empty: changes from today, new units with no opening date."
+        ),
+    )
+    field_order = ["resource", "import_file", "format", "effective_date"]
+
+
+class UnitsConfirmImportForm(ConfirmImportForm):
+    effective_date = forms.DateField(widget=forms.HiddenInput(), required=False)
+
+
 class StaffAdminForm(forms.ModelForm):
     """Edits a person's own record. The service's rules are the form's rules.
 
@@ -133,4 +152,38 @@ class StaffAdminForm(forms.ModelForm):
         except ValidationError as refused:
             for field, messages in refused.message_dict.items():
                 self.add_error(field if field in self.fields else None, messages)
+        return cleaned
+
+
+_CHILD_POSITIONS = {"first-child", "last-child", "sorted-child"}
+
+
+class UnitAdminForm(movenodeform_factory(Unit)):
+    """treebeard's tree form, plus the date from which the change holds: earlier reports keep the old tree."""
+
+    effective_date = forms.DateField(
+        label=_("Takes effect on"),
+        widget=AdminDateWidget,
+        help_text=_("Reports dated before this day keep the unit's previous name, kind and place in the tree."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["effective_date"].initial = timezone.localdate()
+
+    def clean(self):
+        cleaned = super().clean()
+        on = cleaned.get("effective_date")
+        if on is None:
+            return cleaned
+        reference = cleaned.get("treebeard_ref_node")
+        position = cleaned.get("treebeard_position") or ""
+        parent = None
+        if reference:
+            parent = reference if position in _CHILD_POSITIONS else Unit.objects.get_parent(reference)
+        elif self.instance.pk is not None and "treebeard_ref_node" not in self.changed_data:
+            parent = Unit.objects.get_parent(self.instance)
+        closing = self.instance.pk is not None and not cleaned.get("is_active", True) and self.instance.is_active
+        for problem in unit_edit_problems(unit=self.instance, parent=parent, closing=closing, on=on):
+            self.add_error("effective_date", problem)
         return cleaned

@@ -46,6 +46,8 @@ class Staff(models.Model):
     full_name = models.CharField(_("full name"), max_length=150)
     email = models.EmailField(_("email"), blank=True)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    # The communications role on the latest record (what the admin lists); every "as of D" question
+    # reads `Membership.is_communications` instead.
     is_communications = models.BooleanField(_("communications staff"), default=False)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -83,6 +85,8 @@ class Membership(models.Model):
     # "position" alone is also a lesson's or question's place in a list (thứ tự), not a job.
     position = models.CharField(pgettext_lazy("job", "position"), max_length=150, blank=True)
     category = models.CharField(_("category"), max_length=32, choices=StaffCategory.choices)
+    # Dated like the unit and the category: an audience of communications staff on D reads D's record.
+    is_communications = models.BooleanField(_("communications staff"), default=False)
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -107,3 +111,52 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff_id} @ {self.unit_id} {self.valid_from}–{self.valid_to or ''}"
+
+
+UNIT_KEY_WIDTH = 8
+
+
+def unit_key(unit_id: int) -> str:
+    """A unit's step in a dated path: its id, zero-padded, so a path never changes meaning when the tree does."""
+    return f"{unit_id:0{UNIT_KEY_WIDTH}d}"
+
+
+class UnitVersion(models.Model):
+    """Unit U, on the days `valid_from` … `valid_to` (inclusive), was named N, of kind K, under parent P.
+
+    A null `valid_from` means "since before anything is known" (a unit imported without an
+    effective date); a null `valid_to` means still open. `path` is the unit's materialized
+    path **on those days** (`unit_key` of each ancestor on those days, root first), so "X and
+    its sub-units as the tree stood on D" is one prefix match among the versions open on D,
+    whatever the size of the tree. A move of X ends the open version of X and of everything
+    under it the day before, and opens new ones: one row per (unit, period of an unchanged
+    path, name and kind). The periods of a unit never overlap (a PostgreSQL exclusion
+    constraint, migration 0004; `orgchart.services.periods` checks the same on SQLite).
+    `Unit` itself (treebeard) holds the latest tree: the one access rules read.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="versions", verbose_name=_("unit"))
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    parent = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("parent unit")
+    )
+    name = models.CharField(_("name"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=32, choices=UnitKind.choices)
+    path = models.CharField(_("path"), max_length=255, db_index=True)
+    depth = models.PositiveIntegerField(_("depth"))
+
+    class Meta:
+        verbose_name = _("unit version")
+        verbose_name_plural = _("unit versions")
+        ordering = ["unit_id", "valid_from"]
+        indexes = [models.Index(fields=["unit", "valid_from"], name="unitversion_unit_from_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True) | Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="unitversion_valid_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.name} {self.valid_from or ''}–{self.valid_to or ''}"

@@ -147,6 +147,8 @@ _IMPORT_TYPE = {
     ChangeKind.LEFT: RowResult.IMPORT_TYPE_DELETE,
     ChangeKind.UNCHANGED: RowResult.IMPORT_TYPE_SKIP,
     UnitChangeKind.CREATED: RowResult.IMPORT_TYPE_NEW,
+    # A unit absent from the file closes (its history kept); "delete" is again only the nearest kind.
+    UnitChangeKind.CLOSED: RowResult.IMPORT_TYPE_DELETE,
 }
 CHANGE_LABELS = {
     ChangeKind.JOINED: _("Joins"),
@@ -155,6 +157,7 @@ CHANGE_LABELS = {
     ChangeKind.LEFT: _("Leaves"),
     ChangeKind.UNCHANGED: _("Unchanged"),
     UnitChangeKind.CREATED: _("New"),
+    UnitChangeKind.CLOSED: _("Closes"),
 }
 
 
@@ -262,8 +265,12 @@ class UnitResource(ServiceImportResource):
         export_order = ("code", "name", "parent_code", "kind")
         import_id_fields = ("code",)
 
+    def __init__(self, *, effective_date: dt.date | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.effective_date = effective_date  # None: changes from today, new units undated (as the command)
+
     def run_service(self, *, rows: SpreadsheetFile | list[dict[str, object]], dry_run: bool) -> UnitsSummary:
-        return units_import(rows=rows, dry_run=dry_run)
+        return units_import(rows=rows, effective_date=self.effective_date, dry_run=dry_run)
 
     def preview_cells(self, change) -> list[object]:
         return [change.row or "", change.code, change.name, change.detail]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
@@ -12,8 +13,8 @@ from django.utils import timezone
 from accounts.models import User
 from core.text import fold_diacritics
 
-from .models import Membership, Staff, Unit
-from .queries import active_on_q, within_units_q
+from .models import Membership, Staff, Unit, UnitVersion
+from .queries import active_on_q, unit_version_on_q, within_units_on_q, within_units_q
 from .roles import scope_for
 
 
@@ -25,6 +26,32 @@ def unit_list_with_parent_code(queryset: QuerySet[Unit]) -> QuerySet[Unit]:
     """Units with `parent_code` (from the materialized path, one query), parents before children."""
     parent = Unit.objects.filter(path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Unit.steplen))
     return queryset.annotate(parent_code=Subquery(parent.values("code")[:1])).order_by("path")
+
+
+@dataclass(frozen=True)
+class UnitOnDate:
+    """A unit as the tree stood on a date: its name, kind, parent (code) and dated path then."""
+
+    unit_id: int
+    code: str
+    name: str
+    kind: str
+    parent: str | None
+    path: str
+    depth: int
+
+
+def unit_tree_on(*, on_date: dt.date) -> dict[int, UnitOnDate]:
+    """Every unit open on `on_date`, as the tree stood that day, in tree order (unit id → unit). One query.
+
+    At most a few thousand rows (the units open on one day), whatever the tree's history.
+    """
+    rows = (
+        UnitVersion.objects.filter(unit_version_on_q(on_date))
+        .order_by("path")
+        .values_list("unit_id", "unit__code", "name", "kind", "parent__code", "path", "depth")
+    )
+    return {row[0]: UnitOnDate(*row) for row in rows}
 
 
 def staff_list_with_current_membership(queryset: QuerySet[Staff]) -> QuerySet[Staff]:
@@ -48,8 +75,8 @@ def staff_list_with_current_membership(queryset: QuerySet[Staff]) -> QuerySet[St
 def membership_list_in_unit_on(
     *, unit: Unit, on_date: dt.date, include_descendants: bool = True
 ) -> QuerySet[Membership]:
-    """Who was in `unit` (and its sub-units) on `on_date`: one query, whatever the tree size."""
-    unit_filter = within_units_q([unit.path]) if include_descendants else Q(unit_id=unit.pk)
+    """Who was in `unit` (and its sub-units, as the tree stood on `on_date`) on `on_date`: one query."""
+    unit_filter = within_units_on_q([unit.pk], on_date=on_date) if include_descendants else Q(unit_id=unit.pk)
     return (
         Membership.objects.filter(unit_filter, active_on_q(on_date))
         .select_related("staff", "unit")
@@ -142,7 +169,7 @@ def membership_list_current_visible(
     if not scope.everything:
         memberships = memberships.filter(within_units_q(list(scope.unit_paths)))
     if unit is not None:
-        memberships = memberships.filter(within_units_q([unit.path]))
+        memberships = memberships.filter(within_units_on_q([unit.pk], on_date=on_date))
     for term in staff_search_terms(query):
         memberships = memberships.filter(staff__search_text__contains=term)
     return memberships.select_related("staff", "unit").order_by("staff__sort_key", "staff__code")

@@ -44,8 +44,9 @@ from courses.models import (
 from courses.services import course_version_publish
 from nominations.models import Nomination, NominationEvent, NominationStatus, TrainingProgramme
 from notifications.models import ReminderKind, ReminderLog
-from orgchart.models import Membership, Staff, StaffCategory, Unit, UnitKind
+from orgchart.models import Membership, Staff, StaffCategory, Unit, UnitKind, UnitVersion, unit_key
 from orgchart.services.staff import staff_index_fields
+from orgchart.services.unit_history import unit_history_start
 from publication.services import publication_create
 from quizzes.models import Attempt, AttemptItem, AttemptStatus, Option, Question, QuestionKind
 from reports.models import Exemption
@@ -89,8 +90,34 @@ class UnitFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, parent=None, **kwargs):
         if parent is None:
-            return model_class.objects.add_root(create_kwargs=kwargs)
-        return model_class.objects.add_child(parent, create_kwargs=kwargs)
+            unit = model_class.objects.add_root(create_kwargs=kwargs)
+        else:
+            unit = model_class.objects.add_child(parent, create_kwargs=kwargs)
+        # The dated tree: one version, open at both ends (nothing known of its past).
+        unit_history_start(unit_ids=[unit.pk])
+        return unit
+
+
+class UnitVersionFactory(factory.django.DjangoModelFactory):
+    """A closed past period of a unit (its open version comes with `UnitFactory`): the same name, as a root."""
+
+    class Meta:
+        model = UnitVersion
+
+    unit = factory.SubFactory(UnitFactory)
+    valid_from = dt.date(2020, 1, 1)
+    valid_to = dt.date(2020, 12, 31)
+    name = factory.LazyAttribute(lambda version: version.unit.name)
+    kind = factory.LazyAttribute(lambda version: version.unit.kind)
+    path = factory.LazyAttribute(lambda version: unit_key(version.unit.pk))
+    depth = 1
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # The unit's own version (open at both ends) would overlap the past period: it starts after it.
+        later = kwargs["valid_to"] + dt.timedelta(days=1)
+        UnitVersion.objects.filter(unit=kwargs["unit"], valid_from__isnull=True).update(valid_from=later)
+        return super()._create(model_class, *args, **kwargs)
 
 
 class StaffFactory(factory.django.DjangoModelFactory):
@@ -116,6 +143,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     unit = factory.SubFactory(UnitFactory)
     position = "Chuyên viên"
     category = StaffCategory.CIVIL_SERVANT
+    is_communications = factory.LazyAttribute(lambda membership: membership.staff.is_communications)
     valid_from = dt.date(2025, 1, 1)
     valid_to = None
 

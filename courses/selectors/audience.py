@@ -1,9 +1,10 @@
 """Who an assignment is for on a date (DESIGN.md rule 2), answered from the effective-dated memberships.
 
 The audience of an assignment on date D is the union of
-- its unit rules: memberships open on D in one of its units (or their subtrees, a prefix
-  match on the materialized path), narrowed by the assignment's staff categories (the
-  membership's category on D) and, when set, to communications staff; and
+- its unit rules: memberships open on D in one of its units (or their subtrees **as the
+  tree stood on D**, a prefix match on the dated paths, `orgchart.queries.within_units_on_q`),
+  narrowed by the assignment's staff categories (the membership's category on D) and, when
+  set, to communications staff (the membership's communications role on D); and
 - its named people: their membership open on D, whatever their unit or category.
 
 Each person is in it once, however many rules match them. Everything is one query for
@@ -24,7 +25,7 @@ from django.db.models import Max, Q, QuerySet
 
 from courses.models import Assignment, AssignmentPerson, AssignmentUnit
 from orgchart.models import Membership
-from orgchart.queries import active_on_q, within_units_q
+from orgchart.queries import active_on_q, within_units_on_q
 
 
 @dataclass(frozen=True)
@@ -53,10 +54,10 @@ def audience_filter(*, assignment: Assignment, rules: list[UnitRule], on_date: d
     roster import guarantees it); `audience_memberships_on` dedupes anyway.
     """
     by_unit_parts = []
-    subtree_paths = [rule.path for rule in rules if rule.include_descendants]
+    subtree_roots = [rule.unit_id for rule in rules if rule.include_descendants]
     single_unit_ids = [rule.unit_id for rule in rules if not rule.include_descendants]
-    if subtree_paths:
-        by_unit_parts.append(within_units_q(subtree_paths))
+    if subtree_roots:
+        by_unit_parts.append(within_units_on_q(subtree_roots, on_date=on_date))
     if single_unit_ids:
         by_unit_parts.append(Q(unit_id__in=single_unit_ids))
     if by_unit_parts:
@@ -64,7 +65,7 @@ def audience_filter(*, assignment: Assignment, rules: list[UnitRule], on_date: d
         if assignment.categories:
             by_unit &= Q(category__in=list(assignment.categories))
         if assignment.communications_only:
-            by_unit &= Q(staff__is_communications=True)
+            by_unit &= Q(is_communications=True)
     else:
         by_unit = Q(pk__in=[])
     named = Q(staff_id__in=AssignmentPerson.objects.filter(assignment_id=assignment.pk).values("staff_id"))

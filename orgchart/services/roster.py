@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
 from core.dates import format_date
@@ -41,7 +41,9 @@ from core.importing import (
 )
 from core.text import is_all_caps, name_case, normalize_text
 from orgchart.importing import check_code
-from orgchart.models import Membership, Staff, StaffCategory, Unit
+from orgchart.models import Membership, Staff, StaffCategory, Unit, UnitVersion
+from orgchart.periods import OverlapRefused, periods_check_no_overlap
+from orgchart.queries import unit_version_on_q
 from orgchart.services import ChangeTally
 from orgchart.services.staff import EARLIEST_BIRTH_YEAR, staff_index_fields
 from orgchart.signals import roster_changed
@@ -207,7 +209,7 @@ def roster_import(
     with transaction.atomic():
         if not dry_run:
             lock_orgchart_imports()
-        state = _Existing.load()
+        state = _Existing.load(on=effective_date)
         summary = RosterSummary(
             effective_date=effective_date,
             dry_run=dry_run,
@@ -257,7 +259,8 @@ def roster_import(
 class _Existing:
     """Everything the reconciliation needs from the database, in four queries."""
 
-    def __init__(self, *, units, staff, open_memberships, history):
+    def __init__(self, *, on, units, staff, open_memberships, history):
+        self.on: dt.date = on
         self.unit_by_code: dict[str, tuple[int, bool]] = {code: (pk, active) for pk, code, active in units}
         self.unit_by_folded: dict[str, str] = {}
         for code in self.unit_by_code:
@@ -275,13 +278,18 @@ class _Existing:
         }
 
     @classmethod
-    def load(cls) -> _Existing:
+    def load(cls, *, on: dt.date) -> _Existing:
+        open_on = UnitVersion.objects.filter(unit_version_on_q(on), unit_id=OuterRef("pk"))
         return cls(
-            units=list(Unit.objects.values_list("id", "code", "is_active")),
+            on=on,
+            # "Active" is "open on the effective date": a roster dated before a unit closed may still name it.
+            units=list(Unit.objects.annotate(open_on=Exists(open_on)).values_list("id", "code", "open_on")),
             staff=list(Staff.objects.only("id", "code", "full_name", "email", "date_of_birth", "is_communications")),
             open_memberships=list(
                 Membership.objects.filter(valid_to__isnull=True)
-                .only("id", "staff_id", "unit_id", "position", "category", "valid_from", "valid_to")
+                .only(
+                    "id", "staff_id", "unit_id", "position", "category", "is_communications", "valid_from", "valid_to"
+                )
                 .order_by()
             ),
             history=list(
@@ -422,7 +430,7 @@ def _validate(
             if unit is None:
                 refuse(UNIT, f'không có đơn vị nào mã "{unit_code}" — hãy nhập danh sách đơn vị trước.')
             elif not unit[2]:
-                refuse(UNIT, f'đơn vị "{unit[0]}" đã ngừng hoạt động.')
+                refuse(UNIT, f'đơn vị "{unit[0]}" không hoạt động vào ngày {format_date(state.on)}.')
 
         position = None
         if POSITION in present:
@@ -484,8 +492,6 @@ def _personal_changes(*, person: Staff, entry: _Entry) -> dict[str, tuple[object
         changes["email"] = (person.email, entry.email)
     if entry.has_birth_date and person.date_of_birth != entry.date_of_birth:
         changes["date_of_birth"] = (person.date_of_birth, entry.date_of_birth)
-    if entry.is_communications is not None and person.is_communications != entry.is_communications:
-        changes["is_communications"] = (person.is_communications, entry.is_communications)
     return changes
 
 
@@ -571,7 +577,15 @@ def _reconcile_present(
                     )
                 )
                 continue
-            plan.openings.append(_membership(entry=entry, staff=person, on=on, position=position))
+            communications = (
+                entry.is_communications if entry.is_communications is not None else person.is_communications
+            )
+            plan.openings.append(
+                _membership(entry=entry, staff=person, on=on, position=position, is_communications=communications)
+            )
+            if person.is_communications != communications:
+                person.is_communications = communications
+                plan.staff_updates[person.pk] = person
             detail = _joined_detail(entry, position=position)
             if last_to is not None:
                 detail = f"Trở lại (đã nghỉ từ {format_date(last_to + dt.timedelta(days=1))}): {detail}"
@@ -583,16 +597,30 @@ def _reconcile_present(
                 membership_changes["position"] = (current.position, position)
             if current.category != entry.category:
                 membership_changes["category"] = (current.category, entry.category)
+            communications = (
+                entry.is_communications if entry.is_communications is not None else current.is_communications
+            )
+            if current.is_communications != communications:
+                membership_changes["is_communications"] = (current.is_communications, communications)
             moved = current.unit_id != entry.unit_id
             if moved or membership_changes:
                 if current.valid_from == on:
                     # Already changed today: correct today's record rather than leave a zero-length one.
                     current.unit_id, current.position, current.category = entry.unit_id, position, entry.category
+                    current.is_communications = communications
                     plan.rewrites.append(current)
                 else:
                     current.valid_to = day_before
                     plan.closings.append(current)
-                    plan.openings.append(_membership(entry=entry, staff=person, on=on, position=position))
+                    plan.openings.append(
+                        _membership(
+                            entry=entry, staff=person, on=on, position=position, is_communications=communications
+                        )
+                    )
+                if person.is_communications != communications:
+                    # The latest record's role, kept on the person for the admin's list.
+                    person.is_communications = communications
+                    plan.staff_updates[person.pk] = person
             if moved:
                 kind = ChangeKind.MOVED
                 detail = "; ".join(
@@ -625,12 +653,22 @@ def _joined_detail(entry: _Entry, *, position: str | None = None) -> str:
     return f"→ {entry.unit_code}" + (f", {position}" if position else "")
 
 
-def _membership(*, entry: _Entry, staff: Staff | None, on: dt.date, position: str | None = None) -> Membership:
+def _membership(
+    *,
+    entry: _Entry,
+    staff: Staff | None,
+    on: dt.date,
+    position: str | None = None,
+    is_communications: bool | None = None,
+) -> Membership:
+    if is_communications is None:
+        is_communications = bool(entry.is_communications)
     return Membership(
         staff=staff,
         unit_id=entry.unit_id,
         position=(entry.position or "") if position is None else position,
         category=entry.category,
+        is_communications=is_communications,
         valid_from=on,
     )
 
@@ -707,6 +745,16 @@ def _write(plan: _Plan) -> None:
     if plan.closings:
         Membership.objects.bulk_update(plan.closings, ["valid_to"], batch_size=BATCH_SIZE)
     if plan.rewrites:
-        Membership.objects.bulk_update(plan.rewrites, ["unit", "position", "category"], batch_size=BATCH_SIZE)
+        Membership.objects.bulk_update(
+            plan.rewrites, ["unit", "position", "category", "is_communications"], batch_size=BATCH_SIZE
+        )
     if plan.openings:
         Membership.objects.bulk_create(plan.openings, batch_size=BATCH_SIZE)
+    # PostgreSQL's exclusion constraint has already refused an overlap; SQLite has none.
+    touched = {membership.staff_id for membership in [*plan.closings, *plan.rewrites, *plan.openings]}
+    try:
+        periods_check_no_overlap(
+            Membership, owner_field="staff", owner_label="staff__code", owner_ids=touched, what="Quá trình công tác"
+        )
+    except OverlapRefused as exc:
+        raise ImportRefused([ImportProblem(row=None, column=None, message=str(exc))]) from exc

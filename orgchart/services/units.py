@@ -1,18 +1,28 @@
-"""The units import: upsert the org chart by unit code.
+"""The units import: the whole org chart as it stands from an effective date D.
 
-Units absent from the file are left alone (closing a unit is a deliberate act, not an
-omission). The tree is written through treebeard (`add_root`, `add_child`, `move`),
-parents before children; the org chart has a few thousand units at most, so the
-per-node queries treebeard needs are affordable here, unlike in the roster import.
+New codes open on D; a changed parent, name or kind takes effect on D (earlier dates keep
+the old, `orgchart.services.unit_history`); codes absent from the file close on D−1 —
+refused, naming the people, while anyone is still a member on D. Without an effective
+date, units new to the tree have no opening date (nothing is known of the structure before
+them, so rosters dated earlier still import) and changes take effect today. Files are
+imported in date order: a file dated before the latest recorded change is refused.
+
+The latest tree is also written through treebeard (`add_root`, `add_child`, `move`),
+parents before children, for the access rules; the org chart has a few thousand units at
+most, so the per-node queries treebeard needs are affordable here, unlike in the roster
+import.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
+from core.dates import format_date
 from core.importing import (
     CleanRow,
     ImportProblem,
@@ -23,8 +33,11 @@ from core.importing import (
     clean_rows,
 )
 from orgchart.importing import check_code, parse_code
-from orgchart.models import Unit, UnitKind
+from orgchart.models import Unit, UnitKind, UnitVersion
+from orgchart.periods import OverlapRefused
+from orgchart.queries import unit_version_on_q
 from orgchart.services import ChangeTally
+from orgchart.services.unit_history import UnitShape, history_latest_date, members_from, unit_history_apply
 from orgchart.sql import lock_orgchart_imports
 
 CODE = "Mã đơn vị"
@@ -46,6 +59,7 @@ class UnitChangeKind:
     CREATED = "created"
     UPDATED = "updated"
     MOVED = "moved"
+    CLOSED = "closed"
     UNCHANGED = "unchanged"
 
 
@@ -63,17 +77,21 @@ class UnitsSummary(ChangeTally):
     created: int = 0
     updated: int = 0
     moved: int = 0
+    closed: int = 0
     unchanged: int = 0
     dry_run: bool = False
+    effective_date: dt.date | None = None
     changes: list[UnitChange] = field(default_factory=list)
     # What reading the file noticed (sheet and header row used, columns ignored, hidden rows…).
     notes: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         ending = " (chạy thử, chưa ghi gì)." if self.dry_run else "."
+        when = f" ngày {format_date(self.effective_date)}" if self.effective_date else ""
+        closed = f"{self.closed} đóng, " if self.closed else ""
         return (
-            f"Danh sách đơn vị: {self.created} mới, {self.updated} thay đổi thông tin, "
-            f"{self.moved} chuyển đơn vị cấp trên, {self.unchanged} không đổi{ending}"
+            f"Danh sách đơn vị{when}: {self.created} mới, {self.updated} thay đổi thông tin, "
+            f"{self.moved} chuyển đơn vị cấp trên, {closed}{self.unchanged} không đổi{ending}"
         )
 
 
@@ -95,34 +113,93 @@ class _Existing:
     parent_code: str | None
 
 
-def units_import(*, rows: SpreadsheetFile | list[dict[str, object]], dry_run: bool = False) -> UnitsSummary:
-    """Create, rename, re-kind and move units from `rows` (`core.importing.read_table`'s file, or header → value dicts).
+def units_import(
+    *, rows: SpreadsheetFile | list[dict[str, object]], effective_date: dt.date | None = None, dry_run: bool = False
+) -> UnitsSummary:
+    """Make the tree from `effective_date` (default: today, new units undated) the one in `rows`.
 
-    Raises `ImportRefused` listing every problem, in which case nothing is written.
+    `rows` are header → value dicts listing the whole tree. Raises `ImportRefused` listing
+    every problem, in which case nothing is written.
     """
     table = clean_rows(rows=rows, required=COLUMNS)
     cleaned, problems = table.rows, table.problems
+    on = effective_date or timezone.localdate()
     with transaction.atomic():
         if not dry_run:
             lock_orgchart_imports()
         existing = _load_existing()
+        open_on = _load_open_on(on)
         canonical = {code.casefold(): code for code in existing}
         entries = _validate(cleaned=cleaned, existing=existing, canonical=canonical, problems=problems)
-        final_parent = {code: unit.parent_code for code, unit in existing.items()}
-        final_parent.update({entry.code: entry.parent_code for entry in entries})
+        final_parent = {entry.code: entry.parent_code for entry in entries}
         has_root_row = any(not row.text(PARENT) for row in cleaned)
-        _check_roots(entries=entries, existing=existing, has_root_row=has_root_row, problems=problems)
+        _check_order(on=on, problems=problems)
+        _check_roots(entries=entries, existing=open_on, has_root_row=has_root_row, problems=problems)
         _check_cycles(entries=entries, final_parent=final_parent, problems=problems)
+        file_codes = {entry.code for entry in entries}
+        closing = [unit for code, unit in open_on.items() if code not in file_codes]
+        _check_closing(closing=closing, on=on, problems=problems)
         if problems:
             raise ImportRefused.in_row_order(problems)
-        summary = UnitsSummary(dry_run=dry_run, notes=table.notes)
+        summary = UnitsSummary(dry_run=dry_run, effective_date=effective_date, notes=table.notes)
         ordered = sorted(entries, key=lambda entry: (_depth(entry.code, final_parent), entry.row))
         for entry in ordered:
-            summary.add(_plan_change(entry=entry, existing=existing.get(entry.code)))
+            summary.add(_plan_change(entry=entry, existing=open_on.get(entry.code), known=entry.code in existing))
+        for unit in closing:
+            summary.add(
+                UnitChange(None, unit.code, unit.name, UnitChangeKind.CLOSED, f"ngừng hoạt động từ {format_date(on)}")
+            )
         if not dry_run:
-            _write(ordered=ordered, existing=existing)
-    summary.changes.sort(key=lambda change: change.row or 0)
+            _write(ordered=ordered, existing=existing, closing=closing)
+            try:
+                _write_history(ordered=ordered, on=on, dated=effective_date is not None)
+            except OverlapRefused as exc:  # only on data written outside the imports (the check is a safety net)
+                raise ImportRefused([ImportProblem(row=None, column=None, message=str(exc))]) from exc
+    summary.changes.sort(key=lambda change: (change.row is None, change.row or 0))
     return summary
+
+
+def _load_open_on(on: dt.date) -> dict[str, _Existing]:
+    """The tree as it stands on `on` (the versions open that day), by code."""
+    rows = UnitVersion.objects.filter(unit_version_on_q(on)).values_list(
+        "unit_id", "unit__code", "name", "kind", "parent__code"
+    )
+    return {
+        code: _Existing(pk=pk, code=code, name=name, kind=kind, parent_code=parent_code)
+        for pk, code, name, kind, parent_code in rows
+    }
+
+
+def _check_order(*, on: dt.date, problems: list[ImportProblem]) -> None:
+    latest = history_latest_date()
+    if latest is not None and on < latest:
+        problems.append(
+            ImportProblem(
+                row=None,
+                column=None,
+                message=f"ngày hiệu lực {format_date(on)} sớm hơn thay đổi gần nhất đã ghi của sơ đồ tổ chức "
+                f"(ngày {format_date(latest)}) — hãy nhập các danh sách đơn vị theo thứ tự thời gian.",
+            )
+        )
+
+
+def _check_closing(*, closing: Sequence[_Existing], on: dt.date, problems: list[ImportProblem]) -> None:
+    members = members_from(unit_ids=[unit.pk for unit in closing], on=on)
+    for unit in closing:
+        if unit.pk not in members:
+            continue
+        people = members[unit.pk]
+        named = ", ".join(f"{code} ({full_name})" for code, full_name in people[:20])
+        more = f" và {len(people) - 20} người khác" if len(people) > 20 else ""
+        problems.append(
+            ImportProblem(
+                row=None,
+                column=None,
+                message=f'đơn vị "{unit.code}" ({unit.name}) không có trong tệp nên sẽ ngừng hoạt động từ ngày '
+                f"{format_date(on)}, nhưng vẫn còn cán bộ công tác từ ngày đó: {named}{more} — hãy nhập danh "
+                "sách cán bộ chuyển họ sang đơn vị khác trước.",
+            )
+        )
 
 
 def _load_existing() -> dict[str, _Existing]:
@@ -162,8 +239,14 @@ def _validate(
         parent_text = row.text(PARENT)
         parent_code = None
         if parent_text:
-            parent_code = file_codes.get(parent_text.casefold()) or canonical.get(parent_text.casefold())
-            if parent_code is None:
+            parent_code = file_codes.get(parent_text.casefold())
+            if parent_code is None and parent_text.casefold() in canonical:
+                refuse(
+                    PARENT,
+                    f'đơn vị cấp trên "{canonical[parent_text.casefold()]}" không có trong tệp; tệp là toàn bộ sơ '
+                    "đồ tổ chức, đơn vị không có trong tệp sẽ ngừng hoạt động.",
+                )
+            elif parent_code is None:
                 refuse(PARENT, f'không có đơn vị nào mã "{parent_text}", trong tệp hay trong hệ thống.')
             elif parent_text.casefold() == code.casefold():
                 refuse(PARENT, "một đơn vị không thể là cấp trên của chính nó.")
@@ -256,9 +339,11 @@ def _depth(code: str, final_parent: dict[str, str | None]) -> int:
     return depth
 
 
-def _plan_change(*, entry: _Entry, existing: _Existing | None) -> UnitChange:
+def _plan_change(*, entry: _Entry, existing: _Existing | None, known: bool) -> UnitChange:
     if existing is None:
         where = f"trong {entry.parent_code}" if entry.parent_code else "đơn vị gốc"
+        if known:
+            where = f"hoạt động trở lại, {where}"
         return UnitChange(entry.row, entry.code, entry.name, UnitChangeKind.CREATED, where)
     details = []
     if existing.name != entry.name:
@@ -273,8 +358,8 @@ def _plan_change(*, entry: _Entry, existing: _Existing | None) -> UnitChange:
     return UnitChange(entry.row, entry.code, entry.name, UnitChangeKind.UNCHANGED)
 
 
-def _write(*, ordered: Sequence[_Entry], existing: dict[str, _Existing]) -> None:
-    """Parents before children, through treebeard's manager (it re-reads paths that moves rewrite)."""
+def _write(*, ordered: Sequence[_Entry], existing: dict[str, _Existing], closing: Sequence[_Existing]) -> None:
+    """The latest tree: parents before children, through treebeard's manager (it re-reads paths that moves rewrite)."""
     by_code: dict[str, Unit] = {}
 
     def node(code: str) -> Unit:
@@ -298,3 +383,22 @@ def _write(*, ordered: Sequence[_Entry], existing: dict[str, _Existing]) -> None
             renamed.append(Unit(pk=current.pk, name=entry.name, kind=entry.kind))
     if renamed:
         Unit.objects.bulk_update(renamed, ["name", "kind"], batch_size=1000)
+    Unit.objects.filter(code__in=[entry.code for entry in ordered], is_active=False).update(is_active=True)
+    if closing:
+        Unit.objects.filter(pk__in=[unit.pk for unit in closing]).update(is_active=False)
+
+
+def _write_history(*, ordered: Sequence[_Entry], on: dt.date, dated: bool) -> None:
+    """The dated versions; without an effective date, units with no history yet have no opening date."""
+    ids = dict(Unit.objects.filter(code__in=[entry.code for entry in ordered]).values_list("code", "id"))
+    tree = {
+        ids[entry.code]: UnitShape(
+            parent_id=ids[entry.parent_code] if entry.parent_code else None, name=entry.name, kind=entry.kind
+        )
+        for entry in ordered
+    }
+    undated_new: set[int] = set()
+    if not dated:
+        with_history = set(UnitVersion.objects.filter(unit_id__in=tree).values_list("unit_id", flat=True))
+        undated_new = set(tree) - with_history
+    unit_history_apply(tree=tree, on=on, undated_new=undated_new)

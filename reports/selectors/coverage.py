@@ -9,8 +9,10 @@ include its sub-units; `percent` is None where no one is left to count.
 `coverage_as_of` is three queries whatever the size of the roster or the tree: the
 audience rules, ONE aggregate over the audience's memberships on D grouped by unit (with
 conditional counts: exempt and informed are EXISTS on the exemptions and on the
-completions' (staff, course) index), and the units of the scope. The roll-up up the tree
-is done in Python over at most one row per unit, by materialized-path prefixes.
+completions' (staff, course) index), and the tree as it stood on D (`unit_tree_on`: the
+unit versions open on D, with their names, parents and dated paths). The roll-up up the
+tree is done in Python over at most one row per unit, by the dated paths' prefixes, so a
+report as of D names and rolls units up as the tree stood on D, whatever happened since.
 
 The scope of a report is the subtree of the assignment's audience unit; when it has
 several (or named people elsewhere), the scope's root is their lowest common ancestor.
@@ -25,14 +27,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from accounts.models import User
 from courses.models import Assignment
 from courses.selectors.audience import UnitRule, audience_unit_rules
-from orgchart.models import Unit
-from orgchart.queries import within_units_q
-from orgchart.selectors import report_root_unit
+from orgchart.models import UNIT_KEY_WIDTH, Unit
+from orgchart.selectors import report_root_unit, unit_tree_on
 from reports.selectors.rules import (
     CompletionRule,
     audience_on,
@@ -43,7 +44,8 @@ from reports.selectors.rules import (
     no_audience_text,
 )
 
-STEPLEN = Unit.steplen
+# Paths here are the dated ones (`orgchart.models.UnitVersion.path`), one step per ancestor.
+STEPLEN = UNIT_KEY_WIDTH
 
 
 @dataclass
@@ -176,44 +178,42 @@ def coverage_as_of(
     rows = list(
         audience_on(assignment=assignment, as_of=as_of, rules=rules, root_unit=root_unit)
         .order_by()
-        .values("unit_id", "unit__path")
+        .values("unit_id")
         .annotate(
             people=Count("pk"),
             exempt=Count("pk", filter=exempt),
             informed=Count("pk", filter=completed & ~exempt),
         )
     )
+    # The tree as it stood on D: names, parents and paths of that day (one query).
+    tree = unit_tree_on(on_date=as_of)
     if root_unit is not None:
-        roots = [root_unit.path]
+        roots = [tree[root_unit.pk].path] if root_unit.pk in tree else []
     else:
-        roots = _scope_roots(rule_paths=[rule.path for rule in rules], row_paths=[row["unit__path"] for row in rows])
+        roots = _scope_roots(
+            rule_paths=[tree[rule.unit_id].path for rule in rules if rule.unit_id in tree],
+            row_paths=[tree[row["unit_id"]].path for row in rows if row["unit_id"] in tree],
+        )
 
     units_by_path: dict[str, UnitCoverage] = {}
-    if roots:
-        parent_paths = [root[:-STEPLEN] for root in roots if len(root) > STEPLEN]
-        unit_rows = (
-            Unit.objects.filter(within_units_q(roots, prefix="") | Q(path__in=parent_paths))
-            .order_by("path")
-            .values_list("pk", "code", "name", "path", "depth")
-        )
-        code_by_path: dict[str, str] = {}
-        for pk, code, name, path, depth in unit_rows:
-            code_by_path[path] = code
-            if path in parent_paths and not any(path.startswith(root) for root in roots):
-                continue
-            units_by_path[path] = UnitCoverage(
-                unit_id=pk,
-                code=code,
-                name=name,
-                parent=code_by_path.get(path[:-STEPLEN]) if depth > 1 else None,
-                path=path,
-                depth=depth,
+    for unit in tree.values():
+        if any(unit.path.startswith(root) for root in roots):
+            units_by_path[unit.path] = UnitCoverage(
+                unit_id=unit.unit_id,
+                code=unit.code,
+                name=unit.name,
+                parent=unit.parent,
+                path=unit.path,
+                depth=unit.depth,
             )
 
     for row in rows:
         people, exempt_count, informed = row["people"], row["exempt"], row["informed"]
         figures = CoverageFigures(staff=people - exempt_count, informed=informed, exempt=exempt_count)
-        path = row["unit__path"]
+        unit_on = tree.get(row["unit_id"])
+        if unit_on is None:  # a record in a unit closed on D: the imports refuse to write one
+            continue
+        path = unit_on.path
         own = units_by_path.get(path)
         if own is not None:
             own.own.add(figures)

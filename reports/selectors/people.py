@@ -25,6 +25,7 @@ from courses.models import (
 from courses.rules import attempts_allowed, attempts_granted_subquery, enrolment_due_on_expression, is_locked_out
 from courses.selectors.audience import UnitRule, audience_unit_rules
 from orgchart.models import Unit
+from orgchart.queries import unit_version_on_relation
 from orgchart.selectors import report_root_unit
 from quizzes.models import Attempt, AttemptStatus
 from reports.selectors.rules import (
@@ -46,7 +47,7 @@ class PersonCoverage:
     full_name: str
     unit_code: str
     unit_name: str
-    unit_path: str
+    unit_path: str  # the dated path of the unit on D (`orgchart.models.UnitVersion.path`)
     category: str
     position: str
     status: CoverageStatus
@@ -158,6 +159,7 @@ def coverage_people(
         .values("own")
     )
     memberships = audience_on(assignment=assignment, as_of=as_of, rules=rules, root_unit=unit).annotate(
+        unit_on=unit_version_on_relation(as_of),
         is_exempt=Exists(exemption),
         completed_on=Subquery(first_completion.values("completed_on")[:1]),
         evidence=Subquery(first_completion.values("evidence")[:1]),
@@ -174,13 +176,13 @@ def coverage_people(
     )
     if status:
         memberships = memberships.filter(coverage_status_q(status))
-    rows = memberships.order_by("unit__path", "staff__sort_key", "staff__code").values_list(
+    rows = memberships.order_by("unit_on__path", "staff__sort_key", "staff__code").values_list(
         "staff_id",
         "staff__code",
         "staff__full_name",
         "unit__code",
-        "unit__name",
-        "unit__path",
+        "unit_on__name",
+        "unit_on__path",
         "category",
         "position",
         "is_exempt",

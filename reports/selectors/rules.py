@@ -27,7 +27,7 @@ from courses.models import Assignment, Completion, CourseVersion, CourseVersionS
 from courses.selectors.audience import UnitRule, audience_filter
 from courses.selectors.completions import completions_counting
 from orgchart.models import Membership, Unit
-from orgchart.queries import within_units_q
+from orgchart.queries import within_units_on_q
 from reports.models import Exemption
 
 
@@ -108,17 +108,17 @@ def completion_rule(*, assignment: Assignment) -> CompletionRule:
 def audience_on(
     *, assignment: Assignment, as_of: dt.date, rules: list[UnitRule], root_unit: Unit | None = None
 ) -> models.QuerySet[Membership]:
-    """The audience's memberships open on `as_of` (in `root_unit`'s subtree when given): one row per person.
+    """The audience's memberships open on `as_of` (in `root_unit`'s subtree on `as_of` when given): one row per person.
 
-    A person's memberships never overlap (the roster import, the only writer of
-    memberships, end-dates the open one the day before the next starts), and every rule
+    A person's memberships never overlap (PostgreSQL's exclusion constraint, and the roster
+    import's own check on SQLite, `orgchart.periods`), and every rule
     of the audience is matched through that same row, so no de-duplication is needed —
     `audience_memberships_on` de-duplicates with a GROUP BY over the whole audience,
     which costs more than the report itself at province scale.
     """
     memberships = Membership.objects.filter(audience_filter(assignment=assignment, rules=rules, on_date=as_of))
     if root_unit is not None:
-        memberships = memberships.filter(within_units_q([root_unit.path]))
+        memberships = memberships.filter(within_units_on_q([root_unit.pk], on_date=as_of))
     return memberships
 
 

@@ -212,9 +212,10 @@ def test_export_is_printable(client, example, office_admin, tmp_path):
 
 
 def test_export_keeps_formula_like_text_as_text(client, tree, office_admin):
-    from orgchart.models import Unit
+    from orgchart.models import Unit, UnitVersion
 
     Unit.objects.filter(pk=tree["tgpl"].pk).update(name='=HYPERLINK("http://x")')
+    UnitVersion.objects.filter(unit=tree["tgpl"]).update(name='=HYPERLINK("http://x")')
     client.force_login(office_admin)
     response = client.get(reverse("nominations:progress_export"))
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))

@@ -22,9 +22,9 @@ from openpyxl import load_workbook
 
 from core.importing import read_table
 from core.spreadsheets import sheet_title
-from orgchart.models import Membership, Staff, StaffCategory, Unit
+from orgchart.models import Membership, Staff, StaffCategory, Unit, UnitVersion
 from orgchart.resources import RosterResource, UnitResource
-from orgchart.selectors import membership_list_in_unit_on
+from orgchart.selectors import membership_list_in_unit_on, unit_tree_on
 from orgchart.services.roster import roster_import
 from orgchart.services.units import units_import
 from tests.factories import MembershipFactory, StaffFactory, UserFactory
@@ -306,12 +306,14 @@ def test_oversized_file_is_refused_before_reading(office_client, tree, settings)
 
 def test_confirm_reports_problems_when_the_data_changed_since_the_preview(office_client, tree):
     preview = _upload(office_client, _roster_file([_row("CB001", "Nguyễn Văn An", "TGPL")]))
-    Unit.objects.filter(code="TGPL").update(is_active=False)  # closed between preview and confirm
+    # Closed between preview and confirm (ended before the roster's date).
+    Unit.objects.filter(code="TGPL").update(is_active=False)
+    UnitVersion.objects.filter(unit__code="TGPL").update(valid_to=dt.date(2000, 1, 1))
 
     response = _confirm(office_client, preview)
 
     assert response.status_code == 200
-    assert any("đã ngừng hoạt động" in problem for problem in response.context["result"].problems)
+    assert any('"TGPL" không hoạt động vào ngày' in problem for problem in response.context["result"].problems)
     assert Staff.objects.count() == 0
 
 
@@ -341,6 +343,30 @@ def test_units_import_preview_then_confirm(office_client, tree):
     pbgd = Unit.objects.get(code="PBGD")
     assert Unit.objects.get_parent(pbgd).code == "STP"
     assert Unit.objects.get(code="TGPL").name.endswith("tỉnh Đồng Nai")
+
+
+def test_units_import_page_takes_an_effective_date(office_client, tree):
+    grid = [
+        UNITS_HEADER,
+        ["STP", "Sở Tư pháp tỉnh Đồng Nai", "", "Sở"],
+        ["PBGD", "Phòng Phổ biến, giáo dục pháp luật", "STP", "Phòng"],
+        ["TGPL", "Trung tâm Trợ giúp pháp lý nhà nước", "STP", "Đơn vị sự nghiệp"],
+    ]
+    preview = _upload(
+        office_client,
+        SimpleUploadedFile("don-vi.xlsx", xlsx_bytes(grid)),
+        effective_date=dt.date(2026, 7, 1),
+        url="orgchart_unit_import",
+    )
+    page = preview.content.decode()
+    assert "VP-TH" in page and "ngừng hoạt động từ 01/07/2026" in page
+
+    _confirm(office_client, preview, url="orgchart_unit_process_import")
+
+    before = {unit.code for unit in unit_tree_on(on_date=dt.date(2026, 6, 30)).values()}
+    after = {unit.code for unit in unit_tree_on(on_date=dt.date(2026, 7, 1)).values()}
+    assert before == {"STP", "VP", "VP-TH", "TGPL"}
+    assert after == {"STP", "PBGD", "TGPL"}
 
 
 # --- exports -----------------------------------------------------------------------------------
@@ -399,6 +425,7 @@ def _people_and_units_to_export(tree):
     leaver = StaffFactory(code="CB009")
     MembershipFactory(staff=leaver, unit=tree["vp"], valid_to=dt.date(2025, 6, 30))
     Unit.objects.filter(code="VP-TH").update(name="@Tổ Tổng hợp")
+    UnitVersion.objects.filter(unit__code="VP-TH").update(name="@Tổ Tổng hợp")  # the dated name too
 
 
 def _table_only(xlsx: bytes) -> bytes:
@@ -584,11 +611,63 @@ def test_adding_a_unit_under_a_parent_through_the_tree_form(office_client, tree)
             "is_active": "on",
             "treebeard_position": "first-child",
             "treebeard_ref_node": str(tree["tgpl"].pk),
+            "effective_date": "2026-07-01",
         },
     )
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert Unit.objects.get_parent(Unit.objects.get(code="TGPL-LD")).code == "TGPL"
+    # It opens on the date given: the tree of the day before does not have it.
+    assert "TGPL-LD" not in {unit.code for unit in unit_tree_on(on_date=dt.date(2026, 6, 30)).values()}
+    assert unit_tree_on(on_date=dt.date(2026, 7, 1))[Unit.objects.get(code="TGPL-LD").pk].parent == "TGPL"
+
+
+def _edit_unit(office_client, unit, **changes):
+    data = {
+        "code": unit.code,
+        "name": unit.name,
+        "kind": unit.kind,
+        "is_active": "on",
+        "treebeard_position": "first-child",
+        "treebeard_ref_node": str(Unit.objects.get_parent(unit).pk),
+        "effective_date": "2026-07-01",
+        **changes,
+    }
+    return office_client.post(_url("orgchart_unit_change", unit.pk), {k: v for k, v in data.items() if v is not None})
+
+
+def test_moving_and_renaming_a_unit_in_the_admin_is_dated(office_client, tree):
+    response = _edit_unit(office_client, tree["vp_team"], name="Tổ Pháp chế", treebeard_ref_node=str(tree["tgpl"].pk))
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    before = {unit.code: unit for unit in unit_tree_on(on_date=dt.date(2026, 6, 30)).values()}
+    after = {unit.code: unit for unit in unit_tree_on(on_date=dt.date(2026, 7, 1)).values()}
+    assert (before["VP-TH"].name, before["VP-TH"].parent) == ("Tổ Tổng hợp", "VP")
+    assert (after["VP-TH"].name, after["VP-TH"].parent) == ("Tổ Pháp chế", "TGPL")
+    assert after["VP-TH"].path.startswith(after["TGPL"].path)
+
+
+def test_closing_a_unit_in_the_admin_with_people_in_it_is_refused(office_client, tree):
+    MembershipFactory(staff=StaffFactory(code="CB009", full_name="Người Chín"), unit=tree["vp_team"])
+
+    response = _edit_unit(office_client, tree["vp_team"], is_active=None)
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["effective_date"]
+    assert errors == [
+        'đơn vị "VP-TH" vẫn còn cán bộ công tác từ ngày 01/07/2026: CB009 (Người Chín) — hãy nhập danh sách cán bộ '
+        "chuyển họ sang đơn vị khác trước."
+    ]
+    assert Unit.objects.get(code="VP-TH").is_active
+    assert "VP-TH" in {unit.code for unit in unit_tree_on(on_date=dt.date(2026, 7, 1)).values()}
+
+
+def test_closing_an_empty_unit_in_the_admin_ends_it_the_day_before(office_client, tree):
+    response = _edit_unit(office_client, tree["vp_team"], is_active=None)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert "VP-TH" in {unit.code for unit in unit_tree_on(on_date=dt.date(2026, 6, 30)).values()}
+    assert "VP-TH" not in {unit.code for unit in unit_tree_on(on_date=dt.date(2026, 7, 1)).values()}
 
 
 def test_unit_changelist_lists_heads(office_client, tree):

@@ -367,7 +367,7 @@ def test_unknown_unit_is_refused(baseline):
 def test_inactive_unit_is_refused(tree):
     UnitFactory(code="CU", name="Phòng đã giải thể", parent=tree["root"], is_active=False)
     assert refused([person("CB001", "Nguyễn Văn An", "CU")]) == [
-        'Dòng 2, cột "Mã đơn vị": đơn vị "CU" đã ngừng hoạt động.'
+        'Dòng 2, cột "Mã đơn vị": đơn vị "CU" không hoạt động vào ngày 01/03/2026.'
     ]
 
 

@@ -1,9 +1,12 @@
 """units_import: building and reshaping the tree; every refusal leaves the tree untouched."""
 
+import datetime as dt
+
 import pytest
 
 from core.importing import ImportRefused, read_table
 from orgchart.models import Unit, UnitKind
+from orgchart.selectors import unit_tree_on
 from orgchart.services.units import units_import
 
 from .files import UNITS_HEADER, csv_bytes, grid_of, unit_row, xlsx_bytes
@@ -86,18 +89,45 @@ def test_reimport_is_unchanged_and_rename_and_kind_change_are_updates(db):
     assert Unit.objects.get(code="VP-TH").kind == UnitKind.DIVISION
 
 
-def test_units_absent_from_the_file_are_left_alone(db):
+def changed(**rows_by_code) -> list[dict]:
+    """DEMO, the whole tree, with these codes' rows replaced."""
+    return [rows_by_code.get(row["Mã đơn vị"].replace("-", "_"), row) for row in DEMO]
+
+
+def test_units_absent_from_the_file_close_the_day_before(db):
     units_import(rows=DEMO)
-    summary = units_import(rows=[unit_row("CC1", "Phòng Công chứng số 1", "STP", "Đơn vị sự nghiệp")])
-    assert summary.created == 1
+    rows = [*DEMO[:4], unit_row("CC1", "Phòng Công chứng số 1", "STP", "Đơn vị sự nghiệp")]
+    summary = units_import(rows=rows, effective_date=dt.date(2026, 7, 1))
+    assert str(summary) == (
+        "Danh sách đơn vị ngày 01/07/2026: 1 mới, 0 thay đổi thông tin, 0 chuyển đơn vị cấp trên, 1 đóng, 4 không đổi."
+    )
+    assert [(c.code, c.kind, c.detail) for c in summary.changes if c.kind != "unchanged"] == [
+        ("CC1", "created", "trong STP"),
+        ("TGPL", "closed", "ngừng hoạt động từ 01/07/2026"),
+    ]
     assert Unit.objects.count() == 6
     assert parents()["CC1"] == "STP"
+    assert not Unit.objects.get(code="TGPL").is_active
+    before = {unit.code for unit in unit_tree_on(on_date=dt.date(2026, 6, 30)).values()}
+    after = {unit.code for unit in unit_tree_on(on_date=dt.date(2026, 7, 1)).values()}
+    assert before == {"STP", "VP", "VP-TH", "PBGD", "TGPL"}
+    assert after == {"STP", "VP", "VP-TH", "PBGD", "CC1"}
+
+
+def test_parent_absent_from_the_file_is_refused(db):
+    units_import(rows=DEMO)
+    assert refused([DEMO[0], unit_row("VP-TH", "Tổ Tổng hợp", "VP", "Tổ")]) == [
+        'Dòng 3, cột "Mã đơn vị cấp trên": đơn vị cấp trên "VP" không có trong tệp; tệp là toàn bộ sơ đồ tổ chức, '
+        "đơn vị không có trong tệp sẽ ngừng hoạt động."
+    ]
 
 
 def test_move_takes_the_subtree_along(db):
     units_import(rows=DEMO)
-    summary = units_import(rows=[unit_row("VP", "Văn phòng Sở", "PBGD")])
-    assert [(c.code, c.kind, c.detail) for c in summary.changes] == [("VP", "moved", "Cấp trên: STP → PBGD")]
+    summary = units_import(rows=changed(VP=unit_row("VP", "Văn phòng Sở", "PBGD")))
+    assert [(c.code, c.kind, c.detail) for c in summary.changes if c.kind != "unchanged"] == [
+        ("VP", "moved", "Cấp trên: STP → PBGD")
+    ]
     assert parents() == {"STP": None, "VP": "PBGD", "VP-TH": "VP", "PBGD": "STP", "TGPL": "STP"}
     team = Unit.objects.get(code="VP-TH")
     assert team.depth == 4
@@ -109,7 +139,7 @@ def test_moves_that_invert_a_branch_are_applied_in_order(db):
     units_import(rows=DEMO)
     # VP-TH becomes the parent of VP: legal once both rows are applied, in the right order.
     summary = units_import(
-        rows=[unit_row("VP", "Văn phòng Sở", "VP-TH"), unit_row("VP-TH", "Tổ Tổng hợp", "STP", "Tổ")]
+        rows=changed(VP=unit_row("VP", "Văn phòng Sở", "VP-TH"), VP_TH=unit_row("VP-TH", "Tổ Tổng hợp", "STP", "Tổ"))
     )
     assert summary.moved == 2
     assert parents()["VP-TH"] == "STP"
@@ -129,8 +159,9 @@ def test_dry_run_writes_nothing(db):
 
 def test_cycle_is_refused(db):
     units_import(rows=DEMO)
-    assert refused([unit_row("VP", "Văn phòng Sở", "VP-TH")]) == [
-        'Dòng 2, cột "Mã đơn vị cấp trên": tạo thành vòng lặp: VP → VP-TH → VP.'
+    assert refused(changed(VP=unit_row("VP", "Văn phòng Sở", "VP-TH"))) == [
+        'Dòng 3, cột "Mã đơn vị cấp trên": tạo thành vòng lặp: VP → VP-TH → VP.',
+        'Dòng 4, cột "Mã đơn vị cấp trên": tạo thành vòng lặp: VP-TH → VP → VP-TH.',
     ]
 
 
@@ -183,7 +214,7 @@ def test_no_root_on_an_empty_chart_is_refused(db):
 
 def test_moving_the_root_is_refused(db):
     units_import(rows=DEMO)
-    assert refused([unit_row("STP", "Sở Tư pháp tỉnh Đồng Nai", "VP", "Sở")])[0] == (
+    assert refused(changed(STP=unit_row("STP", "Sở Tư pháp tỉnh Đồng Nai", "VP", "Sở")))[0] == (
         'Dòng 2, cột "Mã đơn vị cấp trên": "STP" là đơn vị gốc của sơ đồ tổ chức, không thể chuyển vào đơn vị khác.'
     )
 

@@ -10,7 +10,9 @@ SQL of `*/sql.py`) are not seen by it.
 AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "orgchart.Unit", "exclude_fields": ["numchild"]},
     {"model": "orgchart.Staff", "exclude_fields": ["sort_key"]},
+    "orgchart.UnitVersion",  # a unit's dated name, kind and parent (written one by one by the admin's unit form)
     "orgchart.Membership",
+    "courses.AttemptGrant",
     "courses.Assignment",
     "courses.AssignmentUnit",
     "courses.AssignmentPerson",
