@@ -323,3 +323,24 @@ def test_only_the_office_freezes_and_sees_snapshots(client, request, office_admi
     client.force_login(request.getfixturevalue(role))
     snapshot = CoverageSnapshot.objects.get()
     assert client.get(reverse("reports:snapshot_detail", args=[snapshot.pk])).status_code == 404
+
+
+def test_freezing_asks_first_naming_the_date(client, office_admin, assignment):
+    client.force_login(office_admin)
+    dashboard = client.get(_url(), {"as_of": "15/06/2025"}).content.decode()
+    assert _url("reports:snapshot_freeze") + "?as_of=15/06/2025" in dashboard.replace("%2F", "/")
+    confirm = client.get(_url("reports:snapshot_freeze"), {"as_of": "15/06/2025"})
+    body = confirm.content.decode()
+    assert confirm.status_code == 200 and "Freeze the report of 15/06/2025?" in body
+    assert "never recomputed" in body and 'name="as_of" value="15/06/2025"' in body
+    assert not CoverageSnapshot.objects.exists()  # the first step writes nothing
+    done = client.post(_url("reports:snapshot_freeze"), {"as_of": "15/06/2025"}, follow=True)
+    assert "The report of 15/06/2025 is frozen." in done.content.decode()
+    # Asking again for a frozen date goes straight to it.
+    again = client.get(_url("reports:snapshot_freeze"), {"as_of": "15/06/2025"})
+    assert again.status_code == 302 and again["Location"].startswith(reverse("reports:snapshot_list"))
+
+
+def test_freeze_confirmation_is_for_the_office_only(client, unit_head, assignment):
+    client.force_login(unit_head)
+    assert client.get(_url("reports:snapshot_freeze"), {"as_of": "15/06/2025"}).status_code == 404
