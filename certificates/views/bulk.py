@@ -68,8 +68,12 @@ def bulk_start(request: HttpRequest) -> HttpResponse:
         assignment, unit = bulk_selectors.bulk_job_target(
             assignment_id=form.cleaned_data["assignment"], unit_id=form.cleaned_data["unit"]
         )
-        job = bulk_services.bulk_job_start(assignment=assignment, unit=unit, started_by=request.user)
-        return redirect("certificates:bulk_job", job_id=job.pk)
+        try:
+            job = bulk_services.bulk_job_start(assignment=assignment, unit=unit, started_by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            return redirect("certificates:bulk_job", job_id=job.pk)
     return render(
         request, "certificates/bulk_start.html", {"form": form, "jobs": bulk_selectors.bulk_job_list_recent()}
     )

@@ -77,3 +77,14 @@ def test_check_deploy_reports_the_site_url(settings):
     # Without --deploy, the check does not run (the development default stays quiet).
     settings.SITE_URL = "http://127.0.0.1:8000"
     call_command("check", stdout=StringIO())
+
+
+def test_the_bulk_page_says_why(client, settings, office_admin):
+    settings.LANTOA_SITE_URL_REQUIRED = True
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    completion = CompletionFactory()
+    assignment = AssignmentFactory(course=completion.course)
+    client.force_login(office_admin)
+    response = client.post("/certificates/bulk/", {"assignment": assignment.pk, "unit": ""})
+    assert response.status_code == 200 and "LANTOA_SITE_URL" in response.content.decode()
+    assert not BulkIssueJob.objects.exists()
