@@ -24,7 +24,13 @@ from accounts.admin_site import OfficeOnlyAdminMixin
 from accounts.roles import is_office
 from core.importing import ImportRefused
 from orgchart.admin_actions import invite_selected_staff
-from orgchart.admin_forms import RosterConfirmImportForm, RosterImportForm, SpreadsheetImportForm, StaffAdminForm
+from orgchart.admin_forms import (
+    ColumnNameExportForm,
+    RosterConfirmImportForm,
+    RosterImportForm,
+    SpreadsheetImportForm,
+    StaffAdminForm,
+)
 from orgchart.models import Membership, Staff, StaffCategory, Unit
 from orgchart.resources import IMPORT_FORMATS, RosterResource, ServiceResult, UnitResource
 from orgchart.selectors import staff_list_with_current_membership, staff_search_terms
@@ -38,6 +44,7 @@ class ServiceImportExportMixin(ImportExportMixin):
 
     import_template_name = "admin/orgchart/import.html"
     import_form_class = SpreadsheetImportForm
+    export_form_class = ColumnNameExportForm
     # Excel opens a CSV as UTF-8 only when it starts with a byte-order mark.
     to_encoding = "utf-8-sig"
 

@@ -15,13 +15,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.roles import is_office
 from core.charts import Bar, Series, bar_chart_svg, line_chart_svg
 from core.dates import format_date, format_day_month
+from core.numbers import percent_with_sign
 from courses.models import Assignment
 from courses.selectors.audience import audience_unit_rules
 from orgchart.selectors import report_root_unit
@@ -48,7 +48,7 @@ PEOPLE_PER_PAGE = 25
 
 def _bar_text(unit: UnitCoverage) -> str:
     figures = unit.figures
-    return f"{number_format(figures.percent, 2)} % ({figures.informed}/{figures.staff})"
+    return f"{percent_with_sign(figures.percent)} ({figures.informed}/{figures.staff})"
 
 
 def _root_and_children(report: CoverageReport) -> tuple[UnitCoverage | None, list[UnitCoverage]]:

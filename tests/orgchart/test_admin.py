@@ -542,3 +542,10 @@ def test_invitation_action_is_wired(office_client, tree, mailoutbox, django_capt
 
     assert response.status_code == 302
     assert [message.to for message in mailoutbox] == [["an.nguyen@stp.dongnai.gov.vn"]]
+
+
+def test_export_page_offers_the_fields_under_their_vietnamese_column_names(office_client, tree):
+    page = office_client.get(_url("orgchart_staff_export")).content.decode()
+    for column in ROSTER_HEADER:
+        assert f">{column}<" in page or f"{column}</label>" in page, column
+    assert "Code (" not in page and "Is Communications" not in page
