@@ -31,6 +31,7 @@ from reports.selectors.rules import CoverageStatus
 from reports.selectors.snapshots import snapshot_get_for_date
 from reports.selectors.trend import (
     assignment_choices,
+    assignment_default,
     coverage_trend,
     dashboard_breadcrumbs,
     quick_dates,
@@ -62,7 +63,8 @@ def _root_and_children(report: CoverageReport) -> tuple[UnitCoverage | None, lis
 @login_required
 @require_GET
 def dashboard_index(request: HttpRequest) -> HttpResponse:
-    """`/reports/`: the chosen (`?assignment=`) or the most recent assignment's dashboard."""
+    """`/reports/`: the chosen (`?assignment=`) assignment's dashboard, else the one that matters now
+    (`assignment_default`: open today and due soonest)."""
     require_report_reader(request)
     chosen = request.GET.get("assignment", "").strip()
     if chosen:
@@ -71,12 +73,10 @@ def dashboard_index(request: HttpRequest) -> HttpResponse:
         params.pop("assignment", None)
         url = reverse("reports:dashboard", args=[assignment.slug])
         return redirect(f"{url}?{params.urlencode()}" if params else url)
-    today = timezone.localdate()
     assignments = list(assignment_choices())
-    started = [a for a in assignments if a.starts_on <= today]
-    if not (started or assignments):
+    default = assignment_default(assignments=assignments, today=timezone.localdate())
+    if default is None:
         return render(request, "reports/dashboard.html", {"assignment": None, "assignments": []})
-    default = (started or assignments)[0]
     return _dashboard(request, assignment_or_404(default.slug), assignments=assignments)
 
 

@@ -344,3 +344,18 @@ def test_freezing_asks_first_naming_the_date(client, office_admin, assignment):
 def test_freeze_confirmation_is_for_the_office_only(client, unit_head, assignment):
     client.force_login(unit_head)
     assert client.get(_url("reports:snapshot_freeze"), {"as_of": "15/06/2025"}).status_code == 404
+
+
+def test_index_opens_on_the_assignment_open_now_and_due_soonest():
+    from reports.selectors.trend import assignment_default
+
+    today = dt.date(2026, 12, 3)
+    ended = AssignmentFactory.build(slug="old", starts_on=dt.date(2025, 1, 1), due_on=dt.date(2025, 12, 31))
+    open_late = AssignmentFactory.build(slug="open-late", starts_on=dt.date(2026, 1, 1), due_on=dt.date(2027, 6, 30))
+    open_soon = AssignmentFactory.build(slug="open-soon", starts_on=dt.date(2025, 9, 1), due_on=dt.date(2026, 12, 15))
+    newest_future = AssignmentFactory.build(slug="future", starts_on=dt.date(2027, 1, 1), due_on=dt.date(2027, 12, 31))
+    choices = [newest_future, open_late, open_soon, ended]
+    assert assignment_default(assignments=choices, today=today) == open_soon
+    assert assignment_default(assignments=[newest_future, ended], today=today) == ended
+    assert assignment_default(assignments=[newest_future], today=today) == newest_future
+    assert assignment_default(assignments=[], today=today) is None
