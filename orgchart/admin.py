@@ -33,7 +33,7 @@ from orgchart.admin_forms import (
 )
 from orgchart.models import Membership, Staff, StaffCategory, Unit
 from orgchart.resources import IMPORT_FORMATS, RosterResource, ServiceResult, UnitResource
-from orgchart.selectors import staff_list_with_current_membership, staff_search_terms
+from orgchart.selectors import staff_list_with_current_membership, staff_search_terms, unit_ids_matching
 from orgchart.services.roster import CATEGORY_LABELS
 from orgchart.services.staff import staff_update
 from orgchart.services.units import KIND_LABELS
@@ -122,6 +122,12 @@ class UnitAdmin(OfficeOnlyAdminMixin, ServiceImportExportMixin, TreeAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Unit]:
         return super().get_queryset(request).prefetch_related("heads")
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet[Unit], search_term: str):
+        """The list's search and every unit autocomplete: accents and case ignored, like the staff search."""
+        if not search_term.strip():
+            return queryset, False
+        return queryset.filter(pk__in=unit_ids_matching(search_term)), False
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         # Units keep their history; a closed unit is marked inactive, not deleted.
