@@ -158,12 +158,12 @@ def semiannual_report_create_draft(
     if assignment is None:
         problems.add("assignment", _("Choose the assignment reported on."))
     if period_end is None:
-        problems.add("period_end", _("Enter the date the figures are counted on, as dd/mm/yyyy."))
+        problems.add("period_end", _("Enter the reporting deadline, as dd/mm/yyyy."))
     reason = problems.text("period_end_reason", period_end_reason, required=False)
     if period_end is not None and not is_reporting_deadline(period_end) and not reason:
         problems.add(
             "period_end_reason",
-            _("%(date)s is not a reporting deadline (15/06 or 15/12); say why the report counts on that date.")
+            _("%(date)s is not a reporting deadline (15/06 or 15/12); say why the report is due on that date.")
             % {"date": format_date(period_end)},
         )
     if assignment is not None and period_end is not None:
