@@ -24,6 +24,7 @@ from orgchart.models import Unit
 from semiannual.models import SemiannualReport, SemiannualReportStatus
 from tests.e2e.browser import vi
 from tests.factories import (
+    AttemptFactory,
     CompletionFactory,
     CourseFactory,
     MembershipFactory,
@@ -74,7 +75,13 @@ def clock():
 @pytest.fixture
 def nq57(transactional_db, clock, tree, unit_head):
     course = CourseFactory(slug="nq57")
-    PublishedVersionFactory(course=course, title="Quán triệt Nghị quyết 57-NQ/TW", lessons=2, questions=2)
+    version = PublishedVersionFactory(course=course, title="Quán triệt Nghị quyết 57-NQ/TW", lessons=2, questions=2)
+    people = []
+    for number, name in enumerate(["Nguyễn Thị Thủy", "Trần Văn Đức", "Lê Hoàng Yến"]):
+        staff = StaffFactory(full_name=name, code=f"VP-{number}")
+        MembershipFactory(staff=staff, unit=tree["vp_team"] if number else tree["vp"], valid_from=dt.date(2025, 1, 1))
+        people.append(staff)
+    # Everyone is on the roster before the assignment, which enrols them (as the Office's own command does).
     assignment = assignment_create(
         slug="nq57-2026",
         title="Quán triệt Nghị quyết 57-NQ/TW năm 2026",
@@ -86,11 +93,8 @@ def nq57(transactional_db, clock, tree, unit_head):
         starts_on=dt.date(2026, 9, 1),
         due_on=dt.date(2026, 12, 31),
     )
-    for number, name in enumerate(["Nguyễn Thị Thủy", "Trần Văn Đức", "Lê Hoàng Yến"]):
-        staff = StaffFactory(full_name=name, code=f"VP-{number}")
-        MembershipFactory(staff=staff, unit=tree["vp_team"] if number else tree["vp"], valid_from=dt.date(2025, 1, 1))
-        if number == 2:
-            CompletionFactory(staff=staff, course=course, completed_on=dt.date(2026, 10, 2))
+    AttemptFactory(staff=people[1], version=version, failing=True)  # Đức tried once and failed
+    CompletionFactory(staff=people[2], course=course, completed_on=dt.date(2026, 10, 2))
     return assignment
 
 
@@ -116,6 +120,7 @@ def test_unit_head_opens_a_training_record_from_the_drill_down(phone, nq57, unit
     title = vi("Training record of %(name)s") % {"name": "Trần Văn Đức"}
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
     expect(page.get_by_role("heading", name=vi("Quiz attempts"))).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("Nghị quyết 57"))).to_have_count(2)  # its course and attempt
     expect(page.get_by_role("link", name=vi("Download as PDF"))).to_be_visible()
     phone.step("training-record")
 
