@@ -85,6 +85,6 @@ def test_the_bulk_page_says_why(client, settings, office_admin):
     completion = CompletionFactory()
     assignment = AssignmentFactory(course=completion.course)
     client.force_login(office_admin)
-    response = client.post("/certificates/bulk/", {"assignment": assignment.pk, "unit": ""})
+    response = client.post("/certificates/bulk/", {"assignment": assignment.pk, "unit": "", "confirmed": "1"})
     assert response.status_code == 200 and "LANTOA_SITE_URL" in response.content.decode()
     assert not BulkIssueJob.objects.exists()
