@@ -1,12 +1,26 @@
 from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic.base import RedirectView
 
 from orgchart import views as orgchart_views
 from publication.urls import public_urlpatterns as indicators_urlpatterns
 
+
+class FaviconRedirect(RedirectView):
+    """/favicon.ico → the static icon, its (hashed, in production) name looked up per request, not at import."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs) -> str:
+        return static("favicon.ico")
+
+
 urlpatterns = [
     path("", orgchart_views.home, name="home"),
+    # Browsers ask for /favicon.ico on their own; the icon itself is a static file (whitenoise).
+    path("favicon.ico", FaviconRedirect.as_view()),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

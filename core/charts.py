@@ -26,7 +26,7 @@ _TARGET = "#a40e26"
 class Bar:
     label: str
     percent: float
-    # The figure written beside the bar, e.g. "96.32 % (131/136)".
+    # The figure written under the bar, e.g. "96,32% (131/136)".
     text: str
 
 
@@ -63,11 +63,13 @@ def _frame(*, chart_id: str, title: str, description: str, width: int, height: i
 
 
 def bar_chart_svg(*, chart_id: str, title: str, description: str, bars: list[Bar], target: float = 100.0) -> SafeString:
-    """Horizontal bars of percentages, a label above each, its figure beside it, and the target line."""
-    width, label_height, bar_height, gap = 720, 18, 18, 12
-    plot_left, plot_width = 4, 420
+    """Horizontal bars of percentages, a label above each, its figure under it, and the target line."""
+    # Drawn for a phone: 360 units wide, shown at most 30rem wide (static/css/reports.css), so a 360 px
+    # screen draws the text at about 13 px and a desktop at about 18 px, never smaller than the page's 12 px.
+    width, label_height, bar_height, figure_height, gap = 360, 18, 18, 16, 10
+    plot_left, plot_width = 4, 340
     top = 26
-    row = label_height + bar_height + gap
+    row = label_height + bar_height + figure_height + gap
     height = top + row * max(len(bars), 1) + 8
     target_x = round(plot_left + plot_width * min(target, 100.0) / 100, 1)
     body = [
@@ -103,8 +105,8 @@ def bar_chart_svg(*, chart_id: str, title: str, description: str, bars: list[Bar
                 bar_height,
                 fill,
                 _DARK,
-                round(target_x + 8, 1),
-                y + label_height + 14,
+                plot_left,
+                y + label_height + bar_height + 14,
                 bar.text,
                 "" if reached else format_html(" · {}", _("below target")),
             )
@@ -135,8 +137,9 @@ def line_chart_svg(
     target: float | None = 100.0,
 ) -> SafeString:
     """Percentages (0–100) over `labels` (two lines each: ("15/06", "2025")), each point labelled with its value."""
-    width, height = 640, 300
-    left, right, top, bottom = 44, 16, 24, 56
+    # A phone's width, like the bar chart: text at 11–13 units stays legible at 360 px.
+    width, height = 360, 250
+    left, right, top, bottom = 38, 8, 24, 44
     plot_width, plot_height = width - left - right, height - top - bottom
     count = max(len(labels), 1)
     step = plot_width / count
@@ -152,7 +155,7 @@ def line_chart_svg(
         body.append(
             format_html(
                 '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#d0d7de" stroke-width="1"/>'
-                '<text x="{}" y="{}" font-size="11" text-anchor="end" fill="#57606a">{} %</text>',
+                '<text x="{}" y="{}" font-size="11" text-anchor="end" fill="#57606a">{}%</text>',
                 left,
                 y_at(tick),
                 width - right,
@@ -220,7 +223,7 @@ def line_chart_svg(
             text_y = round(y + 17 if below else y - 9, 1)
             body.append(
                 format_html(
-                    '{}<text x="{}" y="{}" font-size="11" text-anchor="middle" fill="#1b1f24">{} %</text>',
+                    '{}<text x="{}" y="{}" font-size="11" text-anchor="middle" fill="#1b1f24">{}%</text>',
                     mark,
                     x,
                     text_y,

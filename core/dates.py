@@ -107,3 +107,22 @@ def date_line(*, place: str, on_date: dt.date) -> str:
     """ "Đồng Nai, ngày 05 tháng 6 năm 2026": two-digit days, and a leading zero for January and February."""
     month = f"{on_date.month:02d}" if on_date.month <= 2 else str(on_date.month)
     return f"{place}, ngày {on_date.day:02d} tháng {month} năm {on_date.year}"
+
+
+# Public holidays on a fixed solar date (Bộ luật Lao động 2019, Điều 112): New Year, Reunification Day,
+# Labour Day, National Day. The lunar ones (Tết, the Hùng Kings' day) fall between January and April,
+# never at the start of June or December, the months the semiannual report is issued in.
+FIXED_PUBLIC_HOLIDAYS = ((1, 1), (4, 30), (5, 1), (9, 2))
+
+
+def is_working_day(day: dt.date) -> bool:
+    """Monday to Friday and not a fixed-date public holiday."""
+    return day.weekday() < 5 and (day.month, day.day) not in FIXED_PUBLIC_HOLIDAYS
+
+
+def first_working_day_of_month(day: dt.date) -> dt.date:
+    """The first working day of `day`'s month (1/6/2025, a Sunday → Monday 2/6/2025)."""
+    first = day.replace(day=1)
+    while not is_working_day(first):
+        first += dt.timedelta(days=1)
+    return first

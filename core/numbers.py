@@ -27,3 +27,8 @@ def percent_text(value: float | Decimal) -> str:
     """
     text = f"{Decimal(str(value)).quantize(_HUNDREDTH, rounding=ROUND_HALF_UP):f}"
     return text.rstrip("0").rstrip(".").replace(".", ",")
+
+
+def percent_with_sign(value: float | Decimal) -> str:
+    """The one way a percent is shown to people: "83,33%" (`percent_text` and the sign, no space)."""
+    return f"{percent_text(value)}%"

@@ -504,4 +504,5 @@ class Completion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.staff_id} ✓ {self.course_id} {self.completed_on}"
+        # What the admin's title, breadcrumbs and history show: "Trần Thị Học (CB-HV) · nq57 · 10/09/2025".
+        return f"{self.staff} · {self.course} · {format_date(self.completed_on)}"

@@ -21,12 +21,12 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from core.numbers import percent
-from orgchart.models import UNIT_KEY_WIDTH, Membership, Unit
+from orgchart.models import UNIT_KEY_WIDTH, Membership, Staff, Unit
 from orgchart.queries import active_on_q, within_units_on_q, within_units_q
 from orgchart.roles import scope_for
 from orgchart.selectors import report_root_unit, staff_visible_to, unit_tree_on
 
-from .models import Nomination, NominationEvent, TrainingProgramme
+from .models import ACTIVE_STATUSES, Nomination, NominationEvent, TrainingProgramme
 
 STEPLEN = UNIT_KEY_WIDTH  # the dated paths' step (`orgchart.models.UnitVersion.path`)
 PLAN_YEAR = 2025
@@ -120,6 +120,13 @@ def communications_memberships_for_user(*, user: User, on_date: dt.date) -> Quer
         .prefetch_related(Prefetch("staff__nominations", queryset=nominations))
         .order_by("staff__sort_key", "staff__code")
     )
+
+
+def programmes_open_to(*, staff: Staff, programmes: list[TrainingProgramme]) -> list[TrainingProgramme]:
+    """The open `programmes` the person can still be nominated to: not those where a nomination of theirs is
+    active or completed (`nomination_create` refuses those). Reads the prefetched `staff.nominations`."""
+    taken = {n.programme_id for n in staff.nominations.all() if n.status in ACTIVE_STATUSES}
+    return [programme for programme in programmes if programme.pk not in taken]
 
 
 # --- progress toward 2030 ------------------------------------------------------------------------------------

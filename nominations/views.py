@@ -61,12 +61,19 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     memberships = selectors.communications_memberships_for_user(user=request.user, on_date=today)
     page = Paginator(memberships, PER_PAGE).get_page(request.GET.get("page"))
+    programmes = list(selectors.programme_list_open(on_date=today))
+    # "Đề cử" only toward the programmes the person is not already nominated to.
+    rows = [
+        {"membership": m, "programmes": selectors.programmes_open_to(staff=m.staff, programmes=programmes)}
+        for m in page.object_list
+    ]
     return render(
         request,
         "nominations/staff_list.html",
         {
             "page": page,
-            "programmes": list(selectors.programme_list_open(on_date=today)),
+            "rows": rows,
+            "programmes": programmes,
             "is_office": is_office(request.user),
         },
     )

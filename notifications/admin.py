@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django_celery_beat import admin as beat_admin
+from django_celery_beat import models as beat_models
 
 from accounts.admin_site import OfficeOnlyAdminMixin
 from notifications.models import ReminderLog
@@ -55,3 +57,41 @@ class ReminderLogAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("assignment"))
     def assignment(self, log: ReminderLog) -> str:
         return str(log.enrolment.assignment) if log.enrolment_id else "—"
+
+
+# --- the periodic tasks' schedules (django-celery-beat) ---------------------------------------------------------
+# django-celery-beat registers its admins with Django's per-model permissions, which the Office's accounts do not
+# hold (the admin follows the role: accounts.admin_site). Registered again here (this app loads after it) so the
+# Office can edit the schedules the README calls editable: the reminder, digest, sync and attempt-closing tasks.
+
+
+class OfficePeriodicTaskAdmin(OfficeOnlyAdminMixin, beat_admin.PeriodicTaskAdmin):
+    pass
+
+
+class OfficeCrontabScheduleAdmin(OfficeOnlyAdminMixin, beat_admin.CrontabScheduleAdmin):
+    pass
+
+
+class OfficeIntervalScheduleAdmin(OfficeOnlyAdminMixin, beat_admin.IntervalScheduleAdmin):
+    pass
+
+
+class OfficeClockedScheduleAdmin(OfficeOnlyAdminMixin, beat_admin.ClockedScheduleAdmin):
+    pass
+
+
+class OfficeSolarScheduleAdmin(OfficeOnlyAdminMixin, beat_admin.SolarScheduleAdmin):
+    pass
+
+
+for _model, _admin_class in (
+    (beat_models.PeriodicTask, OfficePeriodicTaskAdmin),
+    (beat_models.CrontabSchedule, OfficeCrontabScheduleAdmin),
+    (beat_models.IntervalSchedule, OfficeIntervalScheduleAdmin),
+    (beat_models.ClockedSchedule, OfficeClockedScheduleAdmin),
+    (beat_models.SolarSchedule, OfficeSolarScheduleAdmin),
+):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(_model, _admin_class)

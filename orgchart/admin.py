@@ -26,6 +26,7 @@ from core.importing import ImportRefused
 from core.spreadsheets import PrintableXLSX
 from orgchart.admin_actions import invite_selected_staff
 from orgchart.admin_forms import (
+    ColumnNameExportForm,
     RosterConfirmImportForm,
     RosterImportForm,
     SpreadsheetImportForm,
@@ -36,7 +37,7 @@ from orgchart.admin_forms import (
 )
 from orgchart.models import Membership, Staff, StaffCategory, Unit, UnitVersion
 from orgchart.resources import IMPORT_FORMATS, RosterResource, ServiceResult, UnitResource
-from orgchart.selectors import staff_list_with_current_membership, staff_search_terms
+from orgchart.selectors import staff_list_with_current_membership, staff_search_terms, unit_ids_matching
 from orgchart.services.roster import CATEGORY_LABELS, RosterMode
 from orgchart.services.staff import staff_update
 from orgchart.services.unit_history import unit_history_record_edit
@@ -48,6 +49,7 @@ class ServiceImportExportMixin(ImportExportMixin):
 
     import_template_name = "admin/orgchart/import.html"
     import_form_class = SpreadsheetImportForm
+    export_form_class = ColumnNameExportForm
     # Excel opens a CSV as UTF-8 only when it starts with a byte-order mark.
     to_encoding = "utf-8-sig"
 
@@ -170,6 +172,12 @@ class UnitAdmin(OfficeOnlyAdminMixin, ServiceImportExportMixin, TreeAdmin):
         """After treebeard has written the latest tree: the same change, dated, in the tree's history."""
         super().save_related(request, form, formsets, change)
         unit_history_record_edit(unit=form.instance, on=form.cleaned_data["effective_date"])
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet[Unit], search_term: str):
+        """The list's search and every unit autocomplete: accents and case ignored, like the staff search."""
+        if not search_term.strip():
+            return queryset, False
+        return queryset.filter(pk__in=unit_ids_matching(search_term)), False
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         # Units keep their history; a closed unit is marked inactive, not deleted.

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from import_export.forms import ConfirmImportForm, ImportForm
+from import_export.forms import ConfirmImportForm, ImportForm, SelectableFieldsExportForm
 from treebeard.forms import movenodeform_factory
 
 from core.importing import ImportRefused, read_table, size_label, too_large_message
@@ -187,3 +187,21 @@ class UnitAdminForm(movenodeform_factory(Unit)):
         for problem in unit_edit_problems(unit=self.instance, parent=parent, closing=closing, on=on):
             self.add_error("effective_date", problem)
         return cleaned
+
+
+class ColumnNameExportForm(SelectableFieldsExportForm):
+    """import-export's export page, each field offered under its spreadsheet column name ("Mã cán bộ").
+
+    import-export labels a field with its attribute name in English, title-cased, then the column
+    ("Code (Mã cán bộ)", "Is Communications"); our resources name every column in Vietnamese,
+    which is what the Office reads in the file too.
+    """
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        for resource in resources:
+            for name in resource().get_export_order():
+                field = resource.fields.get(name)
+                form_field = self.fields.get(self.create_boolean_field_name(resource, name))
+                if field is not None and form_field is not None and field.column_name:
+                    form_field.label = field.column_name

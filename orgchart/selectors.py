@@ -152,6 +152,21 @@ def staff_search_terms(query: str) -> list[str]:
     return [term for term in terms if term]
 
 
+def unit_ids_matching(query: str) -> list[int]:
+    """Units whose code or name contains every word of `query`, accents and case ignored ("pho bien" finds
+    "Phòng Phổ biến, giáo dục pháp luật"), as staff search does. One query over the units' codes and names,
+    folded here: a province has about 2,000 units, so no folded column is kept for them.
+    """
+    terms = [term for term in fold_diacritics(query).split(" ") if term]
+    if not terms:
+        return list(Unit.objects.values_list("pk", flat=True))
+    return [
+        pk
+        for pk, code, name in Unit.objects.values_list("pk", "code", "name")
+        if all(term in fold_diacritics(f"{code} {name}") for term in terms)
+    ]
+
+
 def membership_list_current_visible(
     *, user: User, query: str = "", unit: Unit | None = None, on_date: dt.date | None = None
 ) -> QuerySet[Membership]:

@@ -15,13 +15,17 @@ class SemiannualReportStatus(models.TextChoices):
 class SemiannualReport(models.Model):
     """The Office's semiannual report (Báo cáo định kỳ 6 tháng) to the provincial People's Committee.
 
-    Kế hoạch 26/KH-STP asks for it before 15/6 and before 15/12; `period_end` is the date the
-    figures are counted on (one of those two by default; another date needs a reason).
-    While a draft, the Office fills in the narrative and previews the PDF from the live
-    figures. Issuing freezes it: the coverage of `period_end` is taken from a snapshot
+    Kế hoạch 26/KH-STP asks for it before 15/6 and before 15/12; `period_end` is the reporting
+    deadline of the half-year reported on (one of those two by default; another date needs a
+    reason). It can be issued from the first working day of the deadline's month
+    (`semiannual.selectors.issue_opens_on`). While a draft, the Office fills in the narrative
+    and previews the PDF from the live figures. Issuing freezes it: the coverage of the day it
+    is issued (`figures_on`; the deadline itself when issued late) is taken from a snapshot
     (`snapshot`), the PDF is rendered once from that snapshot (and from the previous
     report's snapshot, for the change since then) and stored with its SHA-256; it is never
     rendered again. "Số" is `number`/BC-STP, unique within the year of the document date.
+    An issued report can be corrected: a new draft (`corrects`) with its own number, issued
+    the same way, which says in its text which report it replaces.
     """
 
     assignment = models.ForeignKey(
@@ -30,7 +34,7 @@ class SemiannualReport(models.Model):
         related_name="semiannual_reports",
         verbose_name=_("assignment"),
     )
-    period_end = models.DateField(_("figures as of"))
+    period_end = models.DateField(_("reporting deadline"))
     period_end_reason = models.TextField(
         _("reason for another reporting date"),
         blank=True,
@@ -70,6 +74,20 @@ class SemiannualReport(models.Model):
         blank=True,
         related_name="semiannual_reports",
         verbose_name=_("snapshot"),
+    )
+    figures_on = models.DateField(
+        _("figures as of"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the report is issued: the day its figures were frozen (at the latest its deadline)."),
+    )
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("corrects report"),
     )
     pdf = models.FileField(_("PDF"), upload_to="reports/semiannual/", blank=True)
     pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)

@@ -25,6 +25,7 @@ from typing import BinaryIO
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from core.dates import date_line, format_date
 from core.numbers import percent_text
@@ -37,6 +38,7 @@ from reports.selectors.snapshots import snapshot_report, snapshot_rule
 from semiannual.headline import AssignmentHeadline, assignment_headline
 from semiannual.models import SemiannualReport
 from semiannual.selectors import (
+    figures_date,
     next_period_label,
     number_text,
     register_details,
@@ -302,7 +304,7 @@ def _change_sentence(*, previous: SemiannualReport, before: Figures, after: Figu
     reference = (
         f"So với kỳ báo cáo trước (Báo cáo số {number_text(previous.number)} "
         f"ngày {format_date(previous.document_date)}, "
-        f"số liệu tính đến ngày {format_date(previous.period_end)}), tỷ lệ đã quán triệt"
+        f"số liệu tính đến ngày {format_date(counted_on(previous))}), tỷ lệ đã quán triệt"
     )
     if before["percent"] is None or after["percent"] is None:
         # One of the two dates had no one in the audience: there is no change to state.
@@ -314,6 +316,23 @@ def _change_sentence(*, previous: SemiannualReport, before: Figures, after: Figu
     if new < old:
         return f"{reference} giảm {percent_text(old - new)} điểm phần trăm (từ {was}% xuống {now}%)."
     return f"{reference} không thay đổi ({percent_text(new)}%)."
+
+
+def counted_on(report: SemiannualReport) -> dt.date:
+    """The day the report's figures are counted on: frozen at issue, else (a draft) as if issued today."""
+    if report.figures_on is not None:
+        return report.figures_on
+    return figures_date(period_end=report.period_end, on_date=timezone.localdate())
+
+
+def _corrects_sentence(report: SemiannualReport) -> str:
+    original = report.corrects
+    if original is None:
+        return ""
+    return (
+        f"Báo cáo này thay thế Báo cáo số {number_text(original.number)} "
+        f"ngày {format_date(original.document_date)} của {register_details()['agency']}."
+    )
 
 
 def _scope_name(*, units: list[Figures], unit_code: str | None) -> str:
@@ -361,18 +380,19 @@ def document_context(
         "next_tasks": _paragraphs(report.next_tasks),
         "proposals": _paragraphs(report.proposals),
         "next_period": next_period_label(period_end=report.period_end).upper(),
-        "as_of": format_date(report.period_end),
+        "as_of": format_date(counted_on(report)),
         "scope_name": _scope_name(units=units, unit_code=unit_code),
         "summary_sentence": _summary_sentence(
             total=total,
-            as_of=report.period_end,
+            as_of=counted_on(report),
             headline=assignment_headline(assignment=report.assignment),
             scope_name=_scope_name(units=units, unit_code=unit_code) if unit_code is not None else None,
         ),
         "rule_text": rule_text,
         "rows": rows,
         "previous": previous,
-        "previous_as_of": format_date(previous.period_end) if previous is not None else "",
+        "previous_as_of": format_date(counted_on(previous)) if previous is not None else "",
+        "corrects": _corrects_sentence(report),
         "change": change,
         "change_sentence": change_sentence,
         "closing": f"Trên đây là báo cáo {report.subject[:1].lower()}{report.subject[1:]} của {details['agency']}./.",
@@ -410,7 +430,7 @@ def semiannual_pdf_bytes(*, report: SemiannualReport) -> bytes:
         figures = snapshot_report(snapshot=report.snapshot)
         rule = snapshot_rule(snapshot=report.snapshot)
     else:
-        figures = coverage_as_of(assignment=report.assignment, as_of=report.period_end).as_dict()
+        figures = coverage_as_of(assignment=report.assignment, as_of=counted_on(report)).as_dict()
         rule = completion_rule(assignment=report.assignment)
     previous = _previous_of(report)
     previous_figures = snapshot_report(snapshot=previous.snapshot) if previous is not None else None
@@ -430,6 +450,7 @@ def semiannual_pdf_write(*, assignment: Assignment, as_of: dt.date, output: Bina
     With `unit`, the table covers that unit's subtree. Reads only: nothing is written to the database.
     """
     report = semiannual_report_unsaved(assignment=assignment, period_end=as_of)
+    report.figures_on = as_of
     live = coverage_as_of(assignment=assignment, as_of=as_of, root_unit=unit)
     figures = live.as_dict()
     previous = semiannual_previous_for(assignment=assignment, period_end=as_of)

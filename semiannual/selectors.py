@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 
 from certificates.defaults import REGISTER_DEFAULTS
 from certificates.models import RegisterSettings
+from core.dates import first_working_day_of_month
 from courses.models import Assignment
 from reports.selectors.trend import REPORTING_DEADLINES
 from semiannual.headline import AssignmentHeadline, assignment_headline, opening_text, subject_text
@@ -32,6 +33,20 @@ DEFAULT_RECIPIENTS = (
 
 def is_reporting_deadline(day: dt.date) -> bool:
     return (day.month, day.day) in REPORTING_DEADLINES
+
+
+def issue_opens_on(period_end: dt.date) -> dt.date:
+    """The first day a report for the deadline `period_end` can be issued: the first working day of its month.
+
+    The plan wants the report *before* 15/6 and 15/12, so the Office issues it in early June or
+    early December, with the figures of that day.
+    """
+    return first_working_day_of_month(period_end)
+
+
+def figures_date(*, period_end: dt.date, on_date: dt.date) -> dt.date:
+    """The day a report issued (or previewed) on `on_date` counts its figures on: that day, at most the deadline."""
+    return min(on_date, period_end)
 
 
 def reporting_deadline_next(*, on_date: dt.date) -> dt.date:

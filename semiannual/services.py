@@ -31,7 +31,9 @@ from semiannual.models import SemiannualReport, SemiannualReportStatus
 from semiannual.pdf import semiannual_pdf_bytes
 from semiannual.selectors import (
     NUMBER_SUFFIX,
+    figures_date,
     is_reporting_deadline,
+    issue_opens_on,
     number_text,
     semiannual_previous_for,
     semiannual_report_unsaved,
@@ -103,6 +105,19 @@ def _check_number(
     return parsed
 
 
+def _check_document_date(problems: _Problems, *, period_end: dt.date, document_date: dt.date) -> None:
+    opens = issue_opens_on(period_end)
+    if document_date < opens:
+        problems.add(
+            "document_date",
+            _(
+                "A report for the deadline %(deadline)s is dated and issued from %(opens)s "
+                "(the first working day of that month)."
+            )
+            % {"deadline": format_date(period_end), "opens": format_date(opens)},
+        )
+
+
 def _save_numbered(report: SemiannualReport) -> None:
     """Save a report whose number was checked free; refuse it if someone took the number in between."""
     try:
@@ -143,12 +158,12 @@ def semiannual_report_create_draft(
     if assignment is None:
         problems.add("assignment", _("Choose the assignment reported on."))
     if period_end is None:
-        problems.add("period_end", _("Enter the date the figures are counted on, as dd/mm/yyyy."))
+        problems.add("period_end", _("Enter the reporting deadline, as dd/mm/yyyy."))
     reason = problems.text("period_end_reason", period_end_reason, required=False)
     if period_end is not None and not is_reporting_deadline(period_end) and not reason:
         problems.add(
             "period_end_reason",
-            _("%(date)s is not a reporting deadline (15/06 or 15/12); say why the report counts on that date.")
+            _("%(date)s is not a reporting deadline (15/06 or 15/12); say why the report is due on that date.")
             % {"date": format_date(period_end)},
         )
     if assignment is not None and period_end is not None:
@@ -166,13 +181,9 @@ def semiannual_report_create_draft(
                 % {"date": format_date(period_end), "number": number_text(existing.number)},
             )
     if period_end is not None and document_date is None:
-        document_date = max(period_end, timezone.localdate())
-    if period_end is not None and document_date is not None and document_date < period_end:
-        problems.add(
-            "document_date",
-            _("The document cannot be dated before the date its figures are counted on (%(date)s).")
-            % {"date": format_date(period_end)},
-        )
+        document_date = max(issue_opens_on(period_end), timezone.localdate())
+    if period_end is not None and document_date is not None:
+        _check_document_date(problems, period_end=period_end, document_date=document_date)
     parsed = None
     if document_date is not None:
         parsed = _check_number(problems, number=number, year=document_date.year)
@@ -241,12 +252,8 @@ def semiannual_report_update_narrative(
         values[name] = problems.text(name, value, required=False)
     if document_date is None:
         problems.add("document_date", _("Enter the document date, as dd/mm/yyyy."))
-    elif document_date < report.period_end:
-        problems.add(
-            "document_date",
-            _("The document cannot be dated before the date its figures are counted on (%(date)s).")
-            % {"date": format_date(report.period_end)},
-        )
+    else:
+        _check_document_date(problems, period_end=report.period_end, document_date=document_date)
     parsed = None
     if document_date is not None:
         parsed = _check_number(problems, number=number, year=document_date.year, exclude_pk=report.pk)
@@ -271,17 +278,26 @@ def semiannual_report_issue_problems(*, report: SemiannualReport, today: dt.date
             % {"number": number_text(report.number)},
         )
         return problems.by_field
-    if report.period_end > today:
+    opens = issue_opens_on(report.period_end)
+    if today < opens:
         problems.add(
             "period_end",
-            _("The figures are counted on %(date)s, which has not come yet; issue the report from that day.")
-            % {"date": format_date(report.period_end)},
+            _("The report for the deadline %(deadline)s can be issued from %(opens)s, which has not come yet.")
+            % {"deadline": format_date(report.period_end), "opens": format_date(opens)},
         )
     if report.document_date > today:
         problems.add(
             "document_date",
             _("The document is dated %(date)s, which has not come yet.") % {"date": format_date(report.document_date)},
         )
+    else:
+        counted_on = figures_date(period_end=report.period_end, on_date=today)
+        if report.document_date < counted_on:
+            problems.add(
+                "document_date",
+                _("The document is dated %(date)s, but issuing counts its figures on %(counted)s; date it %(counted)s.")
+                % {"date": format_date(report.document_date), "counted": format_date(counted_on)},
+            )
     labels = {
         "results_summary": _("Write the results (section I) before issuing."),
         "limitations": _("Write the limitations and difficulties (section II) before issuing."),
@@ -297,23 +313,26 @@ def semiannual_report_issue_problems(*, report: SemiannualReport, today: dt.date
 def semiannual_report_issue(*, report: SemiannualReport, issued_by: User | None) -> SemiannualReport:
     """Freeze the report: snapshot of its date, the PDF rendered once and stored with its SHA-256.
 
-    Refused (nothing written) for a report already issued, a date still to come or an
-    empty narrative section. The snapshot is the stored one when the date was frozen
-    already. The previous report is the latest one issued for an earlier date.
+    Refused (nothing written) for a report already issued, before the first working day of
+    its deadline's month, a document date still to come or before its figures, or an empty
+    narrative section. The figures are counted on the day of issue (the deadline itself when
+    issued after it) and kept in `figures_on`; the snapshot is the stored one when that date
+    was frozen already. The previous report is the latest one issued for an earlier deadline.
     """
     with transaction.atomic():
         report = SemiannualReport.objects.select_for_update().select_related("assignment").get(pk=report.pk)
-        problems = semiannual_report_issue_problems(report=report, today=timezone.localdate())
+        today = timezone.localdate()
+        problems = semiannual_report_issue_problems(report=report, today=today)
         if problems:
             raise ValidationError(problems)
-        snapshot, _created = snapshot_create(
-            assignment=report.assignment, as_of=report.period_end, created_by=issued_by
-        )
+        figures_on = figures_date(period_end=report.period_end, on_date=today)
+        snapshot, _created = snapshot_create(assignment=report.assignment, as_of=figures_on, created_by=issued_by)
         if not snapshot_verify(snapshot=snapshot):
             raise ValidationError(
                 _("The frozen figures of %(date)s no longer match their SHA-256; the report cannot be issued.")
-                % {"date": format_date(report.period_end)}
+                % {"date": format_date(figures_on)}
             )
+        report.figures_on = figures_on
         previous = semiannual_previous_for(
             assignment=report.assignment, period_end=report.period_end, exclude_pk=report.pk
         )
@@ -331,6 +350,7 @@ def semiannual_report_issue(*, report: SemiannualReport, issued_by: User | None)
             report.save(
                 update_fields=[
                     "snapshot",
+                    "figures_on",
                     "previous",
                     "pdf",
                     "pdf_sha256",
@@ -352,3 +372,51 @@ def semiannual_report_delete_draft(*, report: SemiannualReport) -> None:
     report = SemiannualReport.objects.select_for_update().get(pk=report.pk)
     _require_draft(report)
     report.delete()
+
+
+@transaction.atomic
+def semiannual_report_correct(
+    *, report: SemiannualReport, number: int | str, created_by: User | None
+) -> SemiannualReport:
+    """A new draft that corrects an issued report: the same assignment and deadline, its narrative copied,
+    a number of its own. Issued like any draft (figures of its own issue day); its text names the
+    report it replaces, which stays in the register as it was issued.
+
+    Refused for a draft (change it instead) and for a report that already has a correction (correct that one).
+    """
+    report = SemiannualReport.objects.select_for_update().get(pk=report.pk)
+    problems = _Problems()
+    if report.status != SemiannualReportStatus.ISSUED:
+        problems.add("status", _("Only an issued report can be corrected; change the draft instead."))
+    existing = report.corrections.order_by("-pk").first()
+    if existing is not None:
+        problems.add(
+            "status",
+            _("Report %(number)s already has a correction (%(correction)s); correct that one.")
+            % {"number": number_text(report.number), "correction": number_text(existing.number)},
+        )
+    document_date = max(issue_opens_on(report.period_end), timezone.localdate())
+    parsed = _check_number(problems, number=number, year=document_date.year)
+    problems.raise_if_any()
+    correction = SemiannualReport(
+        assignment_id=report.assignment_id,
+        period_end=report.period_end,
+        period_end_reason=report.period_end_reason,
+        year=document_date.year,
+        number=parsed,
+        document_date=document_date,
+        subject=report.subject,
+        opening=report.opening,
+        results_summary=report.results_summary,
+        limitations=report.limitations,
+        next_tasks=report.next_tasks,
+        proposals=report.proposals,
+        recipients=report.recipients,
+        signer_title=report.signer_title,
+        signer_name=report.signer_name,
+        previous=report.previous,
+        corrects=report,
+        created_by=created_by,
+    )
+    _save_numbered(correction)
+    return correction

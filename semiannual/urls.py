@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/issue/", views.semiannual_issue, name="issue"),
     path("<int:pk>/report.pdf", views.semiannual_pdf, name="pdf"),
     path("<int:pk>/delete/", views.semiannual_delete, name="delete"),
+    path("<int:pk>/correct/", views.semiannual_correct, name="correct"),
 ]

@@ -13,10 +13,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.roles import require_office
 from core.dates import format_date
@@ -24,12 +25,15 @@ from reports.selectors.coverage import assignment_list_for_reports
 from semiannual.models import SemiannualReport
 from semiannual.pdf import semiannual_pdf_bytes
 from semiannual.selectors import (
+    figures_date,
+    issue_opens_on,
     number_text,
     reporting_deadline_next,
     semiannual_report_get,
     semiannual_report_list,
 )
 from semiannual.services import (
+    semiannual_report_correct,
     semiannual_report_create_draft,
     semiannual_report_delete_draft,
     semiannual_report_issue,
@@ -57,14 +61,17 @@ def _add_errors(form: forms.Form, error: ValidationError) -> None:
 class DraftForm(forms.Form):
     assignment = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Assignment"))
     period_end = forms.DateField(
-        label=gettext_lazy("Figures as of"),
-        help_text=gettext_lazy("dd/mm/yyyy; the reporting deadlines are 15/06 and 15/12."),
+        label=gettext_lazy("Reporting deadline"),
+        help_text=gettext_lazy(
+            "dd/mm/yyyy; the deadlines are 15/06 and 15/12. The report can be issued from the first working day "
+            "of that month, with the figures of the day it is issued."
+        ),
     )
     period_end_reason = forms.CharField(
         label=gettext_lazy("Reason for another date"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=gettext_lazy("Only when the figures are not counted on 15/06 or 15/12."),
+        help_text=gettext_lazy("Only when the report is not for the deadline of 15/06 or 15/12."),
     )
     number = forms.CharField(
         label=gettext_lazy("Number"), max_length=20, help_text=gettext_lazy("e.g. 12, printed as 12/BC-STP.")
@@ -180,6 +187,9 @@ def semiannual_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "number": number_text(report.number),
             "form": form,
             "issue_problems": [message for problems in dict(issue_problems).values() for message in problems],
+            "issue_opens_on": issue_opens_on(report.period_end),
+            "counted_on": figures_date(period_end=report.period_end, on_date=timezone.localdate()),
+            "corrections": list(report.corrections.order_by("pk")),
         },
     )
 
@@ -198,10 +208,43 @@ def semiannual_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def semiannual_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the confirmation step (what issuing will do); POST: issue."""
     require_office(request.user)
     report = _report_or_404(pk)
+    today = timezone.localdate()
+    if request.method == "GET":
+        problems = [] if report.is_issued else semiannual_report_issue_problems(report=report, today=today)
+        if report.is_issued or problems:
+            for messages_of_field in dict(problems).values():
+                for message in messages_of_field:
+                    messages.error(request, message)
+            return redirect("semiannual:detail", pk=report.pk)
+        counted_on = figures_date(period_end=report.period_end, on_date=today)
+        number = number_text(report.number)
+        consequences = [
+            _("The figures of %(date)s are frozen (a snapshot with its SHA-256) and printed in the report.")
+            % {"date": format_date(counted_on)},
+            _("The PDF of report %(number)s, dated %(date)s, is rendered once and stored; it never changes again.")
+            % {"number": number, "date": format_date(report.document_date)},
+            _("The report can no longer be edited or deleted; a mistake is put right by issuing a correction."),
+        ]
+        if report.corrects_id:
+            consequences.append(
+                _("It replaces report %(number)s, which stays in the register as it was issued.")
+                % {"number": number_text(report.corrects.number)}
+            )
+        return _confirm(
+            request,
+            title=_("Issue report %(number)s?") % {"number": number},
+            lead=report.subject,
+            facts=_report_facts(report, counted_on=counted_on),
+            consequences=consequences,
+            action_url=reverse("semiannual:issue", args=[report.pk]),
+            button=_("Yes, issue the report"),
+            cancel_url=reverse("semiannual:detail", args=[report.pk]),
+        )
     try:
         report = semiannual_report_issue(report=report, issued_by=request.user)
     except ValidationError as exc:
@@ -209,9 +252,28 @@ def semiannual_issue(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, message)
     else:
         messages.success(
-            request, _("Report %(number)s is issued; its PDF is stored.") % {"number": number_text(report.number)}
+            request,
+            _("Report %(number)s is issued with the figures of %(date)s; its PDF is stored.")
+            % {"number": number_text(report.number), "date": format_date(report.figures_on)},
         )
     return redirect("semiannual:detail", pk=report.pk)
+
+
+def _report_facts(report: SemiannualReport, *, counted_on=None) -> list[tuple[str, str]]:
+    facts = [
+        (_("Assignment"), report.assignment.title or report.assignment.slug),
+        (_("Reporting deadline"), format_date(report.period_end)),
+        (_("Document date"), format_date(report.document_date)),
+    ]
+    if counted_on is not None:
+        facts.append((_("Figures as of"), format_date(counted_on)))
+    return facts
+
+
+def _confirm(request: HttpRequest, **context) -> HttpResponse:
+    context.setdefault("hidden", {})
+    context.setdefault("danger", False)
+    return render(request, "components/confirm.html", context)
 
 
 @login_required
@@ -231,15 +293,86 @@ def semiannual_pdf(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def semiannual_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the confirmation step; POST: delete the draft."""
     require_office(request.user)
     report = _report_or_404(pk)
+    number = number_text(report.number)
+    if request.method == "GET":
+        if report.is_issued:
+            messages.error(request, _("This report has been issued; it can no longer be changed."))
+            return redirect("semiannual:detail", pk=report.pk)
+        return _confirm(
+            request,
+            title=_("Delete draft %(number)s?") % {"number": number},
+            lead=report.subject,
+            facts=_report_facts(report),
+            consequences=[
+                _("The draft and everything written in it (narrative, recipients, signer) are deleted for good."),
+                _("Number %(number)s becomes free for another report of %(year)s.")
+                % {"number": number, "year": report.year},
+            ],
+            action_url=reverse("semiannual:delete", args=[report.pk]),
+            button=_("Yes, delete the draft"),
+            danger=True,
+            cancel_url=reverse("semiannual:detail", args=[report.pk]),
+        )
     try:
         semiannual_report_delete_draft(report=report)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
         return redirect("semiannual:detail", pk=report.pk)
-    messages.success(request, _("Draft deleted."))
+    messages.success(request, _("Draft %(number)s deleted.") % {"number": number})
     return redirect("semiannual:list")
+
+
+class CorrectionForm(forms.Form):
+    number = forms.CharField(
+        label=gettext_lazy("Number of the correction"),
+        max_length=20,
+        help_text=gettext_lazy("A number of its own, e.g. 13, printed as 13/BC-STP."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def semiannual_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """An issued report's correction: GET asks for its number and says what will happen; POST makes the draft."""
+    require_office(request.user)
+    report = _report_or_404(pk)
+    if not report.is_issued:
+        raise Http404
+    form = CorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            correction = semiannual_report_correct(
+                report=report, number=form.cleaned_data["number"], created_by=request.user
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Draft %(number)s, correcting report %(original)s, is created; change what was wrong, then issue it.")
+                % {"number": number_text(correction.number), "original": number_text(report.number)},
+            )
+            return redirect("semiannual:detail", pk=correction.pk)
+    return _confirm(
+        request,
+        title=_("Correct report %(number)s?") % {"number": number_text(report.number)},
+        lead=report.subject,
+        facts=_report_facts(report, counted_on=report.figures_on),
+        consequences=[
+            _("A new draft is made with the same deadline and a copy of the narrative, under a number of its own."),
+            _("When it is issued, its figures are those of its own issue day and its text says it replaces %(number)s.")
+            % {"number": number_text(report.number)},
+            _("Report %(number)s stays in the register and its stored PDF is kept as it was issued.")
+            % {"number": number_text(report.number)},
+        ],
+        action_url=reverse("semiannual:correct", args=[report.pk]),
+        button=_("Make the correction draft"),
+        cancel_url=reverse("semiannual:detail", args=[report.pk]),
+        form=form,
+    )

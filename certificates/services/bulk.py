@@ -65,7 +65,11 @@ TASK_ASSEMBLE = "certificates.tasks.bulk_job_assemble"
 
 
 def bulk_job_start(*, assignment: Assignment, unit: Unit | None = None, started_by: User | None) -> BulkIssueJob:
-    """Record a job and, after commit, enqueue its coordinator (`bulk_job_advance`)."""
+    """Record a job and, after commit, enqueue its coordinator (`bulk_job_advance`).
+
+    Refused, with nothing written, while the site URL cannot go on a certificate (`core.site`).
+    """
+    register.require_site_url_for_certificates()
     job = BulkIssueJob.objects.create(assignment=assignment, unit=unit, started_by=started_by)
     task_send_on_commit(TASK_ADVANCE, job.pk)
     return job

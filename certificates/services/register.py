@@ -24,12 +24,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from accounts.models import User
 from certificates import selectors
 from certificates.models import Certificate, CertificateStatus, CertificateTemplate, SerialCounter
 from certificates.rendering import certificate_pdf_bytes, format_percent
+from core.site import site_url_problem_for_issuing
 from core.spreadsheets import Column, printable_sheet, sheet_title
 from core.task_queue import task_send_on_commit
 from courses.models import Completion, CompletionEvidence
@@ -112,6 +114,16 @@ def _allocate_and_insert(*, completion: Completion, issued_on: dt.date, issued_b
     return certificate, True
 
 
+def require_site_url_for_certificates() -> None:
+    """Refuse (ValidationError) while the site URL cannot be encoded in a certificate's QR code (`core.site`)."""
+    problem = site_url_problem_for_issuing()
+    if problem:
+        raise ValidationError(
+            _("Certificates cannot be issued yet: %(problem)s Their QR code would point at the wrong address.")
+            % {"problem": problem}
+        )
+
+
 def certificate_issue(
     *,
     completion: Completion,
@@ -124,6 +136,7 @@ def certificate_issue(
     If the person already holds a valid certificate for the course, that one is returned
     and nothing is written. The PDF is not rendered here: call `certificate_pdf_ensure`.
     """
+    require_site_url_for_certificates()
     issued_on = issued_on or timezone.localdate()
     if issued_on < completion.completed_on:
         raise ValidationError("A certificate cannot be issued before the completion it certifies.")

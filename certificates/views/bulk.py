@@ -14,11 +14,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import is_office
 from certificates.selectors import bulk as bulk_selectors
+from certificates.selectors.register import completion_list_awaiting_certificate
 from certificates.services import bulk as bulk_services
 
 
@@ -49,6 +52,36 @@ class BulkStartForm(forms.Form):
         self.fields["unit"].choices = [("", _("Every unit")), *unit_choices]
 
 
+def _confirm_bulk(request: HttpRequest, *, assignment, unit) -> HttpResponse:
+    """The second step: how many certificates will enter the register, before any is issued."""
+    count = len(completion_list_awaiting_certificate(assignment=assignment, unit=unit))
+    unit_text = f"{unit.code} — {unit.name}" if unit is not None else _("Every unit")
+    return render(
+        request,
+        "components/confirm.html",
+        {
+            "title": ngettext("Issue %(count)s certificate?", "Issue %(count)s certificates?", count)
+            % {"count": count},
+            "lead": assignment.title or assignment.slug,
+            "facts": [(_("Assignment"), assignment.slug), (_("Unit"), unit_text), (_("Certificates to issue"), count)],
+            "consequences": [
+                _(
+                    "%(count)s people who completed the course and hold no certificate yet are entered in the "
+                    "register, each with the next serial number of the year."
+                )
+                % {"count": count},
+                _("A certificate in the register is never deleted: a wrong one can only be revoked, with a reason."),
+                _("The PDFs are rendered on the background workers; the ZIP can be downloaded when they are ready."),
+            ],
+            "action_url": reverse("certificates:bulk_start"),
+            "hidden": {"assignment": assignment.pk, "unit": unit.pk if unit is not None else "", "confirmed": "1"},
+            "button": _("Yes, issue the certificates"),
+            "danger": False,
+            "cancel_url": reverse("certificates:bulk_start"),
+        },
+    )
+
+
 def _job_or_404(job_id: int):
     job = bulk_selectors.bulk_job_get(job_id=job_id)
     if job is None:
@@ -68,8 +101,14 @@ def bulk_start(request: HttpRequest) -> HttpResponse:
         assignment, unit = bulk_selectors.bulk_job_target(
             assignment_id=form.cleaned_data["assignment"], unit_id=form.cleaned_data["unit"]
         )
-        job = bulk_services.bulk_job_start(assignment=assignment, unit=unit, started_by=request.user)
-        return redirect("certificates:bulk_job", job_id=job.pk)
+        if request.POST.get("confirmed") != "1":
+            return _confirm_bulk(request, assignment=assignment, unit=unit)
+        try:
+            job = bulk_services.bulk_job_start(assignment=assignment, unit=unit, started_by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            return redirect("certificates:bulk_job", job_id=job.pk)
     return render(
         request, "certificates/bulk_start.html", {"form": form, "jobs": bulk_selectors.bulk_job_list_recent()}
     )

@@ -14,6 +14,8 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 # The absolute base URL printed on certificates' QR codes and in emails.
 SITE_URL = env("LANTOA_SITE_URL", default="http://127.0.0.1:8000")
+# Production requires a public https LANTOA_SITE_URL before any certificate is issued (core.site).
+LANTOA_SITE_URL_REQUIRED = False
 
 INSTALLED_APPS = [
     "accounts.admin_apps.LantoaAdminConfig",  # the admin, for the Office only (accounts/admin_site.py)

@@ -96,3 +96,19 @@ def dashboard_breadcrumbs(*, user: User, unit: Unit | None) -> list[Unit]:
 
 def assignment_choices() -> QuerySet[Assignment]:
     return Assignment.objects.order_by("-starts_on", "slug").only("slug", "title", "starts_on", "due_on", "course_id")
+
+
+def assignment_default(*, assignments: list[Assignment], today: dt.date) -> Assignment | None:
+    """The assignment `/reports/` opens on: the one that matters now, not merely the newest.
+
+    Among those open today (started, due date not passed), the one due soonest: the one the next
+    report is about. Else the one that ended most recently; else (nothing started yet) the one
+    starting first. `assignments` come from `assignment_choices` (no query here).
+    """
+    open_now = [a for a in assignments if a.starts_on <= today <= a.due_on]
+    if open_now:
+        return min(open_now, key=lambda a: (a.due_on, a.starts_on, a.slug))
+    ended = [a for a in assignments if a.due_on < today]
+    if ended:
+        return max(ended, key=lambda a: (a.due_on, a.starts_on, a.slug))
+    return min(assignments, key=lambda a: (a.starts_on, a.slug), default=None)

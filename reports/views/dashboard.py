@@ -15,13 +15,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.roles import is_office
 from core.charts import Bar, Series, bar_chart_svg, line_chart_svg
 from core.dates import format_date, format_day_month
+from core.numbers import percent_with_sign
 from courses.models import Assignment
 from courses.selectors.audience import audience_unit_rules
 from orgchart.selectors import report_root_unit
@@ -31,6 +31,7 @@ from reports.selectors.rules import CoverageStatus
 from reports.selectors.snapshots import snapshot_get_for_date
 from reports.selectors.trend import (
     assignment_choices,
+    assignment_default,
     coverage_trend,
     dashboard_breadcrumbs,
     quick_dates,
@@ -48,7 +49,7 @@ PEOPLE_PER_PAGE = 25
 
 def _bar_text(unit: UnitCoverage) -> str:
     figures = unit.figures
-    return f"{number_format(figures.percent, 2)} % ({figures.informed}/{figures.staff})"
+    return f"{percent_with_sign(figures.percent)} ({figures.informed}/{figures.staff})"
 
 
 def _root_and_children(report: CoverageReport) -> tuple[UnitCoverage | None, list[UnitCoverage]]:
@@ -62,7 +63,8 @@ def _root_and_children(report: CoverageReport) -> tuple[UnitCoverage | None, lis
 @login_required
 @require_GET
 def dashboard_index(request: HttpRequest) -> HttpResponse:
-    """`/reports/`: the chosen (`?assignment=`) or the most recent assignment's dashboard."""
+    """`/reports/`: the chosen (`?assignment=`) assignment's dashboard, else the one that matters now
+    (`assignment_default`: open today and due soonest)."""
     require_report_reader(request)
     chosen = request.GET.get("assignment", "").strip()
     if chosen:
@@ -71,12 +73,10 @@ def dashboard_index(request: HttpRequest) -> HttpResponse:
         params.pop("assignment", None)
         url = reverse("reports:dashboard", args=[assignment.slug])
         return redirect(f"{url}?{params.urlencode()}" if params else url)
-    today = timezone.localdate()
     assignments = list(assignment_choices())
-    started = [a for a in assignments if a.starts_on <= today]
-    if not (started or assignments):
+    default = assignment_default(assignments=assignments, today=timezone.localdate())
+    if default is None:
         return render(request, "reports/dashboard.html", {"assignment": None, "assignments": []})
-    default = (started or assignments)[0]
     return _dashboard(request, assignment_or_404(default.slug), assignments=assignments)
 
 

@@ -187,8 +187,14 @@ def test_office_starts_a_job_and_downloads_the_zip(office, cohort, django_captur
     assert page.status_code == 200
     assert "nq57-2025" in page.content.decode()
 
+    # First the confirmation step: how many certificates, nothing written yet.
+    confirm = office.post("/certificates/bulk/", {"assignment": cohort["assignment"].pk, "unit": ""})
+    assert confirm.status_code == 200 and "Cấp 5 giấy chứng nhận?" in confirm.content.decode()
+    assert not BulkIssueJob.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        response = office.post("/certificates/bulk/", {"assignment": cohort["assignment"].pk, "unit": ""})
+        response = office.post(
+            "/certificates/bulk/", {"assignment": cohort["assignment"].pk, "unit": "", "confirmed": "1"}
+        )
     job = BulkIssueJob.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/certificates/bulk/{job.pk}/"

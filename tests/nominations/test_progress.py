@@ -159,10 +159,10 @@ def test_page_for_the_office_and_a_head(client, example, office_admin, unit_head
     response = client.get(reverse("nominations:progress"), {"as_of": "20/05/2026"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert "33.33 %" in html and "On or ahead of the line" in html
+    assert "33,33%" in html and "On or ahead of the line" in html
     assert [row["unit"].code for row in response.context["rows"]] == ["VP", "TGPL"]
     svg = html.split("<svg", 1)[1].split("</svg>", 1)[0]
-    assert "<title" in svg and "28.57 %" in svg and "16.67 %" in svg and "Target 100 %" in svg
+    assert "<title" in svg and "28.57%" in svg and "16.67%" in svg and "Target 100 %" in svg
 
     client.force_login(unit_head)
     response = client.get(reverse("nominations:progress"), {"as_of": "20/05/2026"})

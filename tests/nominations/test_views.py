@@ -163,3 +163,16 @@ def test_list_filters_by_status(client, office_admin, unit_head, comms_vp, comms
     page = client.get(reverse("nominations:list"), {"status": "approved"}).context["page"]
     assert [n.staff.code for n in page.object_list] == ["TT-TG"]
     assert dt.date.today() >= second.nominated_on
+
+
+def test_nominate_is_not_offered_for_someone_already_nominated(client, unit_head, comms_vp, programme):
+    client.force_login(unit_head)
+    before = client.get(reverse("nominations:staff")).content.decode()
+    assert reverse("nominations:nominate") in before
+    client.post(reverse("nominations:nominate"), {"staff": comms_vp.pk, "programme": programme.pk})
+    after = client.get(reverse("nominations:staff")).content.decode()
+    assert reverse("nominations:nominate") not in after
+    assert "Already nominated to every open programme" in after
+    # A declined nomination is history: the person can be nominated again.
+    Nomination.objects.update(status=NominationStatus.DECLINED)
+    assert reverse("nominations:nominate") in client.get(reverse("nominations:staff")).content.decode()

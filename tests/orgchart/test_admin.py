@@ -27,7 +27,7 @@ from orgchart.resources import RosterResource, UnitResource
 from orgchart.selectors import membership_list_in_unit_on, unit_tree_on
 from orgchart.services.roster import roster_import
 from orgchart.services.units import units_import
-from tests.factories import MembershipFactory, StaffFactory, UserFactory
+from tests.factories import MembershipFactory, StaffFactory, UnitFactory, UserFactory
 from tests.spreadsheets import assert_printable, assert_prints, header_row_of, table_rows
 
 from .files import ROSTER_HEADER, UNITS_HEADER, csv_bytes, xlsx_bytes
@@ -705,3 +705,22 @@ def test_preview_names_ignored_columns_and_hidden_rows(office_client, tree):
     assert "Bỏ qua các cột không dùng: &quot;Quê quán&quot; (cột J), &quot;Ghi chú&quot; (cột K)." in page
     assert "Có dòng đang bị ẩn (bộ lọc hoặc ẩn dòng) — vẫn được nhập: dòng 3." in page
     assert Staff.objects.count() == 0
+
+
+def test_export_page_offers_the_fields_under_their_vietnamese_column_names(office_client, tree):
+    page = office_client.get(_url("orgchart_staff_export")).content.decode()
+    for column in ROSTER_HEADER:
+        assert f">{column}<" in page or f"{column}</label>" in page, column
+    assert "Code (" not in page and "Is Communications" not in page
+
+
+def test_unit_autocomplete_finds_units_without_accents(office_client, tree):
+    UnitFactory(code="PBGDPL", name="Phòng Phổ biến, giáo dục pháp luật", parent=tree["root"])
+    response = office_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "courses", "model_name": "assignmentunit", "field_name": "unit", "term": "pho bien"},
+    )
+    assert response.status_code == 200, response.content[:300]
+    assert [row["text"] for row in response.json()["results"]] == ["Phòng Phổ biến, giáo dục pháp luật (PBGDPL)"]
+    listed = office_client.get(_url("orgchart_unit_changelist"), {"q": "PHO BIEN giao duc"}).content.decode()
+    assert "Phòng Phổ biến, giáo dục pháp luật" in listed and "Văn phòng Sở" not in listed

@@ -32,7 +32,7 @@ def test_the_public_page_needs_no_sign_in_and_shows_only_published_rows(client, 
     assert client.get(reverse("indicators:json")).json()["indicators"] == []
     publication_publish(publication=publication, by=office_admin)
     html = client.get(reverse("indicators:page")).content.decode()
-    assert "15/06/2025" in html and "25.00 %" in html
+    assert "15/06/2025" in html and "25%" in html  # one percent format (core.numbers)
     publication_unpublish(publication=publication, by=office_admin)
     assert "15/06/2025" not in client.get(reverse("indicators:page")).content.decode()
 
@@ -128,3 +128,18 @@ def test_an_unknown_or_malformed_snapshot_is_not_found(client, setup, office_adm
     client.force_login(office_admin)
     assert client.post(reverse("publication:list"), {"snapshot": value}).status_code == 404
     assert not Publication.objects.exists()
+
+
+def test_publishing_asks_first(client, setup, office_admin):
+    publication = publication_create(snapshot=setup["snapshot"], by=office_admin)
+    client.force_login(office_admin)
+    assert (
+        reverse("publication:change", args=[publication.pk, "publish"])
+        in client.get(reverse("publication:list")).content.decode()
+    )
+    confirm = client.get(reverse("publication:change", args=[publication.pk, "publish"])).content.decode()
+    assert "Publish the figures of 15/06/2025?" in confirm and "without signing in" in confirm
+    publication.refresh_from_db()
+    assert not publication.is_published
+    done = client.post(reverse("publication:change", args=[publication.pk, "publish"]), follow=True)
+    assert "Published: the figures of 15/06/2025 are on the public page." in done.content.decode()

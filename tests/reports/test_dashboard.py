@@ -179,7 +179,7 @@ def test_bar_chart_has_labels_figures_and_the_target_line(client, tree, office_a
     assert 'aria-labelledby="coverage-bars-title coverage-bars-desc"' in bars
     assert "Văn phòng Sở" in bars and "Trung tâm Trợ giúp pháp lý nhà nước" in bars
     # TGPL: CB-TG and CB-HOC, one informed → 50 %; the figure is written beside the bar.
-    assert "50.00 % (1/2)" in bars
+    assert "50% (1/2)" in bars
     assert '<g class="target">' in bars and "Target 100 %" in bars
     assert "below target" in bars  # said in words, not only by the hatch pattern
     assert "<script" not in html.split("<main", 1)[1]
@@ -323,3 +323,39 @@ def test_only_the_office_freezes_and_sees_snapshots(client, request, office_admi
     client.force_login(request.getfixturevalue(role))
     snapshot = CoverageSnapshot.objects.get()
     assert client.get(reverse("reports:snapshot_detail", args=[snapshot.pk])).status_code == 404
+
+
+def test_freezing_asks_first_naming_the_date(client, office_admin, assignment):
+    client.force_login(office_admin)
+    dashboard = client.get(_url(), {"as_of": "15/06/2025"}).content.decode()
+    assert _url("reports:snapshot_freeze") + "?as_of=15/06/2025" in dashboard.replace("%2F", "/")
+    confirm = client.get(_url("reports:snapshot_freeze"), {"as_of": "15/06/2025"})
+    body = confirm.content.decode()
+    assert confirm.status_code == 200 and "Freeze the report of 15/06/2025?" in body
+    assert "never recomputed" in body and 'name="as_of" value="15/06/2025"' in body
+    assert not CoverageSnapshot.objects.exists()  # the first step writes nothing
+    done = client.post(_url("reports:snapshot_freeze"), {"as_of": "15/06/2025"}, follow=True)
+    assert "The report of 15/06/2025 is frozen." in done.content.decode()
+    # Asking again for a frozen date goes straight to it.
+    again = client.get(_url("reports:snapshot_freeze"), {"as_of": "15/06/2025"})
+    assert again.status_code == 302 and again["Location"].startswith(reverse("reports:snapshot_list"))
+
+
+def test_freeze_confirmation_is_for_the_office_only(client, unit_head, assignment):
+    client.force_login(unit_head)
+    assert client.get(_url("reports:snapshot_freeze"), {"as_of": "15/06/2025"}).status_code == 404
+
+
+def test_index_opens_on_the_assignment_open_now_and_due_soonest():
+    from reports.selectors.trend import assignment_default
+
+    today = dt.date(2026, 12, 3)
+    ended = AssignmentFactory.build(slug="old", starts_on=dt.date(2025, 1, 1), due_on=dt.date(2025, 12, 31))
+    open_late = AssignmentFactory.build(slug="open-late", starts_on=dt.date(2026, 1, 1), due_on=dt.date(2027, 6, 30))
+    open_soon = AssignmentFactory.build(slug="open-soon", starts_on=dt.date(2025, 9, 1), due_on=dt.date(2026, 12, 15))
+    newest_future = AssignmentFactory.build(slug="future", starts_on=dt.date(2027, 1, 1), due_on=dt.date(2027, 12, 31))
+    choices = [newest_future, open_late, open_soon, ended]
+    assert assignment_default(assignments=choices, today=today) == open_soon
+    assert assignment_default(assignments=[newest_future, ended], today=today) == ended
+    assert assignment_default(assignments=[newest_future], today=today) == newest_future
+    assert assignment_default(assignments=[], today=today) is None

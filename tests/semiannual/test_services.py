@@ -85,7 +85,7 @@ def test_issue_uses_the_snapshot_already_taken_for_that_date(assignment):
 
 def test_issue_refuses_a_future_date_and_an_empty_narrative_writing_nothing(assignment):
     today = timezone.localdate()
-    future = today + dt.timedelta(days=20)
+    future = today + dt.timedelta(days=62)  # in the month after next: issuing opens on its first working day
     report = semiannual_report_create_draft(
         assignment=assignment, period_end=future, number=50, created_by=None, period_end_reason="Báo cáo đột xuất"
     )
@@ -189,7 +189,7 @@ def test_narrative_is_normalised_and_legacy_text_refused(assignment):
     with pytest.raises(ValidationError) as refused:
         semiannual_report_update_narrative(
             report=report,
-            **{**common, "document_date": dt.date(2026, 6, 1)},
+            **{**common, "document_date": dt.date(2026, 5, 29)},  # before 01/06, the first working day
             results_summary="Hµ Néi tæ chøc héi nghÞ",  # TCVN3
             limitations="",
             next_tasks="",

@@ -5,6 +5,7 @@ The data: tests/semiannual/conftest.py."""
 from __future__ import annotations
 
 import hashlib
+import re
 
 import pytest
 from django.urls import reverse
@@ -94,3 +95,16 @@ def test_office_deletes_a_draft(client, draft, office_admin):
     client.force_login(office_admin)
     response = client.post(reverse("semiannual:delete", args=[draft.pk]))
     assert response.status_code == 302 and not SemiannualReport.objects.exists()
+
+
+def test_help_texts_are_announced(client, office_admin, draft):
+    """Every aria-describedby points at an element of the page (the help text's id)."""
+
+    client.force_login(office_admin)
+    for url in (reverse("semiannual:list"), reverse("semiannual:detail", args=[draft.pk])):
+        html = client.get(url).content.decode()
+        described = re.findall(r'aria-describedby="([^"]+)"', html)
+        assert described, url
+        for ids in described:
+            for element_id in ids.split():
+                assert f'id="{element_id}"' in html, (url, element_id)
