@@ -149,3 +149,4 @@ from .components.celery import *  # noqa: E402,F403
 from .components.email import *  # noqa: E402,F403
 from .components.import_export import *  # noqa: E402,F403
 from .components.logging import *  # noqa: E402,F403
+from .components.storage import *  # noqa: E402,F403

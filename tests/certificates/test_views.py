@@ -110,10 +110,25 @@ def test_holder_and_office_download_the_stored_pdf(client, certificate, holder, 
     assert client.get(f"/certificates/{certificate.code}/pdf/").status_code == 200
 
 
-def test_anyone_else_gets_404_for_the_pdf(client, certificate, learner, unit_head):
-    for user in (learner, unit_head):
+def test_the_holders_unit_head_downloads_the_pdf(client, certificate, unit_head):
+    client.force_login(unit_head)  # heads Văn phòng, whose Tổ Tổng hợp the holder belongs to
+    response = client.get(f"/certificates/{certificate.code}/pdf/")
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_anyone_else_gets_404_for_the_pdf(client, certificate, learner, other_unit_head):
+    for user in (learner, other_unit_head):
         client.force_login(user)
         assert client.get(f"/certificates/{certificate.code}/pdf/").status_code == 404
+
+
+def test_the_stored_name_carries_a_random_part(certificate):
+    folder, name = certificate.pdf.name.rsplit("/", 1)
+
+    assert name == "0001-2026-GCN-STP.pdf"
+    assert folder.startswith("certificates/2026/") and len(folder.split("/")[-1]) >= 22
 
 
 def test_anonymous_download_goes_to_sign_in(client, certificate):
