@@ -1,4 +1,5 @@
-"""A fixed-window request counter per client IP, in the cache (shared by every process when the cache is)."""
+"""A fixed-window request counter per client IP (core.http.client_ip: trusted proxies counted), in the cache
+(shared by every process when the cache is)."""
 
 from __future__ import annotations
 
@@ -8,18 +9,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from core.http import client_ip
+
 
 def _limit() -> tuple[int, int]:
     """`LANTOA_VERIFY_RATE_LIMIT` as (requests, seconds); "30/60" by default."""
     text = getattr(settings, "LANTOA_VERIFY_RATE_LIMIT", "30/60")
     count, _slash, seconds = str(text).partition("/")
     return int(count), int(seconds or 60)
-
-
-def client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: a forwarded header is the client's to forge. Behind a proxy, have the
-    # proxy set REMOTE_ADDR (gunicorn --forwarded-allow-ips) rather than trusting X-Forwarded-For here.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def consume(request: HttpRequest, *, action: str) -> bool:
