@@ -9,10 +9,11 @@ Wired by `accounts.admin_apps.LantoaAdminConfig` in INSTALLED_APPS (in place of 
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +29,19 @@ class LantoaAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         return is_office(request.user)
 
+    def admin_view(self, view, cacheable=False):
+        """Signed in but not the Office: 404 on every admin page, as for any page outside one's scope
+        (Django's admin would redirect to its login page, which answered 403)."""
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(view)
+        def office_or_404(request: HttpRequest, *args, **kwargs):
+            if request.user.is_authenticated and not self.has_permission(request):
+                raise Http404
+            return inner(request, *args, **kwargs)
+
+        return office_or_404
+
     def login(self, request: HttpRequest, extra_context=None) -> HttpResponse:
         """Sign in through allauth (rate limits, two-factor), never through the admin's own form."""
         next_url = request.GET.get("next") or reverse("admin:index", current_app=self.name)
@@ -36,8 +50,8 @@ class LantoaAdminSite(admin.AdminSite):
         if self.has_permission(request):
             return HttpResponseRedirect(next_url)
         if request.user.is_authenticated:
-            # Signed in but not the Office: sending them to the login page again would loop.
-            raise PermissionDenied
+            # Signed in but not the Office: the admin does not exist for them.
+            raise Http404
         return redirect_to_login(next_url, reverse("account_login"))
 
 
