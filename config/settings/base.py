@@ -141,6 +141,10 @@ LANTOA_IMPORT_MAX_BYTES = env.int("LANTOA_IMPORT_MAX_BYTES", default=5 * 1024 * 
 LANTOA_IMPORT_MAX_ROWS = env.int("LANTOA_IMPORT_MAX_ROWS", default=200_000)
 # Public certificate checks allowed per client IP: "count/seconds".
 LANTOA_VERIFY_RATE_LIMIT = env("LANTOA_VERIFY_RATE_LIMIT", default="30/60")
+# Paths whose views check NUL characters themselves (core.middleware): the JSON API answers 422, as documented.
+LANTOA_NUL_CHECK_EXEMPT_PREFIXES = ["/api/"]
+# JSON API calls allowed per token: "count/seconds" (reports.services.api_tokens).
+LANTOA_API_RATE_LIMIT = env("LANTOA_API_RATE_LIMIT", default="120/60")
 # A quiz answer or submit this many seconds after the deadline still counts (network latency).
 LANTOA_QUIZ_GRACE_SECONDS = env.int("LANTOA_QUIZ_GRACE_SECONDS", default=30)
 # Who the department is, for documents and emails.
