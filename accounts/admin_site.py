@@ -12,7 +12,9 @@ from __future__ import annotations
 from functools import wraps
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import BadRequest, FieldDoesNotExist, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -38,7 +40,12 @@ class LantoaAdminSite(admin.AdminSite):
         def office_or_404(request: HttpRequest, *args, **kwargs):
             if request.user.is_authenticated and not self.has_permission(request):
                 raise Http404
-            return inner(request, *args, **kwargs)
+            try:
+                return inner(request, *args, **kwargs)
+            except IncorrectLookupParameters as error:
+                # The change list turns an unknown filter into "?e=1"; the export and tree pages, which
+                # build the same list, let it through as a server error: it is a bad request.
+                raise BadRequest(str(error)) from error
 
         return office_or_404
 
@@ -62,6 +69,26 @@ class OfficeOnlyAdminMixin:
     """
 
     read_only = False
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        """The add page's values from the query string, without those no related row could have: the
+        autocomplete widget would look them up and fail (`?staff=abc` was a server error)."""
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if not field.is_relation or field.target_field is None:
+                continue
+            try:
+                for one in value if isinstance(value, list) else [value]:
+                    key = field.target_field.to_python(one)
+                    if isinstance(key, int) and not -(2**63) < key < 2**63:
+                        raise ValidationError("out of range")
+            except ValidationError:
+                del initial[name]
+        return initial
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return is_office(request.user)

@@ -46,7 +46,6 @@ HOSTILE_VALUES = {
     "huge_number": "9" * 5000,
     "beyond_64_bits": str(2**64),
     "negative": "-1",
-    "nul": "a\x00b",
     "long_text": "Đ" * 10000,
     "absurd_date": "01/01/0001",
     "timestamp": "0",
@@ -133,8 +132,13 @@ def _paths(route: str, converters: dict, real: dict[str, str]) -> list[tuple[str
     return filled
 
 
+NUL = -1  # the shift that sends NUL in every field: on its own, or the refusal of NUL would hide the rest
+
+
 def _data(fields: list[str], shift: int) -> dict[str, str]:
     """Every field set to a hostile value; field i gets value (i + shift): over all shifts each field gets each."""
+    if shift == NUL:
+        return dict.fromkeys(fields, "a\x00b")
     values = list(HOSTILE_VALUES.values())
     return {name: values[(index + shift) % len(values)] for index, name in enumerate(fields)}
 
@@ -196,8 +200,8 @@ def _shifts(role: str, is_admin: bool) -> list[int]:
     """Which value rotations a role sends (field i gets value i + shift)."""
     every = list(range(len(HOSTILE_VALUES)))
     if FULL:
-        return every[::6] if is_admin else every if role == "office" else every[::4]
-    return [0] if is_admin or role != "office" else every[::4]
+        return [*every[::6], NUL] if is_admin else [*every, NUL] if role == "office" else [*every[::4], NUL]
+    return [0] if is_admin or role != "office" else [*every[::4], NUL]
 
 
 def _plan(patterns, real_for, roles):
