@@ -343,3 +343,16 @@ def test_only_the_office_freezes_and_sees_snapshots(client, request, office_admi
     client.force_login(request.getfixturevalue(role))
     snapshot = CoverageSnapshot.objects.get()
     assert client.get(reverse("reports:snapshot_detail", args=[snapshot.pk])).status_code == 404
+
+
+def test_a_unit_head_sees_only_the_assignments_that_concern_their_units(client, tree, unit_head, assignment):
+    elsewhere = AssignmentFactory(
+        slug="chi-tgpl", title="Chỉ cho Trung tâm TGPL", course__slug="khoa-tgpl", units=[tree["tgpl"]]
+    )
+    client.force_login(unit_head)  # heads Văn phòng, outside the centre
+
+    page = client.get(_url()).content.decode()
+    assert "Quán triệt 2026" in page
+    assert elsewhere.title not in page
+    assert client.get(_url(slug="chi-tgpl")).status_code == 404
+    assert client.get(reverse("reports:dashboard_index"), {"assignment": "chi-tgpl"}).status_code == 404
