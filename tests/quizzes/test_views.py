@@ -180,7 +180,10 @@ def test_a_hostile_answer_value_is_refused_not_a_server_error(learner_client, st
     saved = learner_client.post(_attempt_url("answer", attempt, item.pk), {_field(item): value}, **HTMX)
     submitted = learner_client.post(_attempt_url("attempt", attempt), {"action": "submit", _field(item): value})
 
-    assert saved.status_code == 200 and "save-error" in saved.text
+    if "\x00" in value:  # refused before the view (core.middleware): 400
+        assert saved.status_code == 400
+    else:
+        assert saved.status_code == 200 and "save-error" in saved.text
     assert submitted.status_code == 400
     item.refresh_from_db()
     attempt.refresh_from_db()

@@ -14,6 +14,8 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -27,7 +29,19 @@ EXAMPLES = 150
 
 
 @pytest.fixture
-def live_token(scenario, settings):
+def keep_the_test_connection():
+    """Calling the WSGI app directly (not Django's test client) would close the database connection at the end
+    of each request (`close_old_connections`), and with it the test's transaction on PostgreSQL; the test client
+    disconnects these receivers the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def live_token(scenario, settings, keep_the_test_connection):
     settings.LANTOA_API_RATE_LIMIT = "1000000/60"  # the limit has its own test; here every case reaches the view
     cache.clear()
     _record, raw = api_token_create(name="schemathesis")
