@@ -3,6 +3,8 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.http import HttpRequest
 
+from core.http import client_ip
+
 from .selectors import user_requires_mfa
 
 
@@ -10,6 +12,12 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Accounts come from the roster: the Office invites staff; nobody signs up.
         return False
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        # The one rule for the client's address behind our proxies (core.http, LANTOA_TRUSTED_PROXY_COUNT),
+        # shared with the /verify/ limit; allauth's own would raise ImproperlyConfigured (a 500) on a
+        # request with fewer X-Forwarded-For entries than trusted proxies.
+        return client_ip(request)
 
 
 class MFAAdapter(DefaultMFAAdapter):

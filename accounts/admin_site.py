@@ -9,10 +9,13 @@ Wired by `accounts.admin_apps.LantoaAdminConfig` in INSTALLED_APPS (in place of 
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.exceptions import BadRequest, FieldDoesNotExist, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +31,24 @@ class LantoaAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         return is_office(request.user)
 
+    def admin_view(self, view, cacheable=False):
+        """Signed in but not the Office: 404 on every admin page, as for any page outside one's scope
+        (Django's admin would redirect to its login page, which answered 403)."""
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(view)
+        def office_or_404(request: HttpRequest, *args, **kwargs):
+            if request.user.is_authenticated and not self.has_permission(request):
+                raise Http404
+            try:
+                return inner(request, *args, **kwargs)
+            except IncorrectLookupParameters as error:
+                # The change list turns an unknown filter into "?e=1"; the export and tree pages, which
+                # build the same list, let it through as a server error: it is a bad request.
+                raise BadRequest(str(error)) from error
+
+        return office_or_404
+
     def login(self, request: HttpRequest, extra_context=None) -> HttpResponse:
         """Sign in through allauth (rate limits, two-factor), never through the admin's own form."""
         next_url = request.GET.get("next") or reverse("admin:index", current_app=self.name)
@@ -36,8 +57,8 @@ class LantoaAdminSite(admin.AdminSite):
         if self.has_permission(request):
             return HttpResponseRedirect(next_url)
         if request.user.is_authenticated:
-            # Signed in but not the Office: sending them to the login page again would loop.
-            raise PermissionDenied
+            # Signed in but not the Office: the admin does not exist for them.
+            raise Http404
         return redirect_to_login(next_url, reverse("account_login"))
 
 
@@ -48,6 +69,26 @@ class OfficeOnlyAdminMixin:
     """
 
     read_only = False
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        """The add page's values from the query string, without those no related row could have: the
+        autocomplete widget would look them up and fail (`?staff=abc` was a server error)."""
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if not field.is_relation or field.target_field is None:
+                continue
+            try:
+                for one in value if isinstance(value, list) else [value]:
+                    key = field.target_field.to_python(one)
+                    if isinstance(key, int) and not -(2**63) < key < 2**63:
+                        raise ValidationError("out of range")
+            except ValidationError:
+                del initial[name]
+        return initial
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return is_office(request.user)

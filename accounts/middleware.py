@@ -8,9 +8,15 @@ from django.urls import reverse
 
 from .selectors import user_has_mfa, user_requires_mfa
 
-# Pages a user without TOTP may still reach: allauth's own pages (to activate TOTP,
-# sign out, reset a password), static files and the language switch.
-_ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/")
+# What an Office account without TOTP may still do: the setup itself (activate TOTP, confirming
+# the password first if allauth asks), sign out, static files and the language switch. Nothing else,
+# not even its own account pages (changing the email or password before the second factor is set).
+_ALLOWED_URL_NAMES = ("mfa_activate_totp", "account_reauthenticate", "account_logout")
+_ALLOWED_PREFIXES = ("/static/", "/i18n/")
+
+
+def _allowed_paths() -> tuple[str, ...]:
+    return tuple(reverse(name) for name in _ALLOWED_URL_NAMES)
 
 
 class RequireMfaMiddleware:
@@ -24,6 +30,7 @@ class RequireMfaMiddleware:
             and user.is_authenticated
             and user_requires_mfa(user=user)
             and not request.path.startswith(_ALLOWED_PREFIXES)
+            and request.path not in _allowed_paths()
             and not user_has_mfa(user=user)
         ):
             # A page's own query string must survive as one `next` value.

@@ -13,7 +13,7 @@ import io
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -216,6 +216,8 @@ class CertificateAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
         return self._form_page(request, form=form, title=_("Re-issue %(serial)s") % {"serial": certificate.serial})
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        if not (object_id.isascii() and object_id.isdigit()):
+            raise Http404  # no certificate has such an id (and the action links below could not be built)
         extra_context = extra_context or {}
         extra_context["certificate_actions"] = [
             (reverse("admin:certificates_certificate_revoke", args=[object_id]), _("Revoke")),

@@ -19,6 +19,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.files import RandomisedUploadTo
+
 
 class CertificateStatus(models.TextChoices):
     VALID = "valid", _("Valid")
@@ -192,7 +194,7 @@ class Certificate(models.Model):
         related_name="+",
         verbose_name=_("template used"),
     )
-    pdf = models.FileField(_("PDF"), upload_to="certificates/", blank=True)
+    pdf = models.FileField(_("PDF"), upload_to=RandomisedUploadTo("certificates/"), blank=True)
     pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -267,7 +269,7 @@ class BulkIssueJob(models.Model):
     planned_at = models.DateTimeField(_("planned at"), null=True, blank=True)
     progress_at = models.DateTimeField(_("last progress at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    zip_file = models.FileField(_("ZIP file"), upload_to="certificates/bulk/", blank=True)
+    zip_file = models.FileField(_("ZIP file"), upload_to=RandomisedUploadTo("certificates/bulk/"), blank=True)
     error = models.TextField(_("error"), blank=True)
 
     class Meta:

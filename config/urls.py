@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path
@@ -37,7 +36,5 @@ urlpatterns = [
     path("", include("certificates.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No route serves MEDIA_ROOT, in any mode: stored files go out only through views that check who asks
+# (core/files.py).

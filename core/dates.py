@@ -87,15 +87,22 @@ def parse_clerk_date(text: str) -> dt.date:
         return dt.date(year, month, day)
     except ValueError as exc:
         raise ValueError(f'"{text}" không phải là ngày có thật.') from exc
+# A date typed into a page or a command is about the department's work: years outside these are typing
+# mistakes (01/01/0001), and date arithmetic near year 1 or 9999 overflows.
+INPUT_YEARS = (1900, 2100)
 
 
 def parse_date_input(raw: str | None) -> dt.date | None:
-    """A date typed as dd/mm/yyyy (the Vietnamese way) or yyyy-mm-dd; None when it is neither or not a real day."""
+    """A date typed as dd/mm/yyyy (the Vietnamese way) or yyyy-mm-dd; None when it is neither, not a real day,
+    or its year is outside `INPUT_YEARS`."""
     raw = (raw or "").strip()
     try:
-        return dt.date.fromisoformat(raw) if _ISO_DATE_TEXT.fullmatch(raw) else parse_date(raw)
+        value = dt.date.fromisoformat(raw) if _ISO_DATE_TEXT.fullmatch(raw) else parse_date(raw)
     except ValueError:
         return None
+    if value is None or not INPUT_YEARS[0] <= value.year <= INPUT_YEARS[1]:
+        return None
+    return value
 
 
 def iso_date_or_today(value: str | None) -> dt.date:

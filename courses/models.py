@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import format_date
+from core.files import RandomisedUploadTo
 from courses.sanitize import VIDEO_EXTENSIONS, validate_pdf_content, validate_video_content
 
 SLUG_MAX_LENGTH = 50
@@ -145,13 +146,13 @@ class Lesson(models.Model):
     body_html = models.TextField(_("content"))
     attachment = models.FileField(
         _("PDF attachment"),
-        upload_to="courses/attachments/%Y/%m/",
+        upload_to=RandomisedUploadTo("courses/attachments/%Y/%m/"),
         blank=True,
         validators=[FileExtensionValidator(["pdf"]), validate_pdf_content],
     )
     video_file = models.FileField(
         _("video file"),
-        upload_to="courses/videos/%Y/%m/",
+        upload_to=RandomisedUploadTo("courses/videos/%Y/%m/"),
         blank=True,
         validators=[FileExtensionValidator(VIDEO_EXTENSIONS), validate_video_content],
     )

@@ -1,11 +1,14 @@
 """Learner pages: my courses, a course, its lessons."""
 
+import posixpath
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from core.files import stored_file_response
 from courses.selectors import learning
 from courses.services.progress import lesson_open
 from orgchart.roles import staff_id_for_user
@@ -41,3 +44,18 @@ def lesson_detail(request: HttpRequest, slug: str, position: int) -> HttpRespons
     if access.records_progress and (not page.is_read or page.completion_pending):
         lesson_open(staff=request.user.staff, lesson=page.lesson, check_completion=page.completion_pending)
     return render(request, "courses/lesson_detail.html", {"page": page, "version": access.version})
+
+
+@login_required
+@require_GET
+def lesson_file(request: HttpRequest, slug: str, position: int, kind: str) -> HttpResponse:
+    """A lesson's PDF attachment or video, for whoever may open the lesson (the one download view for lesson files)."""
+    access = learning.access_course(user=request.user, slug=slug)
+    lesson = learning.lesson_files_get(access=access, position=position)
+    field_file = {"attachment": lesson.attachment, "video": lesson.video_file}.get(kind)
+    if not field_file:
+        raise Http404
+    # A video plays in the page; the attachment is downloaded under its uploaded name.
+    return stored_file_response(
+        field_file, filename=posixpath.basename(field_file.name), as_attachment=kind == "attachment"
+    )

@@ -17,6 +17,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.files import RandomisedUploadTo
+
 
 class TrainingProgramme(models.Model):
     """A specialist training programme run by an outside provider (e.g. a digital-communication course)."""
@@ -74,7 +76,7 @@ class Nomination(models.Model):
     # Declined or withdrawn on this date (the status says which).
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     certificate = models.FileField(
-        _("certificate of the training (PDF)"), upload_to="nominations/certificates/%Y/", blank=True
+        _("certificate of the training (PDF)"), upload_to=RandomisedUploadTo("nominations/certificates/%Y/"), blank=True
     )
     nominated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.roles import is_office
 from core.charts import Series, line_chart_svg
 from core.dates import format_date, format_day_month, parse_date_input
+from core.files import stored_file_response
 from orgchart.roles import scope_for
 from orgchart.selectors import access_staff
 
@@ -193,16 +194,13 @@ def nomination_change(request: HttpRequest, pk: int, action: str) -> HttpRespons
 
 @login_required
 @require_GET
-def nomination_certificate(request: HttpRequest, pk: int) -> FileResponse:
+def nomination_certificate(request: HttpRequest, pk: int) -> HttpResponse:
     _require_nominator(request)
     nomination = selectors.access_nomination(user=request.user, nomination_id=pk)
     if not nomination.certificate:
         raise Http404
-    return FileResponse(
-        nomination.certificate.open("rb"),
-        as_attachment=True,
-        filename=f"chung-nhan-dao-tao-{nomination.pk}.pdf",
-        content_type="application/pdf",
+    return stored_file_response(
+        nomination.certificate, filename=f"chung-nhan-dao-tao-{nomination.pk}.pdf", content_type="application/pdf"
     )
 
 

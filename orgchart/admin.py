@@ -155,6 +155,12 @@ class UnitAdmin(OfficeOnlyAdminMixin, ServiceImportExportMixin, TreeAdmin):
     autocomplete_fields = ("heads",)
     resource_classes = [UnitResource]
 
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        # treebeard sets which level of the tree to list only on GET; a POST (an action sent without a
+        # selection, or with junk) then failed with AttributeError. The whole list is the root level.
+        request._treebeard_parent_id = None
+        return super().changelist_view(request, extra_context)
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Unit]:
         return super().get_queryset(request).prefetch_related("heads")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +13,7 @@ from courses.models import CourseVersion, CourseVersionStatus
 from orgchart.admin_forms import SpreadsheetImportForm
 
 MAX_CHOICES = 26
+_CHOICE_NUMBER = re.compile(r"[0-9]{1,2}")
 
 
 def answer_field_name(item_id: int) -> str:
@@ -23,7 +26,8 @@ def parse_choices(values: list[str]) -> list[int]:
     choices = set()
     for value in values:
         value = value.strip()
-        if not value.isdigit() or not 1 <= int(value) <= MAX_CHOICES:
+        # ASCII digits only, and at most two: str.isdigit() accepts "²" and "٣", which int() refuses or reads.
+        if not _CHOICE_NUMBER.fullmatch(value) or not 1 <= int(value) <= MAX_CHOICES:
             raise ValidationError(_("Choose among the options shown."), code="unknown_option")
         choices.add(int(value))
     return sorted(choices)

@@ -100,8 +100,8 @@ class ExemptionAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "prefix", "created_by", "created_at", "last_used_at", "revoked_at")
-    readonly_fields = ("name", "prefix", "created_by", "created_at", "last_used_at", "revoked_at")
+    list_display = ("name", "prefix", "created_by", "created_at", "expires_at", "last_used_at", "revoked_at")
+    readonly_fields = ("name", "prefix", "created_by", "created_at", "expires_at", "last_used_at", "revoked_at")
     list_select_related = ("created_by",)
     actions = ["revoke"]
 

@@ -78,6 +78,8 @@ class ApiToken(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+    # Every token expires (a year by default); tokens made before were given a year from when they were made.
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     class Meta:

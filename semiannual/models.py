@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.files import RandomisedUploadTo
+
 
 class SemiannualReportStatus(models.TextChoices):
     DRAFT = "draft", pgettext_lazy("document", "Draft")
@@ -89,7 +91,7 @@ class SemiannualReport(models.Model):
         related_name="corrections",
         verbose_name=_("corrects report"),
     )
-    pdf = models.FileField(_("PDF"), upload_to="reports/semiannual/", blank=True)
+    pdf = models.FileField(_("PDF"), upload_to=RandomisedUploadTo("reports/semiannual/"), blank=True)
     pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

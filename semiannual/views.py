@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.roles import require_office
 from core.dates import format_date
+from core.files import stored_file_response
 from reports.selectors.coverage import assignment_list_for_reports
 from semiannual.models import SemiannualReport
 from semiannual.pdf import semiannual_pdf_bytes
@@ -278,17 +279,14 @@ def _confirm(request: HttpRequest, **context) -> HttpResponse:
 
 @login_required
 @require_GET
-def semiannual_pdf(request: HttpRequest, pk: int) -> FileResponse:
+def semiannual_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The stored PDF of an issued report, exactly as it was issued."""
     require_office(request.user)
     report = _report_or_404(pk)
     if not report.is_issued:
         raise Http404
-    return FileResponse(
-        report.pdf.open("rb"),
-        content_type="application/pdf",
-        as_attachment=True,
-        filename=f"bao-cao-{report.number}-BC-STP-{report.year}.pdf",
+    return stored_file_response(
+        report.pdf, content_type="application/pdf", filename=f"bao-cao-{report.number}-BC-STP-{report.year}.pdf"
     )
 
 

@@ -3,6 +3,7 @@ importable from here too."""
 
 from certificates.selectors.register import (
     REGISTER_DETAIL_FIELDS,
+    access_certificate,
     certificate_get_by_code,
     certificate_list_for_register,
     certificate_list_for_user,
@@ -18,6 +19,7 @@ from certificates.selectors.register import (
 
 __all__ = [
     "REGISTER_DETAIL_FIELDS",
+    "access_certificate",
     "certificate_get_by_code",
     "certificate_list_for_user",
     "certificate_list_for_register",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404
 
 from certificates.defaults import DEFAULT_TEMPLATE_NAME, REGISTER_DEFAULTS, default_template_css, default_template_html
 from certificates.models import (
@@ -17,6 +18,7 @@ from certificates.models import (
 from courses.models import Assignment, Completion
 from orgchart.models import Membership, Unit
 from orgchart.queries import active_on_q, within_units_q
+from orgchart.selectors import staff_visible_to
 
 
 def register_settings_get() -> RegisterSettings:
@@ -61,6 +63,15 @@ def certificate_get_by_code(*, code: str) -> Certificate | None:
     """The certificate with this verification code, or None (also for malformed codes)."""
     # With its holder: the download checks the holder's account and renders their date of birth.
     return Certificate.objects.select_related("staff").filter(code=code).first()
+
+
+def access_certificate(*, user, code: str) -> Certificate:
+    """The certificate with this code if `user` may have its PDF: the holder, the heads of the holder's
+    units (today's memberships), the Office. Anyone else, and unknown codes: 404 (nothing leaks)."""
+    certificate = certificate_get_by_code(code=code)
+    if certificate is None or not staff_visible_to(user=user).filter(pk=certificate.staff_id).exists():
+        raise Http404
+    return certificate
 
 
 def certificate_valid_for(*, staff_id: int, course_id: int) -> Certificate | None:

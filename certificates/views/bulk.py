@@ -12,7 +12,7 @@ from functools import wraps
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +23,7 @@ from accounts.roles import is_office
 from certificates.selectors import bulk as bulk_selectors
 from certificates.selectors.register import completion_list_awaiting_certificate
 from certificates.services import bulk as bulk_services
+from core.files import stored_file_response
 
 
 def office_only(view):
@@ -140,9 +141,6 @@ def bulk_job_download(request: HttpRequest, job_id: int) -> HttpResponse:
     job = _job_or_404(job_id)
     if not job.zip_file:
         raise Http404
-    return FileResponse(
-        job.zip_file.open("rb"),
-        as_attachment=True,
-        filename=bulk_services.bulk_job_zip_name(job=job),
-        content_type="application/zip",
+    return stored_file_response(
+        job.zip_file, filename=bulk_services.bulk_job_zip_name(job=job), content_type="application/zip"
     )

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from accounts.roles import is_office
 from certificates import ratelimit, selectors, services
+from core.files import stored_file_response
 
 # Codes are base32 (A–Z, 2–7); anything else cannot exist and gets the same 404 as an unknown code.
 _CODE = re.compile(r"^[A-Z2-7]{16,64}$")
@@ -47,15 +47,13 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_GET
 def download(request: HttpRequest, code: str) -> HttpResponse:
-    """The stored PDF, for its holder and the Office; anyone else gets 404."""
-    certificate = _certificate_or_404(code)
-    holder_user_id = certificate.staff.user_id
-    if not (is_office(request.user) or (holder_user_id is not None and holder_user_id == request.user.pk)):
+    """The stored PDF (the one download view for certificates): for its holder, the heads of the holder's
+    units and the Office; anyone else gets 404."""
+    code = code.strip().upper()
+    if not _CODE.match(code):
         raise Http404
+    certificate = selectors.access_certificate(user=request.user, code=code)
     certificate = services.certificate_pdf_ensure(certificate=certificate)
-    return FileResponse(
-        certificate.pdf.open("rb"),
-        as_attachment=True,
-        filename=services.serial_file_name(certificate.serial),
-        content_type="application/pdf",
+    return stored_file_response(
+        certificate.pdf, filename=services.serial_file_name(certificate.serial), content_type="application/pdf"
     )

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -51,9 +52,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.PrivateCacheMiddleware",  # a page that knows the user is never cached publicly
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.middleware.HostileInputMiddleware",  # NUL characters → 400, ids beyond 64 bits → 404
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -145,6 +149,10 @@ LANTOA_IMPORT_MAX_CELLS = env.int("LANTOA_IMPORT_MAX_CELLS", default=1_000_000)
 LANTOA_IMPORT_MAX_INFLATED_BYTES = env.int("LANTOA_IMPORT_MAX_INFLATED_BYTES", default=64 * 1024 * 1024)
 # Public certificate checks allowed per client IP: "count/seconds".
 LANTOA_VERIFY_RATE_LIMIT = env("LANTOA_VERIFY_RATE_LIMIT", default="30/60")
+# Paths whose views check NUL characters themselves (core.middleware): the JSON API answers 422, as documented.
+LANTOA_NUL_CHECK_EXEMPT_PREFIXES = ["/api/"]
+# JSON API calls allowed per token: "count/seconds" (reports.services.api_tokens).
+LANTOA_API_RATE_LIMIT = env("LANTOA_API_RATE_LIMIT", default="120/60")
 # A quiz answer or submit this many seconds after the deadline still counts (network latency).
 LANTOA_QUIZ_GRACE_SECONDS = env.int("LANTOA_QUIZ_GRACE_SECONDS", default=30)
 # Who the department is, for documents and emails.
@@ -158,3 +166,5 @@ from .components.celery import *  # noqa: E402,F403
 from .components.email import *  # noqa: E402,F403
 from .components.import_export import *  # noqa: E402,F403
 from .components.logging import *  # noqa: E402,F403
+from .components.security import *  # noqa: E402,F403
+from .components.storage import *  # noqa: E402,F403

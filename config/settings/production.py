@@ -22,10 +22,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
+# The default storage comes from config/settings/components/storage.py (file system or S3-compatible).
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}  # noqa: F405
 CACHES = {**CACHES, "default": env.cache("CACHE_URL", default="redis://127.0.0.1:6379/1")}  # noqa: F405
 # Sessions are read from the shared cache (Redis) and written through to the database: a signed-in
 # page no longer costs a session query, and flushing or losing Redis signs nobody out.

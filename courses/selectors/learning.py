@@ -571,3 +571,15 @@ def enrolment_list_overdue_in_units(*, unit_paths: list[str], on_date: dt.date) 
         .select_related("staff", "assignment__course")
         .order_by("unit_path", "staff__sort_key", "staff__code", "own_due_on")
     )
+
+
+def lesson_files_get(*, access: CourseAccess, position: int) -> Lesson:
+    """The lesson at `position` of the version the user may open, with its file fields only; 404 if there is none."""
+    lesson = (
+        Lesson.objects.filter(version=access.version, position=position)
+        .only("pk", "position", "attachment", "video_file")
+        .first()
+    )
+    if lesson is None:
+        raise Http404
+    return lesson

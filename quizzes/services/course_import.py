@@ -222,6 +222,9 @@ class _Reader:
             self.refuse(path, "phải là chuỗi văn bản")
             return ""
         text = unicodedata.normalize("NFC", value).strip() if multiline else normalize_text(value)
+        if "\x00" in text:  # PostgreSQL refuses it in text columns; it is never meant
+            self.refuse(path, "có ký tự NUL (\\u0000), không được phép")
+            return ""
         if required and not text:
             self.refuse(path, "không được để trống")
         elif max_length and len(text) > max_length:
@@ -292,6 +295,14 @@ def _decode(data: dict | bytes | str, reader: _Reader) -> object:
                 column=None,
                 message=f"Tệp không phải JSON hợp lệ (cột {exc.colno}): {_JSON_REASONS.get(exc.msg, exc.msg)}.",
             )
+        )
+        return _MISSING
+    except RecursionError:  # arrays or objects nested thousands deep: no course looks like that
+        reader.problems.append(ImportProblem(row=None, column=None, message="Tệp JSON lồng nhau quá sâu."))
+        return _MISSING
+    except ValueError:  # an integer of more than 4,300 digits (Python's limit on reading one)
+        reader.problems.append(
+            ImportProblem(row=None, column=None, message="Tệp JSON có một số quá lớn (hàng nghìn chữ số).")
         )
         return _MISSING
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import User
-from courses.models import Assignment
+from courses.models import Assignment, AssignmentPerson, AssignmentUnit, Enrolment
 from courses.selectors.audience import UnitRule
 from orgchart.models import Unit
 from orgchart.roles import scope_for
+from orgchart.selectors import staff_visible_to
 from reports.selectors.coverage import CoverageFigures, coverage_as_of
 
 MAX_TREND_DATES = 8
@@ -94,8 +95,26 @@ def dashboard_breadcrumbs(*, user: User, unit: Unit | None) -> list[Unit]:
     return list(Unit.objects.filter(path__in=prefixes).order_by("path").only("code", "name", "path", "depth"))
 
 
-def assignment_choices() -> QuerySet[Assignment]:
-    return Assignment.objects.order_by("-starts_on", "slug").only("slug", "title", "starts_on", "due_on", "course_id")
+def assignment_choices(*, user: User | None = None) -> QuerySet[Assignment]:
+    """The assignments whose reports `user` may read: all for the Office (or without a user); for a unit
+    head, those whose audience reaches their units or people, so that the titles of the others are not
+    shown to them either (the Office's rule for whom an assignment concerns: its audience units and people)."""
+    choices = Assignment.objects.order_by("-starts_on", "slug").only(
+        "slug", "title", "starts_on", "due_on", "course_id"
+    )
+    scope = scope_for(user=user) if user is not None else None
+    if scope is None or scope.everything:
+        return choices
+    # A unit of the audience inside the head's units, or above them with its sub-units; or a person they see.
+    in_units = Q(pk__in=[])
+    for path in scope.unit_paths:
+        above = [path[:end] for end in range(Unit.steplen, len(path) + 1, Unit.steplen)]
+        in_units |= Q(unit__path__startswith=path) | Q(unit__path__in=above, include_descendants=True)
+    units = AssignmentUnit.objects.filter(in_units, assignment_id=OuterRef("pk"))
+    visible = staff_visible_to(user=user)
+    people = AssignmentPerson.objects.filter(assignment_id=OuterRef("pk"), staff__in=visible)
+    enrolled = Enrolment.objects.filter(assignment_id=OuterRef("pk"), staff__in=visible)
+    return choices.filter(Exists(units) | Exists(people) | Exists(enrolled))
 
 
 def assignment_default(*, assignments: list[Assignment], today: dt.date) -> Assignment | None:

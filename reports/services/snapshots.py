@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.dates import format_date
 from courses.models import Assignment
 from reports.models import CoverageSnapshot
 from reports.selectors.snapshots import content_sha256, snapshot_content_build
@@ -27,6 +28,16 @@ def snapshot_create(
     if as_of > timezone.localdate():
         raise ValidationError(
             {"as_of": [_("%(date)s has not come yet; a snapshot freezes a past or today's report.") % {"date": as_of}]}
+        )
+    if as_of < assignment.starts_on:
+        # Nobody was to be informed yet: such a report is empty, and a date like 01/01/0001 is a typing mistake.
+        raise ValidationError(
+            {
+                "as_of": [
+                    _("The assignment starts on %(start)s; choose a date from then on, not %(date)s.")
+                    % {"start": format_date(assignment.starts_on), "date": format_date(as_of)}
+                ]
+            }
         )
     existing = CoverageSnapshot.objects.filter(assignment=assignment, as_of=as_of).first()
     if existing is not None:

@@ -12,6 +12,7 @@ from core.dates import format_date, parse_date_input
 from courses.models import Assignment
 from orgchart.roles import scope_for
 from reports.selectors.coverage import assignment_get
+from reports.selectors.trend import assignment_choices
 
 
 def require_report_reader(request: HttpRequest) -> None:
@@ -20,11 +21,15 @@ def require_report_reader(request: HttpRequest) -> None:
         raise Http404
 
 
-def assignment_or_404(slug: str) -> Assignment:
+def assignment_or_404(slug: str, *, user=None) -> Assignment:
+    """The assignment; with `user`, only one whose reports they may read (`assignment_choices`), else 404."""
     try:
-        return assignment_get(slug=slug)
+        assignment = assignment_get(slug=slug)
     except Assignment.DoesNotExist as exc:
         raise Http404 from exc
+    if user is not None and not assignment_choices(user=user).filter(pk=assignment.pk).exists():
+        raise Http404
+    return assignment
 
 
 def dashboard_as_of(request: HttpRequest) -> tuple[dt.date, str | None]:

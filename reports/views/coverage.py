@@ -29,7 +29,7 @@ def coverage_export(request: HttpRequest, slug: str, export_format: str) -> Http
     """`?as_of=YYYY-MM-DD` (today by default) and `?unit=CODE` (a unit within the user's scope)."""
     if export_format not in ("json", "xlsx"):
         raise Http404
-    assignment = assignment_or_404(slug)
+    assignment = assignment_or_404(slug, user=request.user)
     as_of = _as_of(request)
     unit_code = request.GET.get("unit", "").strip() or None
     report = coverage_for_user(user=request.user, assignment=assignment, as_of=as_of, unit_code=unit_code)

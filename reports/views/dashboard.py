@@ -68,12 +68,12 @@ def dashboard_index(request: HttpRequest) -> HttpResponse:
     require_report_reader(request)
     chosen = request.GET.get("assignment", "").strip()
     if chosen:
-        assignment = assignment_or_404(chosen)
+        assignment = assignment_or_404(chosen, user=request.user)
         params = request.GET.copy()
         params.pop("assignment", None)
         url = reverse("reports:dashboard", args=[assignment.slug])
         return redirect(f"{url}?{params.urlencode()}" if params else url)
-    assignments = list(assignment_choices())
+    assignments = list(assignment_choices(user=request.user))
     default = assignment_default(assignments=assignments, today=timezone.localdate())
     if default is None:
         return render(request, "reports/dashboard.html", {"assignment": None, "assignments": []})
@@ -84,8 +84,8 @@ def dashboard_index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     require_report_reader(request)
-    assignment = assignment_or_404(slug)
-    return _dashboard(request, assignment, assignments=list(assignment_choices()))
+    assignment = assignment_or_404(slug, user=request.user)
+    return _dashboard(request, assignment, assignments=list(assignment_choices(user=request.user)))
 
 
 def _dashboard(request: HttpRequest, assignment: Assignment, *, assignments: list[Assignment]) -> HttpResponse:
@@ -212,7 +212,7 @@ class _KnownLengthRows:
 def dashboard_people(request: HttpRequest, slug: str) -> HttpResponse:
     """Drill-down: the people of a unit (and its sub-units) not yet informed on the date, with how far they got."""
     require_report_reader(request)
-    assignment = assignment_or_404(slug)
+    assignment = assignment_or_404(slug, user=request.user)
     as_of, date_error = dashboard_as_of(request)
     unit_code = request.GET.get("unit", "").strip() or None
     report = coverage_for_user(user=request.user, assignment=assignment, as_of=as_of, unit_code=unit_code)

@@ -23,11 +23,11 @@ def totp_code(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
-def sign_in(client, *, email: str, password: str = PASSWORD, next_url: str | None = None):
+def sign_in(client, *, email: str, password: str = PASSWORD, next_url: str | None = None, **headers):
     data = {"login": email, "password": password}
     if next_url:
         data["next"] = next_url
-    return client.post(reverse("account_login"), data)
+    return client.post(reverse("account_login"), data, **headers)
 
 
 def link_in_last_email() -> str:

@@ -126,3 +126,30 @@ def test_rate_limit_settings_are_allauth_actions_with_valid_rates(settings):
     for rates in configured.values():
         for rate in rates.split(","):
             assert parse_rate(rate).amount > 0
+
+
+def _fail_ten_logins(client, *, forwarded_for: str) -> None:
+    for _attempt in range(10):  # "login_failed": 10 a minute per IP; a new address each time, so no key limit
+        sign_in(client, email=UserFactory().email, password="wrong-password", HTTP_X_FORWARDED_FOR=forwarded_for)
+
+
+def test_behind_the_proxy_each_client_has_its_own_failed_login_allowance(client, learner, settings):
+    settings.LANTOA_TRUSTED_PROXY_COUNT = settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    # Everyone reaches Django from nginx (REMOTE_ADDR 127.0.0.1); nginx appends the client's address.
+    _fail_ten_logins(client, forwarded_for="198.51.100.1, 203.0.113.7")  # the first entry is forged
+
+    limited = sign_in(client, email=learner.email, HTTP_X_FORWARDED_FOR="10.9.9.9, 203.0.113.7")
+    assert "_auth_user_id" not in client.session
+    assert "Quá nhiều lần đăng nhập sai" in " ".join(limited.context["form"].non_field_errors())
+    other_client = sign_in(client, email=learner.email, HTTP_X_FORWARDED_FOR="203.0.113.8")
+    assert other_client["Location"] == reverse("home")
+
+
+def test_without_a_trusted_proxy_the_forwarded_header_is_ignored(client, learner, settings):
+    settings.LANTOA_TRUSTED_PROXY_COUNT = settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    _fail_ten_logins(client, forwarded_for="203.0.113.7")
+
+    # A forged header does not buy a fresh allowance: the address is REMOTE_ADDR.
+    response = sign_in(client, email=learner.email, HTTP_X_FORWARDED_FOR="203.0.113.99")
+    assert "_auth_user_id" not in client.session
+    assert "Quá nhiều lần đăng nhập sai" in " ".join(response.context["form"].non_field_errors())

@@ -172,9 +172,28 @@ def test_learner_may_deactivate_an_optional_totp(client, learner):
     assert client.get("/").status_code == 200
 
 
-def test_learner_cannot_open_the_admin(client, learner):
-    client.force_login(learner)
-    response = client.get("/admin/")
-    assert response.status_code in (302, 403)
-    if response.status_code == 302:
-        assert client.get(response["Location"]).status_code == 403
+@pytest.mark.parametrize(
+    "url", ["/admin/", "/admin/login/", "/admin/accounts/user/", "/admin/accounts/user/1/change/", "/admin/nowhere/"]
+)
+def test_the_admin_does_not_exist_for_signed_in_people_outside_the_office(client, learner, unit_head, url):
+    for user in (learner, unit_head):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("account_email"),
+        reverse("account_change_password"),
+        reverse("mfa_index"),
+        reverse("mfa_generate_recovery_codes"),
+        reverse("mfa_view_recovery_codes"),
+    ],
+)
+def test_forced_setup_allows_only_the_setup_itself(client, office_without_totp, url):
+    sign_in(client, email=office_without_totp.email)
+    assert client.get(url)["Location"].startswith(ACTIVATE)
+    response = client.post(reverse("account_email"), {"action_add": "", "email": "khac@example.com"})
+    assert response["Location"].startswith(ACTIVATE)
+    assert not office_without_totp.emailaddress_set.filter(email="khac@example.com").exists()

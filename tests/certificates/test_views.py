@@ -92,6 +92,28 @@ def test_verify_is_rate_limited_per_ip(client, certificate, settings):
     assert other_ip.status_code == 200
 
 
+def test_verify_limit_counts_each_client_behind_the_proxy(client, certificate, settings):
+    settings.LANTOA_VERIFY_RATE_LIMIT = "3/60"
+    settings.LANTOA_TRUSTED_PROXY_COUNT = 1
+    url = f"/verify/{certificate.code}/"
+    first = [client.get(url, HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.7").status_code for _ in range(4)]
+    other = client.get(url, HTTP_X_FORWARDED_FOR="203.0.113.8")
+    forged = client.get(url, HTTP_X_FORWARDED_FOR="203.0.113.9, 203.0.113.7")  # same client, new left entry
+
+    assert first == [200, 200, 200, 429]
+    assert other.status_code == 200
+    assert forged.status_code == 429
+
+
+def test_verify_limit_ignores_the_forwarded_header_without_a_trusted_proxy(client, certificate, settings):
+    settings.LANTOA_VERIFY_RATE_LIMIT = "2/60"
+    settings.LANTOA_TRUSTED_PROXY_COUNT = 0
+    statuses = [
+        client.get(f"/verify/{certificate.code}/", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code for n in range(3)
+    ]
+    assert statuses == [200, 200, 429]
+
+
 def test_holder_and_office_download_the_stored_pdf(client, certificate, holder, office_admin):
     from tests.factories import UserFactory
 
@@ -110,10 +132,25 @@ def test_holder_and_office_download_the_stored_pdf(client, certificate, holder, 
     assert client.get(f"/certificates/{certificate.code}/pdf/").status_code == 200
 
 
-def test_anyone_else_gets_404_for_the_pdf(client, certificate, learner, unit_head):
-    for user in (learner, unit_head):
+def test_the_holders_unit_head_downloads_the_pdf(client, certificate, unit_head):
+    client.force_login(unit_head)  # heads Văn phòng, whose Tổ Tổng hợp the holder belongs to
+    response = client.get(f"/certificates/{certificate.code}/pdf/")
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_anyone_else_gets_404_for_the_pdf(client, certificate, learner, other_unit_head):
+    for user in (learner, other_unit_head):
         client.force_login(user)
         assert client.get(f"/certificates/{certificate.code}/pdf/").status_code == 404
+
+
+def test_the_stored_name_carries_a_random_part(certificate):
+    folder, name = certificate.pdf.name.rsplit("/", 1)
+
+    assert name == "0001-2026-GCN-STP.pdf"
+    assert folder.startswith("certificates/2026/") and len(folder.split("/")[-1]) >= 22
 
 
 def test_anonymous_download_goes_to_sign_in(client, certificate):

@@ -448,3 +448,34 @@ def test_a_draft_copies_the_review_policy(course_data):
     course_import(data={**course_data, "review": "none"})
     draft = course_version_create_draft_from(version=CourseVersion.objects.get())
     assert draft.review_policy == "none"
+
+
+# --- hostile files: a clear refusal, never a server error -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "lồng nhau quá sâu"),
+        (b'{"slug": "a", "estimated_minutes": ' + b"9" * 5000 + b"}", "số quá lớn"),
+    ],
+    ids=["deeply-nested", "huge-integer"],
+)
+def test_a_hostile_json_file_is_refused_with_a_message(data, message):
+    before = _row_counts()
+    with pytest.raises(ImportRefused) as excinfo:
+        course_import(data=data)
+
+    assert any(message in text for text in _messages(excinfo))
+    assert _row_counts() == before
+
+
+def test_a_nul_character_is_refused_on_every_database(course_data):
+    course_data["title"] = "Khóa\x00học"
+    course_data["lessons"][0]["body_html"] = "<p>a\x00b</p>"
+    before = _row_counts()
+    with pytest.raises(ImportRefused) as excinfo:
+        course_import(data=json.dumps(course_data).encode())
+
+    assert sum("NUL" in text for text in _messages(excinfo)) == 2
+    assert _row_counts() == before

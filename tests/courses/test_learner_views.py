@@ -322,10 +322,33 @@ def test_video_file_is_a_player_and_a_link_is_a_link(client, enrolled, version, 
     first = _page(client, reverse("courses:lesson", args=["nq57-test", 1]))
     second = _page(client, reverse("courses:lesson", args=["nq57-test", 2]))
 
-    assert '<video controls preload="metadata" src="/media/courses/videos/2026/03/bai1.mp4">' in first
+    assert '<video controls preload="metadata" src="/courses/nq57-test/lessons/1/video/">' in first
     assert "<video" not in second
     assert 'href="https://www.youtube.com/watch?v=abc" rel="noopener noreferrer"' in second
-    assert 'href="/media/courses/attachments/2026/03/nq57.pdf"' in second
+    assert 'href="/courses/nq57-test/lessons/2/attachment/"' in second
+
+
+def test_lesson_files_go_only_to_who_may_open_the_lesson(client, enrolled, unit_head, version, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    stored = tmp_path / "courses/attachments/2026/03/Zq8/nq57.pdf"
+    stored.parent.mkdir(parents=True)
+    stored.write_bytes(b"%PDF-1.4 bai 2")
+    version.lessons.filter(position=2).update(attachment="courses/attachments/2026/03/Zq8/nq57.pdf")
+    url = reverse("courses:lesson_file", args=["nq57-test", 2, "attachment"])
+
+    client.force_login(enrolled)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 bai 2"
+    assert response["Content-Disposition"] == 'attachment; filename="nq57.pdf"'
+    assert client.get(reverse("courses:lesson_file", args=["nq57-test", 2, "video"])).status_code == 404
+    assert client.get(reverse("courses:lesson_file", args=["nq57-test", 1, "attachment"])).status_code == 404
+
+    client.force_login(unit_head)  # not enrolled in the course
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302
+    assert client.get("/media/courses/attachments/2026/03/Zq8/nq57.pdf").status_code == 404
 
 
 def test_only_the_sanitised_lesson_body_is_marked_safe_and_it_says_why():

@@ -66,7 +66,7 @@ MATRIX = {
     "person_who_left_vp":     (LOGIN,    404,    404,      404,       200,   200),
     "person_unknown":         (LOGIN,    404,    404,      404,       404,   404),
     "self":                   (None,     200,    200,      200,       200,   200),
-    "admin":                  (LOGIN,    LOGIN,  LOGIN,    LOGIN,     200,   200),
+    "admin":                  (LOGIN,    404,    404,      404,       200,   200),
 }
 # fmt: on
 

@@ -172,6 +172,24 @@ def test_the_plain_form_reports_a_bad_answer_without_submitting(learner_client, 
     assert attempt.status == AttemptStatus.IN_PROGRESS
 
 
+@pytest.mark.parametrize("value", ["²", "٣", "１", "9" * 5000, str(2**64), "1\x00", " 2 3 "])
+def test_a_hostile_answer_value_is_refused_not_a_server_error(learner_client, staff, version, enrolled, value):
+    attempt = attempt_start(staff=staff, version=version)
+    item = attempt.items.order_by("position").first()
+
+    saved = learner_client.post(_attempt_url("answer", attempt, item.pk), {_field(item): value}, **HTMX)
+    submitted = learner_client.post(_attempt_url("attempt", attempt), {"action": "submit", _field(item): value})
+
+    if "\x00" in value:  # refused before the view (core.middleware): 400
+        assert saved.status_code == 400
+    else:
+        assert saved.status_code == 200 and "save-error" in saved.text
+    assert submitted.status_code == 400
+    item.refresh_from_db()
+    attempt.refresh_from_db()
+    assert item.selected_options == [] and attempt.status == AttemptStatus.IN_PROGRESS
+
+
 def test_result_and_review_after_closing(learner_client, staff, version, enrolled):
     attempt = attempt_start(staff=staff, version=version)
     learner_client.post(_attempt_url("attempt", attempt), {"action": "submit"})

@@ -131,3 +131,58 @@ def test_only_the_hash_is_stored_and_the_command_prints_the_token_once(db, capsy
     with translation.override("en"), pytest.raises(CommandError, match="already exists"):
         call_command("api_token_create", "giám sát")
     assert ApiToken.objects.count() == 1
+
+
+def test_a_401_says_how_to_authenticate(client, scenario):
+    response = get(client, URL, assignment="nq57-2025", as_of="2025-05-15")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+@pytest.mark.parametrize(
+    "as_of", ["0", "1735689600", "2025-5-15", "15/05/2025", "0001-01-01", "9999-12-31", "2025-02-30"]
+)
+def test_only_calendar_dates_are_accepted(client, scenario, token, as_of):
+    response = get(client, URL, token, assignment="nq57-2025", as_of=as_of)
+    assert response.status_code == 422
+
+
+@pytest.mark.parametrize("code", ["x" * 10_000, "nq57\x00-2025", "khong-co"])
+def test_the_assignment_code_is_never_echoed(client, scenario, token, code):
+    response = get(client, URL, token, assignment=code, as_of="2025-05-15")
+    assert response.status_code in (404, 422)
+    assert code.encode() not in response.content and b"xxxxxxxx" not in response.content
+
+
+def test_an_expired_token_is_refused(client, scenario, token):
+    import time_machine
+
+    with time_machine.travel(dt.datetime.now(tz=dt.UTC) + dt.timedelta(days=366)):
+        assert get(client, URL, token, assignment="nq57-2025", as_of="2025-05-15").status_code == 401
+
+
+def test_each_token_has_its_own_rate_limit(client, scenario, token, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.LANTOA_API_RATE_LIMIT = "2/60"
+    _other, other_raw = api_token_create(name="Một hệ thống khác")
+    statuses = [get(client, "/api/v1/assignments", token).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    limited = get(client, "/api/v1/assignments", token)
+    assert limited["Retry-After"] == "60"
+    assert get(client, "/api/v1/assignments", other_raw).status_code == 200
+
+
+def test_a_token_expires_after_the_days_given(db, capsys):
+    call_command("api_token_create", "Ngắn hạn", "--days", "30")
+    stored = ApiToken.objects.get(name="Ngắn hạn")
+    assert dt.timedelta(days=29) < stored.expires_at - stored.created_at <= dt.timedelta(days=30)
+    with pytest.raises(CommandError):
+        call_command("api_token_create", "Quá dài", "--days", "5000")
+
+
+def test_every_answer_is_in_the_schema(client, db):
+    operations = client.get("/api/v1/openapi.json").json()["paths"]
+    assert set(operations["/api/v1/coverage"]["get"]["responses"]) == {"200", "401", "404", "422", "429"}
+    assert set(operations["/api/v1/assignments"]["get"]["responses"]) == {"200", "401", "422", "429"}

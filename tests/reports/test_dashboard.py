@@ -312,6 +312,26 @@ def test_freezing_a_future_date_is_refused(client, office_admin, assignment):
     assert not CoverageSnapshot.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("as_of", "message"),
+    [
+        ("01/01/0001", "Choose the date to freeze"),
+        ("0001-01-01", "Choose the date to freeze"),
+        ("31/12/9999", "Choose the date to freeze"),
+        ("28/02/2025", "The assignment starts on 01/03/2025"),
+    ],
+)
+def test_freezing_an_absurd_date_is_refused_with_a_message(client, office_admin, assignment, as_of, message):
+    client.force_login(office_admin)
+    with translation.override("en"):
+        response = client.post(
+            _url("reports:snapshot_freeze"), {"as_of": as_of}, HTTP_ACCEPT_LANGUAGE="en", follow=True
+        )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not CoverageSnapshot.objects.exists()
+
+
 @pytest.mark.parametrize("role", ["unit_head", "learner"])
 def test_only_the_office_freezes_and_sees_snapshots(client, request, office_admin, assignment, role):
     client.force_login(request.getfixturevalue(role))
@@ -359,3 +379,14 @@ def test_index_opens_on_the_assignment_open_now_and_due_soonest():
     assert assignment_default(assignments=[newest_future, ended], today=today) == ended
     assert assignment_default(assignments=[newest_future], today=today) == newest_future
     assert assignment_default(assignments=[], today=today) is None
+def test_a_unit_head_sees_only_the_assignments_that_concern_their_units(client, tree, unit_head, assignment):
+    elsewhere = AssignmentFactory(
+        slug="chi-tgpl", title="Chỉ cho Trung tâm TGPL", course__slug="khoa-tgpl", units=[tree["tgpl"]]
+    )
+    client.force_login(unit_head)  # heads Văn phòng, outside the centre
+
+    page = client.get(_url()).content.decode()
+    assert "Quán triệt 2026" in page
+    assert elsewhere.title not in page
+    assert client.get(_url(slug="chi-tgpl")).status_code == 404
+    assert client.get(reverse("reports:dashboard_index"), {"assignment": "chi-tgpl"}).status_code == 404

@@ -1,5 +1,9 @@
 """django-allauth: email login, password reset, invitations, TOTP, rate limits."""
 
+import environ
+
+env = environ.Env()
+
 AUTHENTICATION_BACKENDS = [
     # Django's and allauth's, reading the signed-in user with the navigation's flag in one query
     # (accounts/backends.py).
@@ -21,6 +25,11 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Lan Tỏa] "
+# How many reverse proxies in front of Django are ours (nginx: 1). The one setting for the client's
+# address (core.http.client_ip): allauth's rate limits (through accounts.adapter) and /verify/'s.
+LANTOA_TRUSTED_PROXY_COUNT = env.int("LANTOA_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = LANTOA_TRUSTED_PROXY_COUNT
+
 # Rate limits (allauth 65 keys; anything not listed keeps allauth's default, e.g.
 # "login": 30/m/ip, "manage_email", "reauthenticate"). They live in the default cache,
 # which must be shared between processes in production (Redis).

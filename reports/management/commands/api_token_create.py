@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
-from reports.services.api_tokens import api_token_create
+from reports.services.api_tokens import DEFAULT_DAYS, api_token_create
 
 
 class Command(BaseCommand):
@@ -13,15 +14,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name", help="who uses the token, e.g. 'He thong giam sat tinh'")
+        parser.add_argument(
+            "--days", type=int, default=DEFAULT_DAYS, help=f"how long the token is valid (default {DEFAULT_DAYS})"
+        )
 
-    def handle(self, *args, name: str, **options) -> None:
+    def handle(self, *args, name: str, days: int, **options) -> None:
         try:
-            token, raw = api_token_create(name=name)
+            token, raw = api_token_create(name=name, days=days)
         except ValidationError as error:
             lines = "\n".join(f"- {m}" for messages in error.message_dict.values() for m in messages)
             raise CommandError(f"Không tạo được mã truy cập:\n{lines}") from error
         self.stdout.write(raw)
+        until = f"{timezone.localtime(token.expires_at):%d/%m/%Y}"
         self.stderr.write(
-            f'Mã truy cập "{token.name}" đã tạo; hãy lưu lại ngay, mã chỉ hiển thị một lần. '
-            "Dùng: Authorization: Bearer <mã>"
+            f'Mã truy cập "{token.name}" đã tạo, dùng được đến {until}; hãy lưu lại ngay, '
+            "mã chỉ hiển thị một lần. Dùng: Authorization: Bearer <mã>"
         )
