@@ -142,6 +142,11 @@ def roster_xlsx(rows: int = 10_000) -> bytes:
 
 _PROBE = """
 import json, os, resource, sys, time
+def high_water_mb():
+    # VmHWM belongs to this process's own memory map (new at exec); ru_maxrss is not: Linux carries the
+    # parent's peak over fork and exec, so a probe started from a big pytest process would read the parent's.
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 import django
 django.setup()
@@ -149,7 +154,7 @@ from core.importing import ImportRefused, read_table
 path, name = sys.argv[1], sys.argv[2]
 content = open(path, "rb").read()
 usage = resource.getrusage(resource.RUSAGE_SELF)
-before, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+before, cpu = high_water_mb(), usage.ru_utime + usage.ru_stime
 start = time.perf_counter()
 try:
     file = read_table(content=content, filename=name)
@@ -159,8 +164,8 @@ except ImportRefused as refused:
 seconds = time.perf_counter() - start
 usage = resource.getrusage(resource.RUSAGE_SELF)
 cpu = usage.ru_utime + usage.ru_stime - cpu
-peak = usage.ru_maxrss
-print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "peak_mb": peak / 1024, "before_mb": before / 1024,
+peak = high_water_mb()
+print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "peak_mb": peak, "before_mb": before,
                   "outcome": outcome}))
 """
 

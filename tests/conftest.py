@@ -7,11 +7,20 @@ The tree: STP (department) → VP (division) → VP-TH (team); STP → TGPL (pub
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 
 from config.celery import app as celery_app
 from orgchart.models import StaffCategory, UnitKind
 
 from .factories import MembershipFactory, StaffFactory, UnitFactory, UserFactory, give_totp
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: rate-limit counters (API tokens, /verify/, logins) are keyed by ids
+    and addresses that the next test reuses, so one test's counts must not limit the next."""
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -477,5 +477,8 @@ def test_a_nul_character_is_refused_on_every_database(course_data):
     with pytest.raises(ImportRefused) as excinfo:
         course_import(data=json.dumps(course_data).encode())
 
-    assert sum("NUL" in text for text in _messages(excinfo)) == 2
+    # The title is plain text: `core.text.normalize_text` drops control characters (NUL among them) as it
+    # drops every invisible one. The lesson's HTML is not cleaned that way: its NUL is refused, nothing written.
+    nul_messages = [text for text in _messages(excinfo) if "NUL" in text]
+    assert len(nul_messages) == 1, nul_messages
     assert _row_counts() == before

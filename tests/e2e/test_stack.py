@@ -35,6 +35,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -87,10 +88,12 @@ ROSTER = [
 # --- where things are (one place, so the lead can follow the URL changes of issues 13 and 14) -------
 
 
+PUBLIC_SITE_URL = "https://lantoa.example.gov.vn"
+
+
 def certificate_download_path(code: str) -> str:
-    """The learner's way to the certificate PDF today. Issue 13 adds /certificates/mine/ (a page listing
-    them) and issue 14 moves file downloads behind permission views: after those merge, change this
-    (and, if the page has a link, follow the link from /certificates/mine/ instead)."""
+    """The certificate PDF, through its permission-checked view (`certificates:download`: the holder, their
+    unit heads, the Office), which /certificates/mine/ links to."""
     return f"/certificates/{code}/pdf/"
 
 
@@ -131,7 +134,9 @@ class Stack:
             "LANTOA_MEDIA_ROOT": str(self.media),
             "LANTOA_STATIC_ROOT": str(root / "static"),
             "LANTOA_EMAIL_DIR": str(self.emails),
-            "LANTOA_SITE_URL": self.base_url,
+            # A public https address, as production requires before any certificate is issued (issue 13: a QR
+            # code baked with a loopback address is wrong for good); the test reaches the stack on base_url.
+            "LANTOA_SITE_URL": PUBLIC_SITE_URL,
             "PYTHONPATH": str(PROJECT_ROOT),
         }
         self.processes = Processes(log_dir=root / "logs", environment=self.environment, cwd=PROJECT_ROOT)
@@ -336,7 +341,7 @@ def test_the_journey_on_the_real_stack(stack, browser_context, screens):
     # The learner: sets a password from the invitation, reads, passes, downloads the certificate.
     learner = _session(browser_context, stack, screens, "learner")
     page = learner.page
-    page.goto(link.group(0))
+    page.goto(stack.base_url + urlsplit(link.group(0)).path)  # the email names the public address
     learner.step("set-password")
     page.locator('input[name="password1"]').fill(PASSWORD)
     page.locator('input[name="password2"]').fill(PASSWORD)
@@ -355,10 +360,10 @@ def test_the_journey_on_the_real_stack(stack, browser_context, screens):
         if following.count() == 0:
             break
         following.click()
-    lessons.get_by_role("link", name=re.compile(re.escape(vi("Back to the course and its quiz")))).click()
-    page.get_by_role("link", name=vi("Take the quiz")).click()
+    # The last lesson leads to the quiz (issue 13).
+    lessons.get_by_role("link", name=re.compile(re.escape(vi("Go to the quiz")))).click()
     page.get_by_role("button", name=vi("Start the quiz")).click()
-    expect(page.get_by_role("button", name=vi("Submit the quiz"))).to_be_visible()
+    expect(page.get_by_role("button", name=vi("Submit the quiz…"))).to_be_visible()
     learner.step("quiz")
     for question, answer in stack.seed("correct_answers", email=LEARNER_EMAIL).items():
         group = page.get_by_role("group", name=question)
@@ -367,8 +372,10 @@ def test_the_journey_on_the_real_stack(stack, browser_context, screens):
             with page.expect_response(lambda response: "/answers/" in response.url) as saved:
                 group.get_by_role(role, name=text, exact=True).check()
             assert saved.value.ok, saved.value.status
-    page.get_by_role("button", name=vi("Submit the quiz")).click()
-    expect(page.get_by_role("status")).to_contain_text(vi("You passed."))
+    # Submitting goes through the summary and a confirmation (issue 13).
+    page.get_by_role("button", name=vi("Submit the quiz…")).click()
+    page.get_by_role("button", name=vi("Submit now")).click()
+    expect(page.get_by_role("status").first).to_contain_text(vi("You passed."))
     learner.step("passed")
     certificate = wait_until(
         lambda: stack.seed("certificate_of", email=LEARNER_EMAIL),
@@ -413,7 +420,8 @@ def test_the_journey_on_the_real_stack(stack, browser_context, screens):
             field.fill(f"Nội dung {name} của báo cáo kiểm thử.")
     page.get_by_role("button", name=vi("Save")).click()
     office.step("semiannual-draft")
-    page.get_by_role("button", name=vi("Issue the report")).click()
+    page.get_by_role("link", name=vi("Issue the report…")).click()  # a confirmation page first (issue 13)
+    page.get_by_role("button", name=vi("Yes, issue the report")).click()
     expect(page.get_by_role("link", name=vi("Download the issued PDF"))).to_be_visible()
     office.step("semiannual-issued")
     href = page.get_by_role("link", name=vi("Download the issued PDF")).get_attribute("href")
@@ -436,6 +444,7 @@ def test_redis_restarted_during_a_bulk_job_the_job_finishes_and_nothing_is_dupli
     office.goto("/certificates/bulk/")
     page.locator('select[name="assignment"]').select_option(index=1)
     page.get_by_role("button", name=vi("Issue certificates")).click()
+    page.get_by_role("button", name=vi("Yes, issue the certificates")).click()  # the confirmation step (issue 13)
     page.wait_for_url(re.compile(r"/certificates/bulk/\d+/$"))
     job = int(re.search(r"/bulk/(\d+)/$", page.url).group(1))
 
