@@ -282,7 +282,12 @@ def _photo(session: BrowserSession, name: str) -> None:
     session.page.screenshot(path=str(session.folder / f"admin-{name}.png"), full_page=True)
 
 
+_TOTP_STEPS_USED: set[int] = set()
+
+
 def office_sign_in(session: BrowserSession, stack: Stack) -> None:
+    """Password, then a TOTP code. allauth refuses a code used once already, as an authenticator would be
+    refused: a second sign-in within the same 30-second step waits for the next code."""
     page = session.page
     session.goto("/accounts/login/")
     page.get_by_label(vi("Email")).fill(OFFICE_EMAIL)
@@ -290,6 +295,9 @@ def office_sign_in(session: BrowserSession, stack: Stack) -> None:
     page.get_by_role("button", name=vi("Sign In")).click()
     page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
     session.step("office-totp")
+    if int(time.time() // 30) in _TOTP_STEPS_USED:
+        time.sleep(30 - time.time() % 30 + 0.5)
+    _TOTP_STEPS_USED.add(int(time.time() // 30))
     page.locator('input[name="code"]').fill(totp_code(stack.office_secret))
     page.locator('main form [type="submit"]').first.click()
     page.wait_for_url(stack.base_url + "/")

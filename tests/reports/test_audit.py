@@ -164,7 +164,7 @@ def test_the_office_reads_the_trail_by_person_and_by_date(tree, office_admin, cl
 
 def test_a_learner_cannot_read_the_trail(learner, client):
     client.force_login(learner)
-    assert client.get(reverse("admin:auditlog_logentry_changelist")).status_code == 404  # the admin is the Office's only
+    assert client.get(reverse("admin:auditlog_logentry_changelist")).status_code == 404
 
 
 def test_the_comparison_says_record_corrected_instead_of_a_move(tree, office_admin, settings):
