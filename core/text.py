@@ -29,6 +29,15 @@ def normalize_text(value: str | None) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def same_name(left: str, right: str) -> bool:
+    """Whether two typed names are the same person's name: cleaned (`normalize_text`), case ignored, NFC."""
+
+    def key(value: str) -> str:
+        return unicodedata.normalize("NFC", normalize_text(value).casefold())
+
+    return key(left) == key(right)
+
+
 def is_all_caps(value: str) -> bool:
     """True for a name typed in capitals ("NGUYỄN VĂN AN"): two letters at least, none lower case."""
     letters = [ch for ch in value if ch.isalpha()]

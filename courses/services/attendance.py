@@ -11,7 +11,6 @@ attendance) are written in one transaction.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -21,7 +20,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.dates import format_date
 from core.importing import ImportProblem, ImportRefused, SpreadsheetFile, clean_rows
-from core.text import detect_legacy_encoding, normalize_text
+from core.text import detect_legacy_encoding, normalize_text, same_name
 from courses.models import TITLE_MAX_LENGTH, Attendance, CompletionEvidence, Course, InPersonSession
 from courses.selectors import course_version_get_current
 from courses.services.completions import completion_record
@@ -64,13 +63,6 @@ class AttendanceSummary:
             f'Buổi "{self.title}" ngày {format_date(self.held_on)} (khóa học "{self.course}"): '
             f"{self.present} có mặt, {self.absent} vắng; {self.present} người hoàn thành khóa học{ending}"
         )
-
-
-def _same_name(left: str, right: str) -> bool:
-    def key(value: str) -> str:
-        return unicodedata.normalize("NFC", normalize_text(value).casefold())
-
-    return key(left) == key(right)
 
 
 def attendance_import(
@@ -136,7 +128,7 @@ def attendance_import(
                 first_row_of[person.pk] = row.number
         if not name:
             refuse("bắt buộc, không được để trống.", row=row.number, column=FULL_NAME)
-        elif person is not None and not _same_name(name, person.full_name):
+        elif person is not None and not same_name(name, person.full_name):
             refuse(
                 f'"{name}" không khớp với tên trong danh sách cán bộ của mã {person.code} ("{person.full_name}").',
                 row=row.number,

@@ -13,7 +13,6 @@ problem refuses the whole sheet and nothing is written.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -23,7 +22,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.dates import format_date
 from core.importing import ImportProblem, ImportRefused, SpreadsheetFile, check_choice, clean_rows, parse_date_cell
-from core.text import normalize_text
+from core.text import same_name
 from courses.models import Completion, CompletionEvidence, CompletionReview, Course
 from courses.services.completions import completion_record, completion_review
 from orgchart.models import Staff
@@ -52,13 +51,6 @@ class ExternalCompletionSummary:
             f'Hoàn thành bên ngoài của khóa học "{self.course}": {self.accepted} được chấp nhận, '
             f"{self.rejected} bị từ chối{ending}"
         )
-
-
-def _same_name(left: str, right: str) -> bool:
-    def key(value: str) -> str:
-        return unicodedata.normalize("NFC", normalize_text(value).casefold())
-
-    return key(left) == key(right)
 
 
 @dataclass(frozen=True)
@@ -109,7 +101,7 @@ def external_completions_import(
                 refuse(CODE, f'không có cán bộ nào mã "{code}" trong danh sách cán bộ.')
         if not name:
             refuse(FULL_NAME, "bắt buộc, không được để trống.")
-        elif person is not None and not _same_name(name, person.full_name):
+        elif person is not None and not same_name(name, person.full_name):
             refuse(
                 FULL_NAME,
                 f'"{name}" không khớp với tên trong danh sách cán bộ của mã {person.code} ("{person.full_name}").',
