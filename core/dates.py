@@ -87,6 +87,8 @@ def parse_clerk_date(text: str) -> dt.date:
         return dt.date(year, month, day)
     except ValueError as exc:
         raise ValueError(f'"{text}" không phải là ngày có thật.') from exc
+
+
 # A date typed into a page or a command is about the department's work: years outside these are typing
 # mistakes (01/01/0001), and date arithmetic near year 1 or 9999 overflows.
 INPUT_YEARS = (1900, 2100)

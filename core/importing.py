@@ -38,6 +38,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
+import hashlib
 import io
 import re
 import zipfile
@@ -172,6 +173,7 @@ class SpreadsheetFile:
 
     filename: str
     sheets: list[Sheet]
+    sha256: str = ""  # of the bytes read: the import record names the exact file
 
 
 class _Collector:
@@ -282,6 +284,7 @@ def read_table(*, content: bytes, filename: str) -> SpreadsheetFile:
         )
     if not any(sheet.rows for sheet in collector.file.sheets):
         raise _refuse("Tệp không có dữ liệu: mọi trang tính đều trống.")
+    collector.file.sha256 = hashlib.sha256(content).hexdigest()
     return collector.file
 
 

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.audit import audited_bulk_create
 from core.dates import format_date
 from core.text import detect_legacy_encoding, normalize_text
 from courses.models import (
@@ -189,13 +190,14 @@ def assignment_create(
         communications_only=communications_only,
         created_by=created_by,
     )
-    AssignmentUnit.objects.bulk_create(
+    audited_bulk_create(
+        AssignmentUnit,
         [
             AssignmentUnit(assignment=assignment, unit=unit, include_descendants=include_descendants)
             for unit, include_descendants in units
-        ]
+        ],
     )
-    AssignmentPerson.objects.bulk_create([AssignmentPerson(assignment=assignment, staff=person) for person in people])
+    audited_bulk_create(AssignmentPerson, [AssignmentPerson(assignment=assignment, staff=person) for person in people])
     # Those in the audience now were there from the start (an assignment is often created after it): the
     # assignment's due date is theirs.
     enrolment_sync(assignment=assignment, joining_late=False)

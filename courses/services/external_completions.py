@@ -12,6 +12,7 @@ problem refuses the whole sheet and nothing is written.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 
@@ -20,8 +21,10 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import User
+from core.audit import import_recording
 from core.dates import format_date
 from core.importing import ImportProblem, ImportRefused, SpreadsheetFile, check_choice, clean_rows, parse_date_cell
+from core.models import ImportKind
 from core.text import same_name
 from courses.models import Completion, CompletionEvidence, CompletionReview, Course
 from courses.services.completions import completion_record, completion_review
@@ -137,7 +140,16 @@ def external_completions_import(
     if problems:
         raise ImportRefused.in_row_order(problems)
     summary = ExternalCompletionSummary(course=course.slug, dry_run=dry_run)
-    with transaction.atomic():
+    with transaction.atomic(), contextlib.ExitStack() as recording:
+        record = None
+        if not dry_run:
+            record = recording.enter_context(
+                import_recording(
+                    kind=ImportKind.EXTERNAL_COMPLETIONS,
+                    file=rows if isinstance(rows, SpreadsheetFile) else None,
+                    options={"course": course.slug},
+                )
+            )
         for entry in entries:
             completion, created = completion_record(
                 staff=entry.staff,
@@ -155,6 +167,9 @@ def external_completions_import(
                 summary.accepted += 1
             else:
                 summary.rejected += 1
+        if record is not None:
+            record.summary = str(summary)
+            record.save(update_fields=["summary"])
         if dry_run:
             transaction.set_rollback(True)
     return summary

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
+from core.audit import audit_before, audited_bulk_create, audited_bulk_update, import_recording
 from core.dates import format_date
 from core.importing import (
     REQUIRED,
@@ -39,6 +40,7 @@ from core.importing import (
     clean_rows,
     parse_date_cell,
 )
+from core.models import ImportKind
 from core.text import is_all_caps, name_case, normalize_text
 from orgchart.importing import check_code
 from orgchart.models import Membership, Staff, StaffCategory, Unit, UnitVersion
@@ -250,9 +252,18 @@ def roster_import(
         if problems:
             raise ImportRefused.in_row_order(problems)
         if not dry_run:
-            _write(plan)
-            # Courses enrol joiners here, in this transaction (courses.receivers).
-            roster_changed.send(sender=RosterSummary, effective_date=effective_date, summary=summary)
+            options = {"mode": mode, "confirm_leavers": confirm_leavers, "code_changes": code_changes}
+            with import_recording(
+                kind=ImportKind.ROSTER,
+                file=rows if isinstance(rows, SpreadsheetFile) else None,
+                effective_date=effective_date,
+                options=options,
+            ) as record:
+                _write(plan)
+                # Courses enrol joiners here, in this transaction (courses.receivers).
+                roster_changed.send(sender=RosterSummary, effective_date=effective_date, summary=summary)
+                record.summary = str(summary)
+                record.save(update_fields=["summary"])
     return summary
 
 
@@ -724,32 +735,32 @@ def _reconcile_absent(
 def _write(plan: _Plan) -> None:
     # The email index is unique per row as rows are updated (PostgreSQL): release changed
     # emails first so two people can swap theirs, or a newcomer take a leaver's old one.
+    # One audit entry per person, from their values before the release.
+    staff_before = audit_before(Staff, plan.staff_updates) if plan.email_releases else None
     if plan.email_releases:
         released = [Staff(pk=person.pk, email="") for person in plan.email_releases]
         Staff.objects.bulk_update(released, ["email"], batch_size=BATCH_SIZE)
     if plan.staff_updates:
-        Staff.objects.bulk_update(
+        audited_bulk_update(
+            Staff,
             list(plan.staff_updates.values()),
             ["code", "full_name", "email", "date_of_birth", "is_communications", "sort_key", "search_text"],
             batch_size=BATCH_SIZE,
+            before=staff_before,
         )
     if plan.new_staff:
-        Staff.objects.bulk_create(plan.new_staff, batch_size=BATCH_SIZE)
-        if any(person.pk is None for person in plan.new_staff):  # a backend that cannot return ids
-            ids = dict(Staff.objects.filter(code__in=[p.code for p in plan.new_staff]).values_list("code", "id"))
-            for person in plan.new_staff:
-                person.pk = ids[person.code]
+        audited_bulk_create(Staff, plan.new_staff, batch_size=BATCH_SIZE)
     for person, membership in plan.new_staff_memberships:
         membership.staff = person
         plan.openings.append(membership)
     if plan.closings:
-        Membership.objects.bulk_update(plan.closings, ["valid_to"], batch_size=BATCH_SIZE)
+        audited_bulk_update(Membership, plan.closings, ["valid_to"], batch_size=BATCH_SIZE)
     if plan.rewrites:
-        Membership.objects.bulk_update(
-            plan.rewrites, ["unit", "position", "category", "is_communications"], batch_size=BATCH_SIZE
+        audited_bulk_update(
+            Membership, plan.rewrites, ["unit", "position", "category", "is_communications"], batch_size=BATCH_SIZE
         )
     if plan.openings:
-        Membership.objects.bulk_create(plan.openings, batch_size=BATCH_SIZE)
+        audited_bulk_create(Membership, plan.openings, batch_size=BATCH_SIZE)
     # PostgreSQL's exclusion constraint has already refused an overlap; SQLite has none.
     touched = {membership.staff_id for membership in [*plan.closings, *plan.rewrites, *plan.openings]}
     try:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Max, Q
 
+from core.audit import audited_bulk_create, audited_bulk_update, audited_delete
 from core.dates import format_date
 from orgchart.models import Membership, Unit, UnitVersion, unit_key
 from orgchart.periods import periods_check_no_overlap
@@ -136,15 +137,15 @@ def history_plan(*, tree: dict[int, UnitShape], on: dt.date, undated_new: set[in
 def history_write(plan: HistoryPlan) -> None:
     """Ends first, then starts (PostgreSQL checks the exclusion constraint row by row); then the SQLite check."""
     if plan.withdrawn:
-        UnitVersion.objects.filter(pk__in=plan.withdrawn).delete()
+        audited_delete(UnitVersion.objects.filter(pk__in=plan.withdrawn))
     if plan.closings:
-        UnitVersion.objects.bulk_update(plan.closings, ["valid_to"], batch_size=BATCH_SIZE)
+        audited_bulk_update(UnitVersion, plan.closings, ["valid_to"], batch_size=BATCH_SIZE)
     if plan.corrections:
-        UnitVersion.objects.bulk_update(
-            plan.corrections, ["parent_id", "name", "kind", "path", "depth"], batch_size=BATCH_SIZE
+        audited_bulk_update(
+            UnitVersion, plan.corrections, ["parent_id", "name", "kind", "path", "depth"], batch_size=BATCH_SIZE
         )
     if plan.openings:
-        UnitVersion.objects.bulk_create(plan.openings, batch_size=BATCH_SIZE)
+        audited_bulk_create(UnitVersion, plan.openings, batch_size=BATCH_SIZE)
     periods_check_no_overlap(
         UnitVersion,
         owner_field="unit",

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from core.audit import audited_bulk_update, audited_update, import_recording
 from core.dates import format_date
 from core.importing import (
     CleanRow,
@@ -32,6 +33,7 @@ from core.importing import (
     check_name,
     clean_rows,
 )
+from core.models import ImportKind
 from orgchart.importing import check_code, parse_code
 from orgchart.models import Unit, UnitKind, UnitVersion
 from orgchart.periods import OverlapRefused
@@ -150,11 +152,18 @@ def units_import(
                 UnitChange(None, unit.code, unit.name, UnitChangeKind.CLOSED, f"ngừng hoạt động từ {format_date(on)}")
             )
         if not dry_run:
-            _write(ordered=ordered, existing=existing, closing=closing)
-            try:
-                _write_history(ordered=ordered, on=on, dated=effective_date is not None)
-            except OverlapRefused as exc:  # only on data written outside the imports (the check is a safety net)
-                raise ImportRefused([ImportProblem(row=None, column=None, message=str(exc))]) from exc
+            with import_recording(
+                kind=ImportKind.UNITS,
+                file=rows if isinstance(rows, SpreadsheetFile) else None,
+                effective_date=effective_date,  # None: new units undated, changes from today
+            ) as record:
+                _write(ordered=ordered, existing=existing, closing=closing)
+                try:
+                    _write_history(ordered=ordered, on=on, dated=effective_date is not None)
+                except OverlapRefused as exc:  # only on data written outside the imports (the check is a safety net)
+                    raise ImportRefused([ImportProblem(row=None, column=None, message=str(exc))]) from exc
+                record.summary = str(summary)
+                record.save(update_fields=["summary"])
     summary.changes.sort(key=lambda change: (change.row is None, change.row or 0))
     return summary
 
@@ -382,10 +391,10 @@ def _write(*, ordered: Sequence[_Entry], existing: dict[str, _Existing], closing
         if (current.name, current.kind) != (entry.name, entry.kind):
             renamed.append(Unit(pk=current.pk, name=entry.name, kind=entry.kind))
     if renamed:
-        Unit.objects.bulk_update(renamed, ["name", "kind"], batch_size=1000)
-    Unit.objects.filter(code__in=[entry.code for entry in ordered], is_active=False).update(is_active=True)
+        audited_bulk_update(Unit, renamed, ["name", "kind"], batch_size=1000)
+    audited_update(Unit.objects.filter(code__in=[entry.code for entry in ordered], is_active=False), is_active=True)
     if closing:
-        Unit.objects.filter(pk__in=[unit.pk for unit in closing]).update(is_active=False)
+        audited_update(Unit.objects.filter(pk__in=[unit.pk for unit in closing]), is_active=False)
 
 
 def _write_history(*, ordered: Sequence[_Entry], on: dt.date, dated: bool) -> None:

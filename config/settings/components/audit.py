@@ -9,7 +9,7 @@ SQL of `*/sql.py`) are not seen by it.
 
 AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "orgchart.Unit", "exclude_fields": ["numchild"]},
-    {"model": "orgchart.Staff", "exclude_fields": ["sort_key"]},
+    {"model": "orgchart.Staff", "exclude_fields": ["sort_key", "search_text"]},  # derived indexes
     "orgchart.UnitVersion",  # a unit's dated name, kind and parent (written one by one by the admin's unit form)
     "orgchart.Membership",
     "courses.AttemptGrant",
@@ -25,3 +25,6 @@ AUDITLOG_STORE_JSON_CHANGES = True
 # Who is the signed-in account; auditlog's address is the leftmost X-Forwarded-For, which any client can
 # forge, so no address is stored (the trusted-proxy client address is the project's own concern).
 AUDITLOG_DISABLE_REMOTE_ADDR = True
+# The correlation id (`LogEntry.cid`) ties an import's entries to its `core.ImportRecord` (core/audit.py); no
+# client header may set it.
+AUDITLOG_CID_HEADER = None
