@@ -2,7 +2,8 @@
 
 django-auditlog (`config/settings/components/audit.py`) records a save or delete of a
 registered model through the ORM's signals; `bulk_create`, `bulk_update`,
-`QuerySet.update()` and `QuerySet.delete()` send none, and the imports and syncs write
+and `QuerySet.update()` send none (`QuerySet.delete()` does: it deletes row by row when a
+model has delete receivers, so auditlog records it), and the imports and syncs write
 with them (one query per thousand rows instead of one per row). The services that write
 registered models in bulk call the functions here instead: they write the same rows and
 then the same `LogEntry` rows django-auditlog would have written, one per changed record
@@ -163,21 +164,6 @@ def audited_update(queryset: QuerySet, **values: object) -> int:
         )
     )
     return updated
-
-
-def audited_delete(queryset: QuerySet) -> int:
-    """`queryset.delete()` (without cascades to record), and a "deleted" entry per row with its last values."""
-    model = queryset.model
-    if not _is_recorded(model):
-        return queryset.delete()[0]
-    before = list(queryset)
-    if not before:
-        return 0
-    deleted = model._default_manager.filter(pk__in=[obj.pk for obj in before]).delete()[0]
-    _write_entries(
-        _entries(model=model, pairs=((obj, None) for obj in before), action=LogEntry.Action.DELETE, fields=None)
-    )
-    return deleted
 
 
 def _actor_label(actor) -> str:

@@ -11,16 +11,22 @@ here too, by person and by date.
 from __future__ import annotations
 
 from auditlog.admin import LogEntryAdmin
-from auditlog.filters import ResourceTypeFilter
+from auditlog.filters import CIDFilter, ResourceTypeFilter
 from auditlog.models import LogEntry
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import CharField, Count, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.admin_site import OfficeOnlyAdminMixin
+from core.models import ImportRecord
 from orgchart.models import Staff
 from reports.models import ApiToken, CoverageSnapshot, Exemption
 from reports.selectors.audit import audit_person_q
@@ -172,7 +178,13 @@ class AuditEntryAdmin(OfficeOnlyAdminMixin, LogEntryAdmin):
     """
 
     read_only = True
-    list_filter = ["action", ResourceTypeFilter, ("timestamp", admin.DateFieldListFilter), AuditPersonFilter]
+    list_filter = [
+        "action",
+        ResourceTypeFilter,
+        ("timestamp", admin.DateFieldListFilter),
+        AuditPersonFilter,
+        CIDFilter,  # `?cid=import-N`: every change one import made (the imports' list links here)
+    ]
     search_help_text = _("A staff code finds every change about that person; other words search the changes.")
 
     def get_search_results(self, request: HttpRequest, queryset, search_term: str):
@@ -181,3 +193,45 @@ class AuditEntryAdmin(OfficeOnlyAdminMixin, LogEntryAdmin):
         if staff_ids:
             return queryset.filter(audit_person_q(staff_ids=staff_ids)), False
         return super().get_search_results(request, queryset, search_term)
+
+
+@admin.register(ImportRecord)
+class ImportRecordAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
+    """Every import that wrote something: who, when, the file and its SHA-256, and a link to each change it made."""
+
+    read_only = True
+    list_display = ("created_at", "kind", "filename", "effective_date", "actor_label", "changes_link")
+    list_filter = ("kind", ("created_at", admin.DateFieldListFilter))
+    search_fields = ("filename", "sha256", "actor_label")
+    date_hierarchy = "created_at"
+    fields = (
+        "kind",
+        "filename",
+        "sha256",
+        "effective_date",
+        "options",
+        "summary",
+        "actor_label",
+        "created_at",
+        "changes_link",
+    )
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest):
+        # The count of each import's entries in the list's one query (LogEntry.cid is indexed).
+        entries = (
+            LogEntry.objects.filter(cid=Concat(Value("import-"), Cast(OuterRef("pk"), CharField())))
+            .order_by()
+            .values("cid")
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
+        return super().get_queryset(request).annotate(change_count=Coalesce(Subquery(entries[:1]), 0))
+
+    @admin.display(description=_("changes recorded"))
+    def changes_link(self, record: ImportRecord) -> str:
+        url = reverse("admin:auditlog_logentry_changelist") + "?" + urlencode({"cid": record.cid})
+        count = record.change_count
+        return format_html(
+            '<a href="{}">{}</a>', url, ngettext("%(count)d change", "%(count)d changes", count) % {"count": count}
+        )

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Max, Q
 
-from core.audit import audited_bulk_create, audited_bulk_update, audited_delete
+from core.audit import audited_bulk_create, audited_bulk_update
 from core.dates import format_date
 from orgchart.models import Membership, Unit, UnitVersion, unit_key
 from orgchart.periods import periods_check_no_overlap
@@ -137,7 +137,7 @@ def history_plan(*, tree: dict[int, UnitShape], on: dt.date, undated_new: set[in
 def history_write(plan: HistoryPlan) -> None:
     """Ends first, then starts (PostgreSQL checks the exclusion constraint row by row); then the SQLite check."""
     if plan.withdrawn:
-        audited_delete(UnitVersion.objects.filter(pk__in=plan.withdrawn))
+        UnitVersion.objects.filter(pk__in=plan.withdrawn).delete()  # auditlog records each deletion
     if plan.closings:
         audited_bulk_update(UnitVersion, plan.closings, ["valid_to"], batch_size=BATCH_SIZE)
     if plan.corrections:

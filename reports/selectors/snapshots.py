@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from core.dates import format_date
+from core.models import ImportRecord
 from courses.models import Assignment, Completion
 from courses.selectors.audience import audience_unit_rules
 from orgchart.models import Membership, Staff
@@ -196,7 +197,9 @@ def snapshot_compare_live(*, snapshot: CoverageSnapshot) -> SnapshotComparison:
         memberships.setdefault(membership.staff.code, []).append(membership)
     # Corrections of past memberships made after the snapshot (the audit trail), deleted records included.
     staff_ids = dict(Staff.objects.filter(code__in=changed_codes).values_list("code", "pk"))
-    corrections_by_id = membership_corrections_after(staff_ids=list(staff_ids.values()), after=snapshot.created_at)
+    corrections_by_id = membership_corrections_after(
+        staff_ids=list(staff_ids.values()), after=snapshot.created_at, on=as_of
+    )
     corrections = {code: corrections_by_id.get(pk, []) for code, pk in staff_ids.items()}
     completions: dict[str, list[Completion]] = {}
     for completion in (
@@ -291,8 +294,13 @@ def snapshot_compare_live(*, snapshot: CoverageSnapshot) -> SnapshotComparison:
                     % after["exemption"]
                 )
         if placement and corrections.get(code):
-            # A past record was edited after the snapshot: say so, rather than inventing a move or a departure.
-            placement = [_correction_text(correction) for correction in corrections[code]]
+            edits = [correction for correction in corrections[code] if correction.record is None]
+            if edits:
+                # A past record was edited after the snapshot: say so, rather than inventing a move or a departure.
+                placement = [_correction_text(correction) for correction in edits]
+            # An import recorded the change after the snapshot: the fact stands, and which import wrote it.
+            imports = {correction.record.pk: correction.record for correction in corrections[code] if correction.record}
+            placement.extend(_import_text(record) for record in imports.values())
         reasons = placement + reasons
         people.append(
             PersonChange(
@@ -327,6 +335,23 @@ def snapshot_compare_live(*, snapshot: CoverageSnapshot) -> SnapshotComparison:
         units=units,
         people=people,
     )
+
+
+def _import_text(record: ImportRecord) -> str:
+    """ "recorded on 03/12/2026 by Nguyễn Văn A through the roster import: file “x.xlsx”, SHA-256 1a2b3c4d…, …"."""
+    parts = [
+        _("recorded on %(date)s by %(actor)s through the import of the %(kind)s")
+        % {
+            "date": format_date(record.created_at),
+            "actor": record.actor_label,
+            "kind": record.get_kind_display().lower(),
+        }
+    ]
+    if record.filename:
+        parts.append(_("file “%(file)s”, SHA-256 %(sha)s…") % {"file": record.filename, "sha": record.sha256[:12]})
+    if record.effective_date:
+        parts.append(_("effective from %(date)s") % {"date": format_date(record.effective_date)})
+    return ", ".join(parts)
 
 
 def _correction_text(correction: Correction) -> str:

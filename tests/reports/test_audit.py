@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from certificates.services.register import certificate_revoke
+from core.importing import SpreadsheetFile, read_table
 from courses.models import CompletionReview
 from courses.services.completions import completion_review
-from orgchart.models import Membership
+from orgchart.services.roster import roster_import
 from reports.selectors.audit import audit_list_for_person
 from reports.selectors.snapshots import snapshot_compare_live
 from reports.services.snapshots import snapshot_create
@@ -29,6 +30,7 @@ from ..factories import (
     StaffFactory,
     UnitFactory,
 )
+from ..orgchart.files import csv_bytes, grid_of, person
 
 pytestmark = pytest.mark.django_db
 
@@ -204,19 +206,49 @@ def test_the_comparison_says_record_corrected_instead_of_left_the_roster(tree, o
     assert change.reasons == [f"record corrected on {today} by {office_admin.get_full_name()} (valid from)"]
 
 
-def test_a_move_on_the_roster_is_still_a_move(tree):
-    """A change the roster import makes (not an edit of a past record) keeps its wording."""
+def _roster_file(rows: list[dict]) -> SpreadsheetFile:
+    return read_table(content=csv_bytes(grid_of(rows)), filename="danh-sach-can-bo.csv")
+
+
+def test_a_back_dated_roster_import_is_a_move_and_names_the_import(tree, office_admin):
+    """A move the roster import records after the snapshot keeps its wording, and says which import wrote it."""
     course = PublishedVersionFactory(lessons=1, questions=1).course
     assignment = AssignmentFactory(
         slug="nq57", course=course, starts_on=dt.date(2025, 1, 1), due_on=dt.date(2025, 12, 31), units=[tree["root"]]
     )
-    staff = StaffFactory(code="CB4")
+    staff = StaffFactory(code="CB4", full_name="Lê Văn Bốn")
+    MembershipFactory(staff=staff, unit=tree["vp"], valid_from=dt.date(2025, 1, 1))
+    snapshot, _created = snapshot_create(assignment=assignment, as_of=dt.date(2025, 6, 15))
+    # A back-dated roster import: from 01/06/2025 the person is in TGPL (bulk writes, recorded by core.audit).
+    file = _roster_file([person("CB4", "Lê Văn Bốn", "TGPL")])
+    with set_actor(office_admin):
+        roster_import(rows=file, effective_date=dt.date(2025, 6, 1), mode="changes")
+    [change] = snapshot_compare_live(snapshot=snapshot).people
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    assert change.reasons == [
+        "moved from VP to TGPL on 01/06/2025",
+        f"recorded on {today} by {office_admin.get_full_name()} through the import of the roster, "
+        f"file “danh-sach-can-bo.csv”, SHA-256 {file.sha256[:12]}…, effective from 01/06/2025",
+    ]
+
+
+def test_a_roster_import_dated_after_the_report_date_is_not_cited(tree, office_admin):
+    """Only the changes that rewrote where the person stood on the report's date explain a difference."""
+    course = PublishedVersionFactory(lessons=1, questions=1).course
+    assignment = AssignmentFactory(
+        slug="nq57", course=course, starts_on=dt.date(2025, 1, 1), due_on=dt.date(2025, 12, 31), units=[tree["root"]]
+    )
+    staff = StaffFactory(code="CB4", full_name="Lê Văn Bốn")
     membership = MembershipFactory(staff=staff, unit=tree["vp"], valid_from=dt.date(2025, 1, 1))
     snapshot, _created = snapshot_create(assignment=assignment, as_of=dt.date(2025, 6, 15))
-    # A back-dated roster import: end the old record, open one in TGPL (bulk writes, as the import does).
-    Membership.objects.filter(pk=membership.pk).update(valid_to=dt.date(2025, 5, 31))
-    Membership.objects.bulk_create(
-        [Membership(staff=staff, unit=tree["tgpl"], category=membership.category, valid_from=dt.date(2025, 6, 1))]
-    )
+    with set_actor(office_admin):
+        # A move from 01/09/2025 (after the report's date), then a hand correction of the old record's unit.
+        roster_import(
+            rows=_roster_file([person("CB4", "Lê Văn Bốn", "TGPL")]), effective_date=dt.date(2025, 9, 1), mode="changes"
+        )
+        membership.refresh_from_db()
+        membership.unit = tree["vp_team"]
+        membership.save()
     [change] = snapshot_compare_live(snapshot=snapshot).people
-    assert change.reasons == ["moved from VP to TGPL on 01/06/2025"]
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    assert change.reasons == [f"record corrected on {today} by {office_admin.get_full_name()} (unit)"]

@@ -2,6 +2,7 @@
 the comparison with the live report says where and why."""
 
 import datetime as dt
+import getpass
 import hashlib
 import json
 from zoneinfo import ZoneInfo
@@ -10,7 +11,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.utils import translation
+from django.utils import timezone, translation
 
 from courses.models import CompletionEvidence, CompletionReview
 from courses.services.completions import completion_record
@@ -155,12 +156,19 @@ def test_snapshot_stays_byte_identical_and_compare_says_why(scenario):
     assert set(reasons) == {"A3", "B1", "C1", "C2", "N1"}
     assert len(reasons["A3"]) == 1 and reasons["A3"][0].startswith("exemption added on ")
     assert "25/08/2025–31/12/2025: Biệt phái sang Sở Nội vụ" in reasons["A3"][0]
-    assert reasons["B1"] == ["moved from PB to VP on 15/08/2025"]
+    # The roster import dated 15/08 was made after the snapshot: each change it made to 01/09 names it.
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    by_import = (
+        f"recorded on {today} by {getpass.getuser()} on the server (management command) through the import of the "
+        "roster, effective from 15/08/2025"
+    )
+    assert reasons["B1"] == ["moved from PB to VP on 15/08/2025", by_import]
     assert len(reasons["C1"]) == 1
     assert reasons["C1"][0].startswith("completion recorded later, on ")
     assert "dated 20/08/2025" in reasons["C1"][0]
-    assert reasons["C2"] == ["left the roster: their record in PB now ends on 14/08/2025"]
-    assert len(reasons["N1"]) == 1 and reasons["N1"][0].startswith("joined the audience: in VP-TH from 15/08/2025")
+    assert reasons["C2"] == ["left the roster: their record in PB now ends on 14/08/2025", by_import]
+    assert len(reasons["N1"]) == 2 and reasons["N1"][0].startswith("joined the audience: in VP-TH from 15/08/2025")
+    assert reasons["N1"][1] == by_import
     c2 = next(change for change in comparison.people if change.code == "C2")
     assert (c2.before["unit"], c2.after) == ("PB", None)
 
