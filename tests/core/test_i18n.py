@@ -266,7 +266,7 @@ def test_totp_sign_in_step_and_its_error_are_vietnamese(client, tree):
     client.post(LOGIN, {"login": user.email, "password": "mat-khau-i18n-2026"})
     response = client.post(reverse("mfa_authenticate"), {"code": "000000"})
     html = response.content.decode()
-    assert "nhập mã 6 chữ số từ ứng dụng xác thực, hoặc một mã khôi phục" in html
+    assert "nhập mã 6 chữ số từ ứng dụng xác thực hoặc một mã khôi phục" in html
     assert "Mã không đúng." in html
 
 
