@@ -91,12 +91,12 @@ def attendance_import(
     elif len(title) > TITLE_MAX_LENGTH:
         refuse(f"Tên buổi hội nghị dài {len(title)} ký tự, tối đa {TITLE_MAX_LENGTH}.")
     elif detect_legacy_encoding(title):
-        refuse("Tên buổi hội nghị dùng bảng mã cũ (TCVN3/VNI) — hãy chuyển sang Unicode.")
+        refuse("Tên buổi hội nghị dùng bảng mã cũ (TCVN3/VNI) — hãy chuyển sang bảng mã Unicode.")
     if held_on > timezone.localdate():
         refuse(f"Ngày {format_date(held_on)} chưa đến — chỉ ghi được buổi hội nghị đã diễn ra.")
     version = course_version_get_current(course=course)
     if version is None:
-        refuse(f'Khóa học "{course.slug}" chưa có phiên bản nào được xuất bản.')
+        refuse(f'Khóa học "{course.slug}" chưa có phiên bản nào được xuất bản — hãy xuất bản khóa học trước.')
 
     table = clean_rows(rows=rows, required=REQUIRED_COLUMNS)
     cleaned = table.rows
@@ -121,7 +121,7 @@ def attendance_import(
         else:
             person = staff_by_code.get(code.casefold())
             if person is None:
-                refuse(f'không có cán bộ nào mã "{code}" trong danh sách cán bộ.', row=row.number, column=CODE)
+                refuse(f'không có cán bộ nào có mã "{code}" trong danh sách cán bộ.', row=row.number, column=CODE)
             elif person.pk in first_row_of:
                 refuse(f'mã "{code}" trùng với dòng {first_row_of[person.pk]}.', row=row.number, column=CODE)
             else:

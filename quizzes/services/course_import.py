@@ -36,7 +36,7 @@ import nh3
 from django.conf import settings
 from django.db import transaction
 
-from core.importing import LEGACY_MESSAGES, ImportProblem, ImportRefused
+from core.importing import LEGACY_MESSAGES, ImportProblem, ImportRefused, too_large_message
 from core.text import detect_legacy_encoding, normalize_text
 from courses.models import (
     SLUG_MAX_LENGTH,
@@ -267,11 +267,7 @@ def _decode(data: dict | bytes | str, reader: _Reader) -> object:
     if isinstance(data, bytes):
         limit = settings.LANTOA_IMPORT_MAX_BYTES
         if len(data) > limit:
-            reader.problems.append(
-                ImportProblem(
-                    row=None, column=None, message=f"Tệp quá lớn ({len(data):,} byte; giới hạn {limit:,} byte)."
-                )
-            )
+            reader.problems.append(ImportProblem(row=None, column=None, message=too_large_message(len(data))))
             return _MISSING
         try:
             data = data.decode("utf-8-sig")
@@ -279,7 +275,7 @@ def _decode(data: dict | bytes | str, reader: _Reader) -> object:
             line = data[: exc.start].count(b"\n") + 1
             reader.problems.append(
                 ImportProblem(
-                    row=line, column=None, message="Tệp không phải văn bản mã UTF-8 — hãy lưu lại bằng UTF-8."
+                    row=line, column=None, message="Tệp không dùng bảng mã UTF-8 — hãy lưu lại với bảng mã UTF-8."
                 )
             )
             return _MISSING
@@ -526,7 +522,7 @@ def course_import(*, data: dict | bytes | str, dry_run: bool = False) -> CourseI
                             row=None,
                             column=None,
                             message=f'slug: khóa học "{spec.slug}" đang có bản nháp phiên bản {draft.number} chưa '
-                            "công bố trong trang quản trị — hãy công bố hoặc xóa bản nháp đó rồi nhập lại",
+                            "xuất bản trong trang quản trị — hãy xuất bản hoặc xóa bản nháp đó rồi nhập lại",
                         )
                     ]
                 )

@@ -222,7 +222,7 @@ REFUSALS = [
         "Dòng 2: Tệp không phải JSON hợp lệ (cột 2): thiếu dấu phẩy giữa hai phần tử",
         id="bad-json-missing-comma",
     ),
-    pytest.param(lambda d: b'{"slug": "\xe0 b"}', "Dòng 1: Tệp không phải văn bản mã UTF-8", id="not-utf8"),
+    pytest.param(lambda d: b'{"slug": "\xe0 b"}', "Dòng 1: Tệp không dùng bảng mã UTF-8", id="not-utf8"),
     pytest.param(lambda d: b"   ", "Tệp rỗng, không có dữ liệu.", id="empty-file"),
     pytest.param(lambda d: b"[1, 2]", "Tệp phải chứa một đối tượng JSON {…} mô tả khóa học.", id="not-an-object"),
     pytest.param(_delete(["title"]), "title: thiếu trường bắt buộc", id="missing-title"),
@@ -330,12 +330,12 @@ REFUSALS = [
     ),
     pytest.param(
         _set(["title"], "Kho¸ häc Hµ Néi"),
-        "title: Văn bản mã TCVN3 (font .VnTime) — hãy chuyển sang Unicode trước khi nhập",
+        "title: Văn bản dùng bảng mã TCVN3 (phông .VnTime) — hãy chuyển sang Unicode trước khi nhập",
         id="legacy-tcvn3",
     ),
     pytest.param(
         _set(["lessons", 0, "title"], "Nguyeãn Vaên Traàn"),
-        "lessons[0].title: Văn bản mã VNI (font VNI-Times) — hãy chuyển sang Unicode trước khi nhập",
+        "lessons[0].title: Văn bản dùng bảng mã VNI (phông VNI-Times) — hãy chuyển sang Unicode trước khi nhập",
         id="legacy-vni",
     ),
     pytest.param(_set(["title"], "T" * 256), "title: dài 256 ký tự, vượt quá giới hạn 255 ký tự", id="title-too-long"),
