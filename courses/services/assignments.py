@@ -81,8 +81,8 @@ def assignment_create_problems(
     elif len(slug) > SLUG_MAX_LENGTH or not SLUG_PATTERN.fullmatch(slug):
         refuse(
             "slug",
-            f'Mã đợt giao khóa học "{slug}" không hợp lệ: chỉ gồm chữ thường không dấu, chữ số, gạch ngang, gạch dưới '
-            f"(tối đa {SLUG_MAX_LENGTH} ký tự), ví dụ nq57-2025.",
+            f'Mã đợt giao khóa học "{slug}" không hợp lệ: chỉ được gồm chữ thường không dấu, chữ số, gạch ngang, '
+            f"gạch dưới (tối đa {SLUG_MAX_LENGTH} ký tự), ví dụ nq57-2025.",
         )
     elif Assignment.objects.filter(slug__iexact=slug).exists():
         refuse("slug", f'Mã đợt giao khóa học "{slug}" đã được dùng cho một đợt giao khác.')

@@ -319,7 +319,7 @@ def _check_leavers(*, summary: RosterSummary, confirm_leavers: int | None, probl
             ImportProblem(
                 row=None,
                 column=None,
-                message=f"Số người nghỉ được xác nhận là {confirm_leavers} nhưng tệp này cho {leavers} người nghỉ "
+                message=f"Số người nghỉ được xác nhận là {confirm_leavers} nhưng theo tệp này có {leavers} người nghỉ "
                 "— hãy xem lại danh sách người nghỉ (chạy thử) rồi xác nhận đúng số đó.",
             )
         )

@@ -129,7 +129,7 @@ class CourseImportSummary:
             return (
                 f'Kiểm tra xong, chưa ghi gì: khóa học "{self.slug}" sẽ có phiên bản {self.version_number}: {content}.'
             )
-        return f'Khóa học "{self.slug}" phiên bản {self.version_number}: {content}.'
+        return f'Đã nhập và xuất bản khóa học "{self.slug}", phiên bản {self.version_number}: {content}.'
 
 
 # --- reading and checking the file ----------------------------------------------------------
@@ -382,7 +382,7 @@ def _read(data: dict | bytes | str) -> _CourseSpec:
     if slug and (len(slug) > SLUG_MAX_LENGTH or not SLUG_PATTERN.fullmatch(slug)):
         reader.refuse(
             "slug",
-            f'"{slug}" không hợp lệ: chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang giữa các phần, '
+            f'"{slug}" không hợp lệ: mã chỉ được gồm chữ thường không dấu, chữ số và dấu gạch ngang giữa các phần, '
             f'tối đa {SLUG_MAX_LENGTH} ký tự (ví dụ "nq57")',
         )
     title = reader.text(top, "title", "title", max_length=TITLE_MAX_LENGTH)

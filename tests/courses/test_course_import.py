@@ -30,7 +30,9 @@ def test_the_real_nq57_course_imports(nq57_bytes):
     summary = course_import(data=nq57_bytes)
 
     version = course_version_get_current(course=Course.objects.get(slug="nq57"))
-    assert summary.message == f'Khóa học "nq57" phiên bản 1: 4 bài học, {summary.question_count} câu hỏi.'
+    assert summary.message == (
+        f'Đã nhập và xuất bản khóa học "nq57", phiên bản 1: 4 bài học, {summary.question_count} câu hỏi.'
+    )
     assert (version.number, version.status) == (1, CourseVersionStatus.PUBLISHED)
     assert version.published_at is not None
     assert (version.pass_percent, version.questions_per_attempt, version.max_attempts, version.time_limit_minutes) == (
@@ -83,7 +85,7 @@ def test_changed_content_publishes_version_2_and_retires_version_1(course_data):
     summary = course_import(data=course_data)
 
     assert summary.created and summary.version_number == 2
-    assert summary.message == 'Khóa học "an-toan-thong-tin" phiên bản 2: 2 bài học, 3 câu hỏi.'
+    assert summary.message == 'Đã nhập và xuất bản khóa học "an-toan-thong-tin", phiên bản 2: 2 bài học, 3 câu hỏi.'
     first.refresh_from_db()
     assert first.status == CourseVersionStatus.RETIRED
     assert first.published_at == first_published_at

@@ -632,7 +632,7 @@ def test_leavers_past_the_threshold_need_their_exact_number(tree, on_roster, kep
     before = db_state()
     with pytest.raises(ImportRefused) as wrong:
         roster_import(rows=everyone[:kept], effective_date=on, confirm_leavers=leavers - 1)
-    assert str(wrong.value).startswith(f"Số người nghỉ được xác nhận là {leavers - 1} nhưng tệp này cho {leavers}")
+    assert str(wrong.value).startswith(f"Số người nghỉ được xác nhận là {leavers - 1} nhưng theo tệp này có {leavers}")
     assert db_state() == before
     summary = roster_import(rows=everyone[:kept], effective_date=on, confirm_leavers=leavers)
     assert summary.left == leavers

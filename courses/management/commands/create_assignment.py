@@ -131,7 +131,9 @@ class Command(BaseCommand):
             f"tính hoàn thành từ ngày {format_date(assignment.completions_from)}"
         )
         if options["due_days"]:
-            sentence += f", người vào sau ngày bắt đầu: {options['due_days']} ngày kể từ ngày vào"
+            sentence += (
+                f", người được bổ sung sau ngày bắt đầu có hạn {options['due_days']} ngày kể từ ngày được bổ sung"
+            )
         if options["dry_run"]:
             self.stdout.write(f"Chạy thử: sẽ {sentence} — chưa ghi gì.")
         else:
