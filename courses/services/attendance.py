@@ -130,7 +130,8 @@ def attendance_import(
             refuse("bắt buộc, không được để trống.", row=row.number, column=FULL_NAME)
         elif person is not None and not same_name(name, person.full_name):
             refuse(
-                f'"{name}" không khớp với tên trong danh sách cán bộ của mã {person.code} ("{person.full_name}").',
+                f'"{name}" không khớp với tên trong danh sách cán bộ của mã {person.code} ("{person.full_name}") — '
+                "hãy kiểm tra lại mã cán bộ hoặc họ tên.",
                 row=row.number,
                 column=FULL_NAME,
             )

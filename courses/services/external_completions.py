@@ -104,7 +104,8 @@ def external_completions_import(
         elif person is not None and not same_name(name, person.full_name):
             refuse(
                 FULL_NAME,
-                f'"{name}" không khớp với tên trong danh sách cán bộ của mã {person.code} ("{person.full_name}").',
+                f'"{name}" không khớp với tên trong danh sách cán bộ của mã {person.code} ("{person.full_name}") — '
+                "hãy kiểm tra lại mã cán bộ hoặc họ tên.",
             )
         completed_on = None
         if not row.text(COMPLETED_ON):

@@ -127,7 +127,7 @@ def test_every_bad_row_is_reported_and_nothing_written(course, staff):
     assert problems == [
         'Dòng 3, cột "Mã cán bộ": không có cán bộ nào có mã "STP9999" trong danh sách cán bộ.',
         'Dòng 4, cột "Họ và tên": "Trần Thị Thu" không khớp với tên trong danh sách cán bộ của mã STP0002 '
-        '("Trần Thị Thủy").',
+        '("Trần Thị Thủy") — hãy kiểm tra lại mã cán bộ hoặc họ tên.',
         'Dòng 6, cột "Mã cán bộ": mã "STP0001" trùng với dòng 2.',
         'Dòng 8, cột "Mã cán bộ": mã "STP0003" trùng với dòng 5.',
         'Dòng 8, cột "Họ và tên": bắt buộc, không được để trống.',
