@@ -57,8 +57,8 @@ _TEXT_LINE = re.compile(r"[^\r\n]+")
 _EXTENSIONS = ("xlsx", "xlsm", "xls", "ods", "csv", "tsv", "txt")
 
 LEGACY_MESSAGES = {
-    "TCVN3": "Văn bản dùng bảng mã TCVN3 (phông .VnTime) — hãy chuyển sang Unicode trước khi nhập",
-    "VNI": "Văn bản dùng bảng mã VNI (phông VNI-Times) — hãy chuyển sang Unicode trước khi nhập",
+    "TCVN3": "văn bản dùng bảng mã TCVN3 (phông .VnTime) — hãy chuyển sang Unicode trước khi nhập",
+    "VNI": "văn bản dùng bảng mã VNI (phông VNI-Times) — hãy chuyển sang Unicode trước khi nhập",
 }
 
 # The header wordings offices use, by the contract's column name. Matching ignores letter

@@ -91,7 +91,7 @@ def assignment_create_problems(
     if len(title) > TITLE_MAX_LENGTH:
         refuse("title", f"Tiêu đề dài {len(title)} ký tự, tối đa {TITLE_MAX_LENGTH}.")
     elif detect_legacy_encoding(title):
-        refuse("title", "Tiêu đề dùng bảng mã cũ (TCVN3/VNI) — hãy chuyển sang bảng mã Unicode.")
+        refuse("title", "Tiêu đề dùng bảng mã cũ (TCVN3/VNI) — hãy chuyển sang Unicode.")
 
     if (
         course is not None

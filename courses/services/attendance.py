@@ -91,7 +91,7 @@ def attendance_import(
     elif len(title) > TITLE_MAX_LENGTH:
         refuse(f"Tên buổi hội nghị dài {len(title)} ký tự, tối đa {TITLE_MAX_LENGTH}.")
     elif detect_legacy_encoding(title):
-        refuse("Tên buổi hội nghị dùng bảng mã cũ (TCVN3/VNI) — hãy chuyển sang bảng mã Unicode.")
+        refuse("Tên buổi hội nghị dùng bảng mã cũ (TCVN3/VNI) — hãy chuyển sang Unicode.")
     if held_on > timezone.localdate():
         refuse(f"Ngày {format_date(held_on)} chưa đến — chỉ ghi được buổi hội nghị đã diễn ra.")
     version = course_version_get_current(course=course)

@@ -129,9 +129,9 @@ CASES = [
     (
         "mixed_legacy.xlsx",
         "roster",
-        'refused: Dòng 2, cột "Họ và tên": Văn bản dùng bảng mã VNI (phông VNI-Times) — '
+        'refused: Dòng 2, cột "Họ và tên": văn bản dùng bảng mã VNI (phông VNI-Times) — '
         "hãy chuyển sang Unicode trước khi nhập\n"
-        'Dòng 3, cột "Ghi chú": Văn bản dùng bảng mã TCVN3 (phông .VnTime) — hãy chuyển sang Unicode trước khi nhập',
+        'Dòng 3, cột "Ghi chú": văn bản dùng bảng mã TCVN3 (phông .VnTime) — hãy chuyển sang Unicode trước khi nhập',
         [],
         {},
     ),

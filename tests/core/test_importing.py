@@ -241,8 +241,8 @@ def test_clean_rows_matches_headers_and_flags_legacy_text():
     ]
     # Every cell of the table is checked, an ignored column's too.
     assert [str(p) for p in table.problems] == [
-        'Dòng 2, cột "Ghi chú": Văn bản dùng bảng mã TCVN3 (phông .VnTime) — hãy chuyển sang Unicode trước khi nhập',
-        'Dòng 4, cột "Họ và tên": Văn bản dùng bảng mã VNI (phông VNI-Times) — hãy chuyển sang Unicode trước khi nhập',
+        'Dòng 2, cột "Ghi chú": văn bản dùng bảng mã TCVN3 (phông .VnTime) — hãy chuyển sang Unicode trước khi nhập',
+        'Dòng 4, cột "Họ và tên": văn bản dùng bảng mã VNI (phông VNI-Times) — hãy chuyển sang Unicode trước khi nhập',
     ]
     assert table.notes == ['Bỏ qua các cột không dùng: "Ghi chú" (cột C).']
 

@@ -332,12 +332,12 @@ REFUSALS = [
     ),
     pytest.param(
         _set(["title"], "Kho¸ häc Hµ Néi"),
-        "title: Văn bản dùng bảng mã TCVN3 (phông .VnTime) — hãy chuyển sang Unicode trước khi nhập",
+        "title: văn bản dùng bảng mã TCVN3 (phông .VnTime) — hãy chuyển sang Unicode trước khi nhập",
         id="legacy-tcvn3",
     ),
     pytest.param(
         _set(["lessons", 0, "title"], "Nguyeãn Vaên Traàn"),
-        "lessons[0].title: Văn bản dùng bảng mã VNI (phông VNI-Times) — hãy chuyển sang Unicode trước khi nhập",
+        "lessons[0].title: văn bản dùng bảng mã VNI (phông VNI-Times) — hãy chuyển sang Unicode trước khi nhập",
         id="legacy-vni",
     ),
     pytest.param(_set(["title"], "T" * 256), "title: dài 256 ký tự, vượt quá giới hạn 255 ký tự", id="title-too-long"),

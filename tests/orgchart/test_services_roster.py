@@ -511,15 +511,15 @@ def test_non_utf8_csv_is_refused(baseline):
 def test_tcvn3_text_is_refused(baseline):
     rows = [*baseline_rows(), person("CB004", "NguyÔn V¨n Hµ", "VP", position="Phã Ch¸nh V¨n phßng")]
     assert refused(rows) == [
-        'Dòng 5, cột "Họ và tên": Văn bản dùng bảng mã TCVN3 (phông .VnTime) — hãy chuyển sang Unicode trước khi nhập',
-        'Dòng 5, cột "Chức vụ": Văn bản dùng bảng mã TCVN3 (phông .VnTime) — hãy chuyển sang Unicode trước khi nhập',
+        'Dòng 5, cột "Họ và tên": văn bản dùng bảng mã TCVN3 (phông .VnTime) — hãy chuyển sang Unicode trước khi nhập',
+        'Dòng 5, cột "Chức vụ": văn bản dùng bảng mã TCVN3 (phông .VnTime) — hãy chuyển sang Unicode trước khi nhập',
     ]
 
 
 def test_vni_text_is_refused(baseline):
     rows = [*baseline_rows(), person("CB004", "Nguyeãn Vaên Tuaán", "VP")]
     assert refused(rows) == [
-        'Dòng 5, cột "Họ và tên": Văn bản dùng bảng mã VNI (phông VNI-Times) — hãy chuyển sang Unicode trước khi nhập'
+        'Dòng 5, cột "Họ và tên": văn bản dùng bảng mã VNI (phông VNI-Times) — hãy chuyển sang Unicode trước khi nhập'
     ]
 
 

@@ -235,7 +235,7 @@ def test_bad_cells_are_each_refused(db):
         "gạch dưới (tối đa 32 ký tự).",
         'Dòng 5, cột "Tên đơn vị": bắt buộc, không được để trống.',
         'Dòng 5, cột "Loại đơn vị": bắt buộc, không được để trống.',
-        'Dòng 6, cột "Tên đơn vị": Văn bản dùng bảng mã TCVN3 (phông .VnTime) — hãy chuyển sang Unicode trước khi nhập',
+        'Dòng 6, cột "Tên đơn vị": văn bản dùng bảng mã TCVN3 (phông .VnTime) — hãy chuyển sang Unicode trước khi nhập',
     ]
 
 
