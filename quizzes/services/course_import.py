@@ -419,7 +419,8 @@ def _read(data: dict | bytes | str) -> _CourseSpec:
     if per_attempt is not None and raw_questions and per_attempt > len(raw_questions):
         reader.refuse(
             "quiz.questions_per_attempt",
-            f"mỗi lần làm bài rút {per_attempt} câu nhưng ngân hàng chỉ có {len(raw_questions)} câu hỏi",
+            f"mỗi lần làm bài rút {per_attempt} câu nhưng ngân hàng chỉ có {len(raw_questions)} câu hỏi — "
+            "hãy thêm câu hỏi hoặc giảm số câu mỗi lần làm bài",
         )
     if reader.problems:
         raise ImportRefused(reader.problems)

@@ -313,7 +313,8 @@ REFUSALS = [
     ),
     pytest.param(
         _set(["quiz", "questions_per_attempt"], 4),
-        "quiz.questions_per_attempt: mỗi lần làm bài rút 4 câu nhưng ngân hàng chỉ có 3 câu hỏi",
+        "quiz.questions_per_attempt: mỗi lần làm bài rút 4 câu nhưng ngân hàng chỉ có 3 câu hỏi — "
+        "hãy thêm câu hỏi hoặc giảm số câu mỗi lần làm bài",
         id="draw-more-than-bank",
     ),
     pytest.param(
