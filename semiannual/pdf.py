@@ -260,9 +260,9 @@ def rule_text(rule: CompletionRule | None) -> str:
         return ""
     versions = ", ".join(str(number) for number in rule.versions)
     return (
-        f"Cách tính: tính những người hoàn thành từ ngày {format_date(rule.completions_from)} trở đi, ở mọi phiên bản "
-        f"đã xuất bản của khóa học “{rule.course_title}” (phiên bản {versions}), bằng một trong các hình thức: "
-        "làm bài kiểm tra đạt yêu cầu, dự hội nghị quán triệt hoặc hoàn thành bên ngoài được Văn phòng Sở chấp nhận."
+        f"Cách tính: hoàn thành được tính từ ngày {format_date(rule.completions_from)}, với mọi phiên bản "
+        f"đã xuất bản của khóa học “{rule.course_title}” (phiên bản {versions}), gồm bài kiểm tra đạt yêu cầu, "
+        "dự hội nghị quán triệt và hoàn thành bên ngoài được Văn phòng Sở chấp nhận."
     )
 
 
