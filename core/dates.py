@@ -80,7 +80,7 @@ def parse_clerk_date(text: str) -> dt.date:
             raise ValueError(f'"{text}": năm phải đủ 4 chữ số — hãy ghi dạng dd/mm/yyyy (ví dụ 05/09/1985).')
         if month > 12 and day <= 12:
             raise ValueError(
-                f'"{text}": tháng {month} không có — có lẽ đang ghi tháng trước ngày; hãy ghi ngày trước, '
+                f'"{text}": không có tháng {month} — có lẽ tháng được ghi trước ngày; hãy ghi ngày trước, tháng sau, '
                 "dạng dd/mm/yyyy."
             )
     try:

@@ -58,8 +58,8 @@ _TEXT_LINE = re.compile(r"[^\r\n]+")
 _EXTENSIONS = ("xlsx", "xlsm", "xls", "ods", "csv", "tsv", "txt")
 
 LEGACY_MESSAGES = {
-    "TCVN3": "Văn bản mã TCVN3 (font .VnTime) — hãy chuyển sang Unicode trước khi nhập",
-    "VNI": "Văn bản mã VNI (font VNI-Times) — hãy chuyển sang Unicode trước khi nhập",
+    "TCVN3": "văn bản dùng bảng mã TCVN3 (phông .VnTime) — hãy chuyển sang Unicode trước khi nhập",
+    "VNI": "văn bản dùng bảng mã VNI (phông VNI-Times) — hãy chuyển sang Unicode trước khi nhập",
 }
 
 # The header wordings offices use, by the contract's column name. Matching ignores letter
@@ -136,7 +136,10 @@ def size_label(size: int) -> str:
 
 def too_large_message(size: int) -> str:
     """The refusal of a file over `LANTOA_IMPORT_MAX_BYTES`, wherever its size is first known."""
-    return f"Tệp quá lớn ({size_label(size)}); giới hạn là {size_label(settings.LANTOA_IMPORT_MAX_BYTES)}."
+    return (
+        f"Tệp quá lớn ({size_label(size)}); giới hạn là {size_label(settings.LANTOA_IMPORT_MAX_BYTES)} — "
+        "hãy bỏ các trang tính, hình ảnh không cần nhập hoặc chia thành nhiều tệp."
+    )
 
 
 def _thousands(number: int) -> str:
@@ -210,13 +213,13 @@ class _Collector:
             where = f'Trang "{sheet.name}", dòng {_thousands(number)}'
             raise _refuse(
                 f"{where} có dữ liệu, quá giới hạn {_thousands(self.max_row_number)} dòng — "
-                "hãy xoá các dòng thừa ở cuối trang rồi nhập lại."
+                "hãy xóa các dòng thừa ở cuối trang rồi nhập lại."
             )
         if len(cells) > self.max_columns:
             where = f'Trang "{sheet.name}", dòng {_thousands(number)}'
             raise _refuse(
                 f"{where}, cột {column_letter(len(cells) - 1)} có dữ liệu, quá giới hạn {self.max_columns} cột — "
-                "hãy xoá các cột thừa rồi nhập lại."
+                "hãy xóa các cột thừa rồi nhập lại."
             )
         if len(sheet.rows) >= self.max_rows + 100:
             raise _refuse(
@@ -241,7 +244,7 @@ class _Collector:
             sheet = self.sheet.name if self.sheet else ""
             raise _refuse(
                 f'Trang "{sheet}", cột {column_letter(index)} có dữ liệu, quá giới hạn {self.max_columns} cột — '
-                "hãy xoá các cột thừa rồi nhập lại."
+                "hãy xóa các cột thừa rồi nhập lại."
             )
         return False
 
@@ -749,16 +752,18 @@ def _ods_paragraph(paragraph) -> str:
 
 def _read_text(content: bytes, collector: _Collector) -> None:
     if content.startswith(_ZIP_MAGIC):
-        raise _refuse("Tệp có đuôi .csv nhưng không phải là văn bản CSV (có thể là tệp Excel — hãy đổi đuôi .xlsx).")
+        raise _refuse(
+            "Tệp có đuôi .csv nhưng không phải là văn bản CSV (có thể là tệp Excel — hãy đổi đuôi thành .xlsx)."
+        )
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = content.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise _refuse("Tệp văn bản UTF-16 bị hỏng — hãy lưu lại bằng Excel rồi nhập lại.") from exc
+            raise _refuse("Tệp văn bản Unicode (UTF-16) bị hỏng — hãy lưu lại bằng Excel rồi nhập lại.") from exc
     else:
         if b"\x00" in content[:4096]:
             raise _refuse(
-                "Tệp có đuôi .csv nhưng không phải là văn bản CSV (có thể là tệp Excel — hãy đổi đuôi .xlsx)."
+                "Tệp có đuôi .csv nhưng không phải là văn bản CSV (có thể là tệp Excel — hãy đổi đuôi thành .xlsx)."
             )
         try:
             text = content.decode("utf-8-sig")
@@ -769,7 +774,7 @@ def _read_text(content: bytes, collector: _Collector) -> None:
                     ImportProblem(
                         row=line,
                         column=None,
-                        message="Tệp CSV không phải mã UTF-8 — hãy lưu lại bằng "
+                        message="Tệp CSV không dùng bảng mã UTF-8 — hãy lưu lại bằng "
                         '"CSV UTF-8 (Comma delimited)" trong Excel rồi nhập lại.',
                     )
                 ]
@@ -983,7 +988,7 @@ def clean_rows(
                     row=header_number,
                     column=canonical,
                     message=f"có hai cột cùng nghĩa (cột {column_letter(seen[canonical])} và {column_letter(index)}) "
-                    "— hãy xoá hoặc đổi tên một cột.",
+                    "— hãy xóa hoặc đổi tên một cột.",
                 )
             )
         seen.setdefault(canonical, index)

@@ -244,7 +244,7 @@ class ProvinceSummary:
             ("memberships", "quá trình công tác"),
             ("courses", "khóa học"),
             ("questions", "câu hỏi"),
-            ("assignments", "lần giao"),
+            ("assignments", "đợt giao"),
             ("enrolments", "người được giao"),
             ("attempts", "bài làm"),
             ("attempt_items", "câu trong bài làm"),
@@ -630,7 +630,7 @@ def _generated_models() -> list[type[models.Model]]:
 def province_existing_counts() -> dict[str, int]:
     """Rows already in the tables the generator fills (empty dict when there are none)."""
     counts = {}
-    for label, model in (("đơn vị", Unit), ("cán bộ", Staff), ("khóa học", Course), ("lần giao", Assignment)):
+    for label, model in (("đơn vị", Unit), ("cán bộ", Staff), ("khóa học", Course), ("đợt giao", Assignment)):
         count = model.objects.count()
         if count:
             counts[label] = count

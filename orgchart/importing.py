@@ -25,7 +25,7 @@ def check_code(*, row: CleanRow, column: str, first_row: dict[str, int], refuse:
     elif not parse_code(code):
         refuse(
             column,
-            f'"{code}" không hợp lệ: chỉ gồm chữ cái không dấu, chữ số, dấu chấm, gạch ngang, gạch dưới '
+            f'"{code}" không hợp lệ: mã chỉ được gồm chữ cái không dấu, chữ số, dấu chấm, gạch ngang, gạch dưới '
             "(tối đa 32 ký tự).",
         )
     elif code.casefold() in first_row:

@@ -78,15 +78,15 @@ def assignment_create_problems(
 
     slug = normalize_text(slug).lower()
     if not slug:
-        refuse("slug", "Mã giao khóa học là bắt buộc.")
+        refuse("slug", "Mã đợt giao khóa học là bắt buộc.")
     elif len(slug) > SLUG_MAX_LENGTH or not SLUG_PATTERN.fullmatch(slug):
         refuse(
             "slug",
-            f'Mã giao khóa học "{slug}" không hợp lệ: chỉ gồm chữ thường không dấu, chữ số, gạch ngang, gạch dưới '
-            f"(tối đa {SLUG_MAX_LENGTH} ký tự), ví dụ nq57-2025.",
+            f'Mã đợt giao khóa học "{slug}" không hợp lệ: chỉ được gồm chữ thường không dấu, chữ số, gạch ngang, '
+            f"gạch dưới (tối đa {SLUG_MAX_LENGTH} ký tự), ví dụ nq57-2025.",
         )
     elif Assignment.objects.filter(slug__iexact=slug).exists():
-        refuse("slug", f'Mã giao khóa học "{slug}" đã được dùng cho một lần giao khác.')
+        refuse("slug", f'Mã đợt giao khóa học "{slug}" đã được dùng cho một đợt giao khác.')
 
     title = normalize_text(title)
     if len(title) > TITLE_MAX_LENGTH:
@@ -98,7 +98,7 @@ def assignment_create_problems(
         course is not None
         and not CourseVersion.objects.filter(course=course, status=CourseVersionStatus.PUBLISHED).exists()
     ):
-        refuse("course", f'Khóa học "{course.slug}" chưa có phiên bản nào được xuất bản.')
+        refuse("course", f'Khóa học "{course.slug}" chưa có phiên bản nào được xuất bản — hãy xuất bản khóa học trước.')
 
     if starts_on is not None and due_on is not None and due_on < starts_on:
         refuse(
@@ -113,7 +113,7 @@ def assignment_create_problems(
             f"{format_date(due_on)}.",
         )
     if due_days is not None and not 1 <= due_days <= 3650:
-        refuse("due_days", f"Số ngày phải hoàn thành sau khi vào đối tượng ({due_days}) phải từ 1 đến 3650.")
+        refuse("due_days", f"Số ngày phải hoàn thành kể từ khi vào đối tượng áp dụng ({due_days}) phải từ 1 đến 3650.")
 
     if not units and not people:
         refuse("units", "Cần ít nhất một đơn vị hoặc một người được giao.")
@@ -217,8 +217,8 @@ class EnrolmentSyncSummary:
 
     def __str__(self) -> str:
         return (
-            f"Đồng bộ người được giao ngày {format_date(self.on_date)}: {self.assignments} lần giao, "
-            f"{self.enrolled} người mới, {self.left} người ra khỏi đối tượng, {self.returned} người trở lại."
+            f"Đồng bộ người được giao ngày {format_date(self.on_date)}: {self.assignments} đợt giao, "
+            f"{self.enrolled} người mới, {self.left} người ra khỏi đối tượng áp dụng, {self.returned} người trở lại."
         )
 
 

@@ -96,7 +96,7 @@ def attendance_import(
         refuse(f"Ngày {format_date(held_on)} chưa đến — chỉ ghi được buổi hội nghị đã diễn ra.")
     version = course_version_get_current(course=course)
     if version is None:
-        refuse(f'Khóa học "{course.slug}" chưa có phiên bản nào được xuất bản.')
+        refuse(f'Khóa học "{course.slug}" chưa có phiên bản nào được xuất bản — hãy xuất bản khóa học trước.')
 
     table = clean_rows(rows=rows, required=REQUIRED_COLUMNS)
     cleaned = table.rows
@@ -121,7 +121,7 @@ def attendance_import(
         else:
             person = staff_by_code.get(code.casefold())
             if person is None:
-                refuse(f'không có cán bộ nào mã "{code}" trong danh sách cán bộ.', row=row.number, column=CODE)
+                refuse(f'không có cán bộ nào có mã "{code}" trong danh sách cán bộ.', row=row.number, column=CODE)
             elif person.pk in first_row_of:
                 refuse(f'mã "{code}" trùng với dòng {first_row_of[person.pk]}.', row=row.number, column=CODE)
             else:
@@ -130,7 +130,8 @@ def attendance_import(
             refuse("bắt buộc, không được để trống.", row=row.number, column=FULL_NAME)
         elif person is not None and not same_name(name, person.full_name):
             refuse(
-                f'"{name}" không khớp với tên trong danh sách cán bộ của mã {person.code} ("{person.full_name}").',
+                f'"{name}" không khớp với tên trong danh sách cán bộ của mã {person.code} ("{person.full_name}") — '
+                "hãy kiểm tra lại mã cán bộ hoặc họ tên.",
                 row=row.number,
                 column=FULL_NAME,
             )

@@ -101,13 +101,14 @@ def external_completions_import(
         else:
             person = staff_by_code.get(code.casefold())
             if person is None:
-                refuse(CODE, f'không có cán bộ nào mã "{code}" trong danh sách cán bộ.')
+                refuse(CODE, f'không có cán bộ nào có mã "{code}" trong danh sách cán bộ.')
         if not name:
             refuse(FULL_NAME, "bắt buộc, không được để trống.")
         elif person is not None and not same_name(name, person.full_name):
             refuse(
                 FULL_NAME,
-                f'"{name}" không khớp với tên trong danh sách cán bộ của mã {person.code} ("{person.full_name}").',
+                f'"{name}" không khớp với tên trong danh sách cán bộ của mã {person.code} ("{person.full_name}") — '
+                "hãy kiểm tra lại mã cán bộ hoặc họ tên.",
             )
         completed_on = None
         if not row.text(COMPLETED_ON):
@@ -119,7 +120,9 @@ def external_completions_import(
                 refuse(COMPLETED_ON, str(error))
             else:
                 if completed_on > today:
-                    refuse(COMPLETED_ON, f"ngày {format_date(completed_on)} chưa đến.")
+                    refuse(
+                        COMPLETED_ON, f"ngày {format_date(completed_on)} chưa đến — hãy ghi đúng ngày đã hoàn thành."
+                    )
         reference = row.text(REFERENCE)
         if not reference:
             refuse(REFERENCE, "bắt buộc: số hiệu giấy chứng nhận hoặc văn bản làm căn cứ.")

@@ -21,7 +21,7 @@ def attempt_grant_problems(*, staff: Staff, course: Course, extra_attempts: int,
     """Every reason the grant cannot be made (Vietnamese); empty when it can."""
     problems = []
     if not normalize_text(reason or ""):
-        problems.append("Cần ghi lý do cấp thêm lượt làm bài.")
+        problems.append("Hãy ghi lý do cấp thêm lượt làm bài.")
     if not isinstance(extra_attempts, int) or not 1 <= extra_attempts <= MAX_EXTRA_ATTEMPTS:
         problems.append(f"Số lượt cấp thêm phải từ 1 đến {MAX_EXTRA_ATTEMPTS}.")
     if CourseVersion.objects.filter(course=course, attempts__staff=staff, attempts__passed=True).exists():

@@ -330,7 +330,7 @@ def _check_leavers(*, summary: RosterSummary, confirm_leavers: int | None, probl
             ImportProblem(
                 row=None,
                 column=None,
-                message=f"Số người nghỉ được xác nhận là {confirm_leavers} nhưng tệp này cho {leavers} người nghỉ "
+                message=f"Số người nghỉ được xác nhận là {confirm_leavers} nhưng theo tệp này có {leavers} người nghỉ "
                 "— hãy xem lại danh sách người nghỉ (chạy thử) rồi xác nhận đúng số đó.",
             )
         )
@@ -429,7 +429,7 @@ def _validate(
                         and holder.code.casefold() not in file_codes
                     ):
                         # People absent from the file keep their record, and so their email.
-                        refuse(EMAIL, f'email "{email}" đã là email của cán bộ {holder.code} ({holder.full_name}).')
+                        refuse(EMAIL, f'email "{email}" đang là email của cán bộ {holder.code} ({holder.full_name}).')
                     first_row_of_email.setdefault(email, row.number)
 
         unit_code = row.text(UNIT)
@@ -439,9 +439,16 @@ def _validate(
         else:
             unit = state.unit(unit_code)
             if unit is None:
-                refuse(UNIT, f'không có đơn vị nào mã "{unit_code}" — hãy nhập danh sách đơn vị trước.')
+                refuse(
+                    UNIT,
+                    f'không có đơn vị nào có mã "{unit_code}" — hãy kiểm tra lại mã hoặc nhập danh sách đơn vị trước.',
+                )
             elif not unit[2]:
-                refuse(UNIT, f'đơn vị "{unit[0]}" không hoạt động vào ngày {format_date(state.on)}.')
+                refuse(
+                    UNIT,
+                    f'đơn vị "{unit[0]}" không hoạt động vào ngày {format_date(state.on)} — '
+                    "hãy kiểm tra lại mã đơn vị.",
+                )
 
         position = None
         if POSITION in present:
@@ -469,7 +476,10 @@ def _validate(
                 if date_of_birth >= today:
                     refuse(BIRTH_DATE, f"{format_date(date_of_birth)} chưa đến — ngày sinh phải ở trong quá khứ.")
                 elif date_of_birth.year < EARLIEST_BIRTH_YEAR:
-                    refuse(BIRTH_DATE, f"{format_date(date_of_birth)} trước năm {EARLIEST_BIRTH_YEAR}.")
+                    refuse(
+                        BIRTH_DATE,
+                        f"{format_date(date_of_birth)} trước năm {EARLIEST_BIRTH_YEAR} — hãy kiểm tra lại năm sinh.",
+                    )
 
         if row_problems:
             problems.extend(row_problems)

@@ -202,7 +202,8 @@ def unit_edit_problems(*, unit: Unit, parent: Unit | None, closing: bool, on: dt
     if latest is not None and on < latest:
         problems.append(
             f"ngày hiệu lực {format_date(on)} sớm hơn thay đổi gần nhất đã ghi của sơ đồ tổ chức "
-            f"(ngày {format_date(latest)}) — các thay đổi được ghi theo thứ tự thời gian."
+            f"(ngày {format_date(latest)}) — các thay đổi phải được ghi theo thứ tự thời gian; "
+            "hãy chọn ngày hiệu lực từ ngày đó trở đi."
         )
     if parent is not None and not UnitVersion.objects.filter(unit_version_on_q(on), unit=parent).exists():
         problems.append(f'đơn vị cấp trên "{parent.code}" không hoạt động vào ngày {format_date(on)}.')
@@ -221,7 +222,7 @@ def unit_edit_problems(*, unit: Unit, parent: Unit | None, closing: bool, on: dt
             problems.append(
                 f'đơn vị "{unit.code}" vẫn còn đơn vị cấp dưới vào ngày {format_date(on)}: '
                 + ", ".join(sorted(open_children))
-                + "."
+                + " — hãy cho các đơn vị này ngừng hoạt động hoặc chuyển sang đơn vị khác trước."
             )
     return problems
 

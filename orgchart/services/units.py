@@ -90,7 +90,7 @@ class UnitsSummary(ChangeTally):
     def __str__(self) -> str:
         ending = " (chạy thử, chưa ghi gì)." if self.dry_run else "."
         when = f" ngày {format_date(self.effective_date)}" if self.effective_date else ""
-        closed = f"{self.closed} đóng, " if self.closed else ""
+        closed = f"{self.closed} ngừng hoạt động, " if self.closed else ""
         return (
             f"Danh sách đơn vị{when}: {self.created} mới, {self.updated} thay đổi thông tin, "
             f"{self.moved} chuyển đơn vị cấp trên, {closed}{self.unchanged} không đổi{ending}"
@@ -253,10 +253,10 @@ def _validate(
                 refuse(
                     PARENT,
                     f'đơn vị cấp trên "{canonical[parent_text.casefold()]}" không có trong tệp; tệp là toàn bộ sơ '
-                    "đồ tổ chức, đơn vị không có trong tệp sẽ ngừng hoạt động.",
+                    "đồ tổ chức, đơn vị không có trong tệp sẽ ngừng hoạt động — hãy thêm đơn vị cấp trên vào tệp.",
                 )
             elif parent_code is None:
-                refuse(PARENT, f'không có đơn vị nào mã "{parent_text}", trong tệp hay trong hệ thống.')
+                refuse(PARENT, f'không có đơn vị nào có mã "{parent_text}", cả trong tệp lẫn trong hệ thống.')
             elif parent_text.casefold() == code.casefold():
                 refuse(PARENT, "một đơn vị không thể là cấp trên của chính nó.")
 

@@ -36,7 +36,7 @@ import nh3
 from django.conf import settings
 from django.db import transaction
 
-from core.importing import LEGACY_MESSAGES, ImportProblem, ImportRefused
+from core.importing import LEGACY_MESSAGES, ImportProblem, ImportRefused, too_large_message
 from core.text import detect_legacy_encoding, normalize_text
 from courses.models import (
     SLUG_MAX_LENGTH,
@@ -129,7 +129,7 @@ class CourseImportSummary:
             return (
                 f'Kiểm tra xong, chưa ghi gì: khóa học "{self.slug}" sẽ có phiên bản {self.version_number}: {content}.'
             )
-        return f'Khóa học "{self.slug}" phiên bản {self.version_number}: {content}.'
+        return f'Đã nhập và xuất bản khóa học "{self.slug}", phiên bản {self.version_number}: {content}.'
 
 
 # --- reading and checking the file ----------------------------------------------------------
@@ -267,11 +267,7 @@ def _decode(data: dict | bytes | str, reader: _Reader) -> object:
     if isinstance(data, bytes):
         limit = settings.LANTOA_IMPORT_MAX_BYTES
         if len(data) > limit:
-            reader.problems.append(
-                ImportProblem(
-                    row=None, column=None, message=f"Tệp quá lớn ({len(data):,} byte; giới hạn {limit:,} byte)."
-                )
-            )
+            reader.problems.append(ImportProblem(row=None, column=None, message=too_large_message(len(data))))
             return _MISSING
         try:
             data = data.decode("utf-8-sig")
@@ -279,7 +275,7 @@ def _decode(data: dict | bytes | str, reader: _Reader) -> object:
             line = data[: exc.start].count(b"\n") + 1
             reader.problems.append(
                 ImportProblem(
-                    row=line, column=None, message="Tệp không phải văn bản mã UTF-8 — hãy lưu lại bằng UTF-8."
+                    row=line, column=None, message="Tệp không dùng bảng mã UTF-8 — hãy lưu lại với bảng mã UTF-8."
                 )
             )
             return _MISSING
@@ -386,7 +382,7 @@ def _read(data: dict | bytes | str) -> _CourseSpec:
     if slug and (len(slug) > SLUG_MAX_LENGTH or not SLUG_PATTERN.fullmatch(slug)):
         reader.refuse(
             "slug",
-            f'"{slug}" không hợp lệ: chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang giữa các phần, '
+            f'"{slug}" không hợp lệ: mã chỉ được gồm chữ thường không dấu, chữ số và dấu gạch ngang giữa các phần, '
             f'tối đa {SLUG_MAX_LENGTH} ký tự (ví dụ "nq57")',
         )
     title = reader.text(top, "title", "title", max_length=TITLE_MAX_LENGTH)
@@ -423,7 +419,8 @@ def _read(data: dict | bytes | str) -> _CourseSpec:
     if per_attempt is not None and raw_questions and per_attempt > len(raw_questions):
         reader.refuse(
             "quiz.questions_per_attempt",
-            f"mỗi lần làm bài rút {per_attempt} câu nhưng ngân hàng chỉ có {len(raw_questions)} câu hỏi",
+            f"mỗi lần làm bài rút {per_attempt} câu nhưng ngân hàng chỉ có {len(raw_questions)} câu hỏi — "
+            "hãy thêm câu hỏi hoặc giảm số câu mỗi lần làm bài",
         )
     if reader.problems:
         raise ImportRefused(reader.problems)
@@ -526,7 +523,7 @@ def course_import(*, data: dict | bytes | str, dry_run: bool = False) -> CourseI
                             row=None,
                             column=None,
                             message=f'slug: khóa học "{spec.slug}" đang có bản nháp phiên bản {draft.number} chưa '
-                            "công bố trong trang quản trị — hãy công bố hoặc xóa bản nháp đó rồi nhập lại",
+                            "xuất bản trong trang quản trị — hãy xuất bản hoặc xóa bản nháp đó rồi nhập lại",
                         )
                     ]
                 )

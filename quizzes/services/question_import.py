@@ -202,7 +202,10 @@ def _read_row(row: CleanRow, problems: list[ImportProblem]) -> _Spec | None:
     last = max((index for index, value in enumerate(texts) if value), default=-1)
     for index in range(last):
         if not texts[index]:
-            problem(OPTION_COLUMNS[index], f"để trống nhưng {OPTION_COLUMNS[last]} có nội dung; hãy điền liền từ A.")
+            problem(
+                OPTION_COLUMNS[index],
+                f"để trống nhưng {OPTION_COLUMNS[last]} có nội dung; hãy điền các phương án liên tiếp từ A.",
+            )
     letters_seen: dict[str, str] = {}
     for index, value in enumerate(texts):
         if len(value) > _OPTION_MAX_LENGTH:

@@ -91,7 +91,7 @@ def test_unknown_codes_are_all_listed_and_nothing_is_sent(roster, django_capture
 
 
 def test_unknown_unit(roster, django_capture_on_commit_callbacks):
-    with pytest.raises(CommandError, match="Mã đơn vị XYZ không tồn tại"):
+    with pytest.raises(CommandError, match="Không có đơn vị nào có mã XYZ"):
         run("--unit", "XYZ", capture=django_capture_on_commit_callbacks)
 
 
@@ -106,5 +106,5 @@ def test_a_problem_refuses_the_whole_batch(roster, django_capture_on_commit_call
 
 @pytest.mark.parametrize("args", [[], ["--all", "VP-1"], ["--unit", "VP", "--all"]])
 def test_exactly_one_selection_is_required(roster, args, django_capture_on_commit_callbacks):
-    with pytest.raises(CommandError, match="Chọn đúng một"):
+    with pytest.raises(CommandError, match="Hãy chọn đúng một"):
         run(*args, capture=django_capture_on_commit_callbacks)

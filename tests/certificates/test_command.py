@@ -36,7 +36,7 @@ def _run(*args):
 def test_issues_for_everyone_who_completed(cohort):
     summary = _run("--assignment", "nq57-2025")
 
-    assert summary == 'Đã cấp 4 giấy chứng nhận (lần giao "nq57-2025").'
+    assert summary == 'Đã cấp 4 giấy chứng nhận (đợt giao "nq57-2025").'
     assert Certificate.objects.count() == 4
     assert not Certificate.objects.filter(staff=cohort["not_done"]).exists()
     assert sorted(Certificate.objects.values_list("number", flat=True)) == [1, 2, 3, 4]
@@ -47,12 +47,12 @@ def test_running_twice_issues_nothing_more(cohort):
     _run("--assignment", "nq57-2025")
     serials = set(Certificate.objects.values_list("serial", flat=True))
 
-    assert _run("--assignment", "nq57-2025") == 'Đã cấp 0 giấy chứng nhận (lần giao "nq57-2025").'
+    assert _run("--assignment", "nq57-2025") == 'Đã cấp 0 giấy chứng nhận (đợt giao "nq57-2025").'
     assert set(Certificate.objects.values_list("serial", flat=True)) == serials
 
 
 def test_unit_limits_to_people_in_that_unit_when_they_completed(cohort):
-    assert _run("--assignment", "nq57-2025", "--unit", "TGPL").endswith('(lần giao "nq57-2025", đơn vị TGPL).')
+    assert _run("--assignment", "nq57-2025", "--unit", "TGPL").endswith('(đợt giao "nq57-2025", đơn vị TGPL).')
     assert set(Certificate.objects.values_list("staff_id", flat=True)) == {s.pk for s in cohort["tgpl"]}
 
 
@@ -81,8 +81,8 @@ def test_output_writes_one_pdf_per_certificate_and_the_register(cohort, tmp_path
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--assignment", "khong-co"], 'Không có lần giao khóa học nào mã "khong-co".'),
-        (["--assignment", "nq57-2025", "--unit", "XYZ"], 'Không có đơn vị nào mã "XYZ".'),
+        (["--assignment", "khong-co"], 'Không có đợt giao khóa học nào có mã "khong-co".'),
+        (["--assignment", "nq57-2025", "--unit", "XYZ"], 'Không có đơn vị nào có mã "XYZ".'),
     ],
 )
 def test_bad_arguments_are_refused_and_nothing_written(cohort, args, message):

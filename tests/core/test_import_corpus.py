@@ -129,8 +129,9 @@ CASES = [
     (
         "mixed_legacy.xlsx",
         "roster",
-        'refused: Dòng 2, cột "Họ và tên": Văn bản mã VNI (font VNI-Times) — hãy chuyển sang Unicode trước khi nhập\n'
-        'Dòng 3, cột "Ghi chú": Văn bản mã TCVN3 (font .VnTime) — hãy chuyển sang Unicode trước khi nhập',
+        'refused: Dòng 2, cột "Họ và tên": văn bản dùng bảng mã VNI (phông VNI-Times) — '
+        "hãy chuyển sang Unicode trước khi nhập\n"
+        'Dòng 3, cột "Ghi chú": văn bản dùng bảng mã TCVN3 (phông .VnTime) — hãy chuyển sang Unicode trước khi nhập',
         [],
         {},
     ),
@@ -145,8 +146,8 @@ CASES = [
     (
         "month_first_date.csv",
         "roster",
-        'refused: Dòng 2, cột "Ngày sinh": "09/25/1985": tháng 25 không có — có lẽ đang ghi tháng trước ngày; '
-        "hãy ghi ngày trước, dạng dd/mm/yyyy.",
+        'refused: Dòng 2, cột "Ngày sinh": "09/25/1985": không có tháng 25 — có lẽ tháng được ghi trước ngày; '
+        "hãy ghi ngày trước, tháng sau, dạng dd/mm/yyyy.",
         [],
         {},
     ),

@@ -95,7 +95,7 @@ def test_duplicate_header_is_refused():
     problems = clean_refusal(
         csv_bytes([["Mã cán bộ", "Họ và tên", "Email", "E-mail"], ["CB1", "An", "a@b.vn", "c@d.vn"]]), "r.csv"
     )
-    assert problems == ['Dòng 1, cột "Email": có hai cột cùng nghĩa (cột C và D) — hãy xoá hoặc đổi tên một cột.']
+    assert problems == ['Dòng 1, cột "Email": có hai cột cùng nghĩa (cột C và D) — hãy xóa hoặc đổi tên một cột.']
 
 
 def test_pdf_renamed_xlsx_is_refused():
@@ -158,7 +158,9 @@ def test_other_extensions_are_refused(filename):
 
 def test_xlsx_renamed_csv_is_refused():
     problems = refusal(xlsx_bytes([ROSTER_HEADER]), "roster.csv")
-    assert problems == ["Tệp có đuôi .csv nhưng không phải là văn bản CSV (có thể là tệp Excel — hãy đổi đuôi .xlsx)."]
+    assert problems == [
+        "Tệp có đuôi .csv nhưng không phải là văn bản CSV (có thể là tệp Excel — hãy đổi đuôi thành .xlsx)."
+    ]
 
 
 def test_non_utf8_csv_is_refused_with_the_line():
@@ -166,7 +168,8 @@ def test_non_utf8_csv_is_refused_with_the_line():
     content = "Ma can bo,Ho va ten\nCB1,Lê Văn Tâm\n".encode("cp1258")
     problems = refusal(content, "roster.csv")
     assert problems == [
-        'Dòng 2: Tệp CSV không phải mã UTF-8 — hãy lưu lại bằng "CSV UTF-8 (Comma delimited)" trong Excel rồi nhập lại.'
+        'Dòng 2: Tệp CSV không dùng bảng mã UTF-8 — hãy lưu lại bằng "CSV UTF-8 (Comma delimited)" trong Excel '
+        "rồi nhập lại."
     ]
 
 
@@ -174,7 +177,10 @@ def test_non_utf8_csv_is_refused_with_the_line():
 def test_oversized_file_is_refused_before_reading():
     content = csv_bytes([ROSTER_HEADER, *[[f"CB{n}", "Nguyễn Văn An"] for n in range(200)]])
     assert len(content) > 2048
-    assert refusal(content, "roster.csv") == [f"Tệp quá lớn ({len(content) // 1024} KB); giới hạn là 2 KB."]
+    assert refusal(content, "roster.csv") == [
+        f"Tệp quá lớn ({len(content) // 1024} KB); giới hạn là 2 KB — "
+        "hãy bỏ các trang tính, hình ảnh không cần nhập hoặc chia thành nhiều tệp."
+    ]
 
 
 @override_settings(LANTOA_IMPORT_MAX_BYTES=2048)
@@ -183,7 +189,10 @@ def test_oversized_file_on_disk_is_refused(tmp_path):
     path.write_bytes(b"x" * 5000)
     with pytest.raises(ImportRefused) as caught:
         read_file(path=path)
-    assert str(caught.value) == "Tệp quá lớn (4 KB); giới hạn là 2 KB."
+    assert str(caught.value) == (
+        "Tệp quá lớn (4 KB); giới hạn là 2 KB — "
+        "hãy bỏ các trang tính, hình ảnh không cần nhập hoặc chia thành nhiều tệp."
+    )
 
 
 @override_settings(LANTOA_IMPORT_MAX_ROWS=3)
@@ -232,8 +241,8 @@ def test_clean_rows_matches_headers_and_flags_legacy_text():
     ]
     # Every cell of the table is checked, an ignored column's too.
     assert [str(p) for p in table.problems] == [
-        'Dòng 2, cột "Ghi chú": Văn bản mã TCVN3 (font .VnTime) — hãy chuyển sang Unicode trước khi nhập',
-        'Dòng 4, cột "Họ và tên": Văn bản mã VNI (font VNI-Times) — hãy chuyển sang Unicode trước khi nhập',
+        'Dòng 2, cột "Ghi chú": văn bản dùng bảng mã TCVN3 (phông .VnTime) — hãy chuyển sang Unicode trước khi nhập',
+        'Dòng 4, cột "Họ và tên": văn bản dùng bảng mã VNI (phông VNI-Times) — hãy chuyển sang Unicode trước khi nhập',
     ]
     assert table.notes == ['Bỏ qua các cột không dùng: "Ghi chú" (cột C).']
 
@@ -264,7 +273,8 @@ def test_parse_date_cell(value, expected):
         ("05/09/85", '"05/09/85": năm phải đủ 4 chữ số — hãy ghi dạng dd/mm/yyyy (ví dụ 05/09/1985).'),
         (
             "09/25/1985",
-            '"09/25/1985": tháng 25 không có — có lẽ đang ghi tháng trước ngày; hãy ghi ngày trước, dạng dd/mm/yyyy.',
+            '"09/25/1985": không có tháng 25 — có lẽ tháng được ghi trước ngày; hãy ghi ngày trước, tháng sau, '
+            "dạng dd/mm/yyyy.",
         ),
         (
             1985,

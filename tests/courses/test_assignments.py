@@ -158,8 +158,10 @@ def test_refuses_a_taken_slug_an_unpublished_course_an_inactive_or_repeated_unit
             due_on=D1,
         )
     problems = caught.value.message_dict
-    assert problems["slug"] == ['Mã giao khóa học "nq57-2025" đã được dùng cho một lần giao khác.']
-    assert problems["course"] == ['Khóa học "ban-nhap" chưa có phiên bản nào được xuất bản.']
+    assert problems["slug"] == ['Mã đợt giao khóa học "nq57-2025" đã được dùng cho một đợt giao khác.']
+    assert problems["course"] == [
+        'Khóa học "ban-nhap" chưa có phiên bản nào được xuất bản — hãy xuất bản khóa học trước.'
+    ]
     assert problems["units"] == ["Đơn vị TGPL được chọn hai lần.", "Đơn vị CU đã ngừng hoạt động."]
     assert problems["people"] == ["Cán bộ CB001 được chọn hai lần."]
     assert db_state() == before

@@ -125,9 +125,9 @@ def test_every_bad_row_is_reported_and_nothing_written(course, staff):
         course,
     )
     assert problems == [
-        'Dòng 3, cột "Mã cán bộ": không có cán bộ nào mã "STP9999" trong danh sách cán bộ.',
+        'Dòng 3, cột "Mã cán bộ": không có cán bộ nào có mã "STP9999" trong danh sách cán bộ.',
         'Dòng 4, cột "Họ và tên": "Trần Thị Thu" không khớp với tên trong danh sách cán bộ của mã STP0002 '
-        '("Trần Thị Thủy").',
+        '("Trần Thị Thủy") — hãy kiểm tra lại mã cán bộ hoặc họ tên.',
         'Dòng 6, cột "Mã cán bộ": mã "STP0001" trùng với dòng 2.',
         'Dòng 8, cột "Mã cán bộ": mã "STP0003" trùng với dòng 5.',
         'Dòng 8, cột "Họ và tên": bắt buộc, không được để trống.',
@@ -166,7 +166,7 @@ def test_refuses_a_future_date_an_empty_title_and_an_unpublished_course(staff):
     assert [str(p) for p in caught.value.problems] == [
         "Tên buổi hội nghị (--title) là bắt buộc.",
         "Ngày 01/01/2999 chưa đến — chỉ ghi được buổi hội nghị đã diễn ra.",
-        'Khóa học "ban-nhap" chưa có phiên bản nào được xuất bản.',
+        'Khóa học "ban-nhap" chưa có phiên bản nào được xuất bản — hãy xuất bản khóa học trước.',
     ]
     assert db_state() == before
 

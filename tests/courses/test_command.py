@@ -25,7 +25,7 @@ def test_import_prints_one_line_summary():
     output = _run(str(NQ57_PATH))
 
     questions = Question.objects.count()
-    assert output == f'Khóa học "nq57" phiên bản 1: 4 bài học, {questions} câu hỏi.\n'
+    assert output == f'Đã nhập và xuất bản khóa học "nq57", phiên bản 1: 4 bài học, {questions} câu hỏi.\n'
     assert questions >= 14
 
 
@@ -79,7 +79,7 @@ def test_exit_codes_from_the_shell(tmp_path, capsys):
     good_status, good_stdout, good_stderr = good
     bad_status, _bad_stdout, bad_stderr = bad
     assert good_status == 0, good_stderr
-    assert good_stdout.startswith('Khóa học "nq57" phiên bản 1: 4 bài học,')
+    assert good_stdout.startswith('Đã nhập và xuất bản khóa học "nq57", phiên bản 1: 4 bài học,')
     assert len(good_stdout.strip().splitlines()) == 1
     assert bad_status != 0
     assert "Tệp không phải JSON hợp lệ" in bad_stderr

@@ -122,12 +122,12 @@ def test_create_assignment_lists_every_problem(setup):
         "create_assignment", "--slug", "NQ 57", "--course", "khong-co", "--unit", "XYZ", "--unit", "VP",
         "--category", "Cán bộ", "--start", "15/08/2025", "--due", "2025-02-30",
     )  # fmt: skip
-    assert message.startswith("Không tạo được lần giao khóa học (5 lỗi, chưa ghi gì):")
+    assert message.startswith("Không tạo được đợt giao khóa học (5 lỗi, chưa ghi gì):")
     for fragment in (
-        'Không có khóa học nào mã "khong-co"',
-        'Không có đơn vị nào mã "XYZ".',
+        'Không có khóa học nào có mã "khong-co"',
+        'Không có đơn vị nào có mã "XYZ".',
         '--due "2025-02-30" không phải là ngày hợp lệ',
-        'Mã giao khóa học "nq 57" không hợp lệ',
+        'Mã đợt giao khóa học "nq 57" không hợp lệ',
         'Đối tượng "Cán bộ" không hợp lệ; chỉ nhận: Lãnh đạo, Công chức, Viên chức, Người lao động.',
     ):
         assert fragment in message
@@ -138,7 +138,7 @@ def test_create_assignment_refuses_a_due_date_before_the_start_and_a_taken_slug(
     message = refused(*ASSIGN, "--unit", "STP", "--due", "2025-08-01")
     assert "(2 lỗi, chưa ghi gì)" in message
     assert "Hạn hoàn thành 01/08/2025 sớm hơn ngày bắt đầu 15/08/2025." in message
-    assert 'Mã giao khóa học "nq57-2025" đã được dùng cho một lần giao khác.' in message
+    assert 'Mã đợt giao khóa học "nq57-2025" đã được dùng cho một đợt giao khác.' in message
 
 
 def test_create_assignment_needs_the_contract_options(setup):
@@ -188,7 +188,7 @@ def test_import_attendance_refuses_bad_rows(setup, tmp_path):
     path.write_bytes(csv_bytes([*SHEET, ["CB009", "Người Lạ", "Có"], ["CB004", "Phạm Thu Dung", "chưa rõ"]]))
     message = refused(*attendance_args(path))
     assert message.startswith(f"Không nhập được {path} (2 lỗi, chưa ghi gì):")
-    assert '- Dòng 5, cột "Mã cán bộ": không có cán bộ nào mã "CB009" trong danh sách cán bộ.' in message
+    assert '- Dòng 5, cột "Mã cán bộ": không có cán bộ nào có mã "CB009" trong danh sách cán bộ.' in message
     assert (
         '- Dòng 6, cột "Có mặt": "chưa rõ" không hợp lệ; có mặt ghi "Có", "x" hoặc "✓", vắng ghi "Không" hoặc để trống.'
         in message
@@ -208,7 +208,7 @@ def test_import_attendance_refuses_an_unknown_course_a_bad_date_and_a_missing_fi
         "--title", TITLE,
     )  # fmt: skip
     assert "(3 lỗi, chưa ghi gì)" in message
-    assert 'Không có khóa học nào mã "khong-co"' in message
+    assert 'Không có khóa học nào có mã "khong-co"' in message
     assert '--date "10-09-2025" không phải là ngày hợp lệ' in message
     assert "Không tìm thấy tệp" in message
 

@@ -30,7 +30,9 @@ def test_the_real_nq57_course_imports(nq57_bytes):
     summary = course_import(data=nq57_bytes)
 
     version = course_version_get_current(course=Course.objects.get(slug="nq57"))
-    assert summary.message == f'Khóa học "nq57" phiên bản 1: 4 bài học, {summary.question_count} câu hỏi.'
+    assert summary.message == (
+        f'Đã nhập và xuất bản khóa học "nq57", phiên bản 1: 4 bài học, {summary.question_count} câu hỏi.'
+    )
     assert (version.number, version.status) == (1, CourseVersionStatus.PUBLISHED)
     assert version.published_at is not None
     assert (version.pass_percent, version.questions_per_attempt, version.max_attempts, version.time_limit_minutes) == (
@@ -83,7 +85,7 @@ def test_changed_content_publishes_version_2_and_retires_version_1(course_data):
     summary = course_import(data=course_data)
 
     assert summary.created and summary.version_number == 2
-    assert summary.message == 'Khóa học "an-toan-thong-tin" phiên bản 2: 2 bài học, 3 câu hỏi.'
+    assert summary.message == 'Đã nhập và xuất bản khóa học "an-toan-thong-tin", phiên bản 2: 2 bài học, 3 câu hỏi.'
     first.refresh_from_db()
     assert first.status == CourseVersionStatus.RETIRED
     assert first.published_at == first_published_at
@@ -222,7 +224,7 @@ REFUSALS = [
         "Dòng 2: Tệp không phải JSON hợp lệ (cột 2): thiếu dấu phẩy giữa hai phần tử",
         id="bad-json-missing-comma",
     ),
-    pytest.param(lambda d: b'{"slug": "\xe0 b"}', "Dòng 1: Tệp không phải văn bản mã UTF-8", id="not-utf8"),
+    pytest.param(lambda d: b'{"slug": "\xe0 b"}', "Dòng 1: Tệp không dùng bảng mã UTF-8", id="not-utf8"),
     pytest.param(lambda d: b"   ", "Tệp rỗng, không có dữ liệu.", id="empty-file"),
     pytest.param(lambda d: b"[1, 2]", "Tệp phải chứa một đối tượng JSON {…} mô tả khóa học.", id="not-an-object"),
     pytest.param(_delete(["title"]), "title: thiếu trường bắt buộc", id="missing-title"),
@@ -311,7 +313,8 @@ REFUSALS = [
     ),
     pytest.param(
         _set(["quiz", "questions_per_attempt"], 4),
-        "quiz.questions_per_attempt: mỗi lần làm bài rút 4 câu nhưng ngân hàng chỉ có 3 câu hỏi",
+        "quiz.questions_per_attempt: mỗi lần làm bài rút 4 câu nhưng ngân hàng chỉ có 3 câu hỏi — "
+        "hãy thêm câu hỏi hoặc giảm số câu mỗi lần làm bài",
         id="draw-more-than-bank",
     ),
     pytest.param(
@@ -330,12 +333,12 @@ REFUSALS = [
     ),
     pytest.param(
         _set(["title"], "Kho¸ häc Hµ Néi"),
-        "title: Văn bản mã TCVN3 (font .VnTime) — hãy chuyển sang Unicode trước khi nhập",
+        "title: văn bản dùng bảng mã TCVN3 (phông .VnTime) — hãy chuyển sang Unicode trước khi nhập",
         id="legacy-tcvn3",
     ),
     pytest.param(
         _set(["lessons", 0, "title"], "Nguyeãn Vaên Traàn"),
-        "lessons[0].title: Văn bản mã VNI (font VNI-Times) — hãy chuyển sang Unicode trước khi nhập",
+        "lessons[0].title: văn bản dùng bảng mã VNI (phông VNI-Times) — hãy chuyển sang Unicode trước khi nhập",
         id="legacy-vni",
     ),
     pytest.param(_set(["title"], "T" * 256), "title: dài 256 ký tự, vượt quá giới hạn 255 ký tự", id="title-too-long"),

@@ -33,7 +33,7 @@ def _join_late():
 
 def test_a_late_joiner_is_due_n_days_after_joining():
     output = run(*ASSIGN, "--unit", "STP", "--due", "2025-09-30", "--due-days", "30")
-    assert "người vào sau ngày bắt đầu: 30 ngày kể từ ngày vào" in output
+    assert "người được bổ sung sau ngày bắt đầu có hạn 30 ngày kể từ ngày được bổ sung" in output
     # Those in the audience when it was created keep the assignment's date, though enrolled after its start.
     assert set(Enrolment.objects.values_list("due_on", flat=True)) == {None}
 

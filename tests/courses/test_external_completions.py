@@ -185,7 +185,7 @@ def test_a_bad_sheet_is_refused_with_every_problem_and_nothing_written(setting, 
     with pytest.raises(CommandError) as refused:
         call_command("import_external_completions", path, "--course", course.slug, "--by", office_admin.email)
     message = str(refused.value)
-    for expected in ("Dòng 2", "không khớp", 'không có cán bộ nào mã "E9"', "Số hiệu", "Quyết định", "Lý do"):
+    for expected in ("Dòng 2", "không khớp", 'không có cán bộ nào có mã "E9"', "Số hiệu", "Quyết định", "Lý do"):
         assert expected in message, expected
     assert not Completion.objects.exists()
     with pytest.raises(CommandError, match="không phải là tài khoản của Văn phòng Sở"):

@@ -249,7 +249,7 @@ def test_roster_import_with_bad_rows_shows_every_problem_in_vietnamese_and_write
     assert response.context.get("confirm_form") is None
     problems = response.context["result"].problems
     page = response.content.decode()
-    assert 'Dòng 2, cột "Mã đơn vị": không có đơn vị nào mã "KHONG-CO"' in problems[0]
+    assert 'Dòng 2, cột "Mã đơn vị": không có đơn vị nào có mã "KHONG-CO"' in problems[0]
     assert any(p.startswith('Dòng 3, cột "Đối tượng": "Cán bộ" không hợp lệ') for p in problems)
     assert any(p.startswith('Dòng 4, cột "Mã cán bộ": mã "CB002" trùng với dòng 3') for p in problems)
     for problem in problems:
@@ -273,7 +273,7 @@ def test_header_only_file_is_refused_on_the_preview(office_client, tree):
         ("danh-sach.xlsx", b"%PDF-1.4 not a workbook", "không phải là tệp Excel .xlsx hợp lệ (nội dung là tệp PDF)"),
         ("danh-sach.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "Excel 97-2003 (.xls)"),
         ("danh-sach.pdf", b"%PDF-1.4", 'Định dạng tệp ".pdf" không được hỗ trợ'),
-        ("danh-sach.csv", "Mã,Tên\nAn,Bình\n".encode("cp1252"), "không phải mã UTF-8"),
+        ("danh-sach.csv", "Mã,Tên\nAn,Bình\n".encode("cp1252"), "không dùng bảng mã UTF-8"),
     ],
 )
 def test_unreadable_files_are_refused_in_vietnamese(office_client, tree, name, content, expected):

@@ -69,7 +69,8 @@ def test_bad_file_exits_non_zero_listing_every_problem(tmp_path, capsys):
     assert out == ""
     assert err.splitlines() == [
         f"CommandError: Không nhập được {tmp_path / 'can-bo.xlsx'} (5 lỗi, chưa ghi gì):",
-        'Dòng 3, cột "Mã đơn vị": không có đơn vị nào mã "XX" — hãy nhập danh sách đơn vị trước.',
+        'Dòng 3, cột "Mã đơn vị": không có đơn vị nào có mã "XX" — '
+        "hãy kiểm tra lại mã hoặc nhập danh sách đơn vị trước.",
         'Dòng 3, cột "Ngày sinh": "31/02/1990" không phải là ngày có thật.',
         'Dòng 4, cột "Mã cán bộ": mã "CB001" trùng với dòng 2.',
         'Dòng 4, cột "Email": email "cb001@stp.dongnai.gov.vn" trùng với dòng 2.',

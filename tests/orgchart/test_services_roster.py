@@ -359,7 +359,7 @@ def test_duplicate_codes_are_refused(baseline):
         ("", 'Dòng 2, cột "Mã cán bộ": bắt buộc, không được để trống.'),
         (
             "CB 01",
-            'Dòng 2, cột "Mã cán bộ": "CB 01" không hợp lệ: chỉ gồm chữ cái không dấu, chữ số, dấu chấm, '
+            'Dòng 2, cột "Mã cán bộ": "CB 01" không hợp lệ: mã chỉ được gồm chữ cái không dấu, chữ số, dấu chấm, '
             "gạch ngang, gạch dưới (tối đa 32 ký tự).",
         ),
     ],
@@ -374,14 +374,15 @@ def test_unknown_unit_is_refused(baseline):
     rows = baseline_rows()
     rows[2]["Mã đơn vị"] = "TTDG"
     assert refused(rows) == [
-        'Dòng 4, cột "Mã đơn vị": không có đơn vị nào mã "TTDG" — hãy nhập danh sách đơn vị trước.'
+        'Dòng 4, cột "Mã đơn vị": không có đơn vị nào có mã "TTDG" — '
+        "hãy kiểm tra lại mã hoặc nhập danh sách đơn vị trước."
     ]
 
 
 def test_inactive_unit_is_refused(tree):
     UnitFactory(code="CU", name="Phòng đã giải thể", parent=tree["root"], is_active=False)
     assert refused([person("CB001", "Nguyễn Văn An", "CU")]) == [
-        'Dòng 2, cột "Mã đơn vị": đơn vị "CU" không hoạt động vào ngày 01/03/2026.'
+        'Dòng 2, cột "Mã đơn vị": đơn vị "CU" không hoạt động vào ngày 01/03/2026 — hãy kiểm tra lại mã đơn vị.'
     ]
 
 
@@ -391,7 +392,7 @@ def test_inactive_unit_is_refused(tree):
         ("1985/09/05", '"1985/09/05" không đúng dạng ngày dd/mm/yyyy (ví dụ 05/09/1985).'),
         ("31/02/1985", '"31/02/1985" không phải là ngày có thật.'),
         ("01/01/2999", "01/01/2999 chưa đến — ngày sinh phải ở trong quá khứ."),
-        ("31/12/1899", "31/12/1899 trước năm 1900."),
+        ("31/12/1899", "31/12/1899 trước năm 1900 — hãy kiểm tra lại năm sinh."),
         ("tháng 9", '"tháng 9" không đúng dạng ngày dd/mm/yyyy (ví dụ 05/09/1985).'),
     ],
 )
@@ -438,7 +439,7 @@ def test_email_of_someone_else_on_file_is_refused(baseline):
     # CB003 is absent, so leaves — but keeps their record and email.
     rows = [*baseline_rows()[:2], person("CB010", "Đỗ Văn Em", "VP", email="cb003@stp.dongnai.gov.vn")]
     assert refused(rows) == [
-        'Dòng 4, cột "Email": email "cb003@stp.dongnai.gov.vn" đã là email của cán bộ CB003 (Lê Minh Châu).'
+        'Dòng 4, cột "Email": email "cb003@stp.dongnai.gov.vn" đang là email của cán bộ CB003 (Lê Minh Châu).'
     ]
 
 
@@ -506,29 +507,33 @@ def test_wrong_format_is_refused(baseline, content, filename, expected):
 @override_settings(LANTOA_IMPORT_MAX_BYTES=1024)
 def test_oversized_file_is_refused(baseline):
     content = xlsx_bytes(grid_of(baseline_rows()))
-    assert refused_file(content, "ds.xlsx") == [f"Tệp quá lớn ({len(content) // 1024} KB); giới hạn là 1 KB."]
+    assert refused_file(content, "ds.xlsx") == [
+        f"Tệp quá lớn ({len(content) // 1024} KB); giới hạn là 1 KB — "
+        "hãy bỏ các trang tính, hình ảnh không cần nhập hoặc chia thành nhiều tệp."
+    ]
 
 
 def test_non_utf8_csv_is_refused(baseline):
     # What Excel's plain "CSV" writes on a Vietnamese Windows: windows-1258, not UTF-8.
     content = "Mã cán bộ,Họ và tên,Mã đơn vị,Đối tượng\n".encode() + "CB004,Lê Văn Tâm,VP,".encode("cp1258")
     assert refused_file(content, "ds.csv") == [
-        'Dòng 2: Tệp CSV không phải mã UTF-8 — hãy lưu lại bằng "CSV UTF-8 (Comma delimited)" trong Excel rồi nhập lại.'
+        'Dòng 2: Tệp CSV không dùng bảng mã UTF-8 — hãy lưu lại bằng "CSV UTF-8 (Comma delimited)" trong Excel '
+        "rồi nhập lại."
     ]
 
 
 def test_tcvn3_text_is_refused(baseline):
     rows = [*baseline_rows(), person("CB004", "NguyÔn V¨n Hµ", "VP", position="Phã Ch¸nh V¨n phßng")]
     assert refused(rows) == [
-        'Dòng 5, cột "Họ và tên": Văn bản mã TCVN3 (font .VnTime) — hãy chuyển sang Unicode trước khi nhập',
-        'Dòng 5, cột "Chức vụ": Văn bản mã TCVN3 (font .VnTime) — hãy chuyển sang Unicode trước khi nhập',
+        'Dòng 5, cột "Họ và tên": văn bản dùng bảng mã TCVN3 (phông .VnTime) — hãy chuyển sang Unicode trước khi nhập',
+        'Dòng 5, cột "Chức vụ": văn bản dùng bảng mã TCVN3 (phông .VnTime) — hãy chuyển sang Unicode trước khi nhập',
     ]
 
 
 def test_vni_text_is_refused(baseline):
     rows = [*baseline_rows(), person("CB004", "Nguyeãn Vaên Tuaán", "VP")]
     assert refused(rows) == [
-        'Dòng 5, cột "Họ và tên": Văn bản mã VNI (font VNI-Times) — hãy chuyển sang Unicode trước khi nhập'
+        'Dòng 5, cột "Họ và tên": văn bản dùng bảng mã VNI (phông VNI-Times) — hãy chuyển sang Unicode trước khi nhập'
     ]
 
 
@@ -539,7 +544,8 @@ def test_every_problem_is_listed_at_once(baseline):
         person("CB001", "Lê Minh Châu", "TGPL", communications="Không biết"),
     ]
     assert refused(rows) == [
-        'Dòng 2, cột "Mã đơn vị": không có đơn vị nào mã "XX" — hãy nhập danh sách đơn vị trước.',
+        'Dòng 2, cột "Mã đơn vị": không có đơn vị nào có mã "XX" — '
+        "hãy kiểm tra lại mã hoặc nhập danh sách đơn vị trước.",
         'Dòng 3, cột "Đối tượng": "Khác" không hợp lệ; chỉ nhận: Lãnh đạo, Công chức, Viên chức, Người lao động.',
         'Dòng 3, cột "Ngày sinh": "30/02/1990" không phải là ngày có thật.',
         'Dòng 4, cột "Mã cán bộ": mã "CB001" trùng với dòng 2.',
@@ -640,7 +646,7 @@ def test_leavers_past_the_threshold_need_their_exact_number(tree, on_roster, kep
     before = db_state()
     with pytest.raises(ImportRefused) as wrong:
         roster_import(rows=everyone[:kept], effective_date=on, confirm_leavers=leavers - 1)
-    assert str(wrong.value).startswith(f"Số người nghỉ được xác nhận là {leavers - 1} nhưng tệp này cho {leavers}")
+    assert str(wrong.value).startswith(f"Số người nghỉ được xác nhận là {leavers - 1} nhưng theo tệp này có {leavers}")
     assert db_state() == before
     summary = roster_import(rows=everyone[:kept], effective_date=on, confirm_leavers=leavers)
     assert summary.left == leavers

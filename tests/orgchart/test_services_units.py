@@ -99,7 +99,8 @@ def test_units_absent_from_the_file_close_the_day_before(db):
     rows = [*DEMO[:4], unit_row("CC1", "Phòng Công chứng số 1", "STP", "Đơn vị sự nghiệp")]
     summary = units_import(rows=rows, effective_date=dt.date(2026, 7, 1))
     assert str(summary) == (
-        "Danh sách đơn vị ngày 01/07/2026: 1 mới, 0 thay đổi thông tin, 0 chuyển đơn vị cấp trên, 1 đóng, 4 không đổi."
+        "Danh sách đơn vị ngày 01/07/2026: 1 mới, 0 thay đổi thông tin, 0 chuyển đơn vị cấp trên, 1 ngừng hoạt động, "
+        "4 không đổi."
     )
     assert [(c.code, c.kind, c.detail) for c in summary.changes if c.kind != "unchanged"] == [
         ("CC1", "created", "trong STP"),
@@ -118,7 +119,7 @@ def test_parent_absent_from_the_file_is_refused(db):
     units_import(rows=DEMO)
     assert refused([DEMO[0], unit_row("VP-TH", "Tổ Tổng hợp", "VP", "Tổ")]) == [
         'Dòng 3, cột "Mã đơn vị cấp trên": đơn vị cấp trên "VP" không có trong tệp; tệp là toàn bộ sơ đồ tổ chức, '
-        "đơn vị không có trong tệp sẽ ngừng hoạt động."
+        "đơn vị không có trong tệp sẽ ngừng hoạt động — hãy thêm đơn vị cấp trên vào tệp."
     ]
 
 
@@ -185,7 +186,7 @@ def test_own_parent_is_refused(db):
 def test_unknown_parent_is_refused(db):
     units_import(rows=DEMO)
     assert refused([unit_row("CC1", "Phòng Công chứng số 1", "CC", "Đơn vị sự nghiệp")]) == [
-        'Dòng 2, cột "Mã đơn vị cấp trên": không có đơn vị nào mã "CC", trong tệp hay trong hệ thống.'
+        'Dòng 2, cột "Mã đơn vị cấp trên": không có đơn vị nào có mã "CC", cả trong tệp lẫn trong hệ thống.'
     ]
 
 
@@ -207,7 +208,7 @@ def test_two_roots_in_one_file_are_refused(db):
 
 def test_no_root_on_an_empty_chart_is_refused(db):
     assert refused(DEMO[1:2]) == [
-        'Dòng 2, cột "Mã đơn vị cấp trên": không có đơn vị nào mã "STP", trong tệp hay trong hệ thống.',
+        'Dòng 2, cột "Mã đơn vị cấp trên": không có đơn vị nào có mã "STP", cả trong tệp lẫn trong hệ thống.',
         'Cột "Mã đơn vị cấp trên": chưa có đơn vị gốc: đúng một dòng (đơn vị Sở) phải để trống mã đơn vị cấp trên.',
     ]
 
@@ -230,11 +231,11 @@ def test_bad_cells_are_each_refused(db):
     assert refused(rows) == [
         'Dòng 3, cột "Loại đơn vị": "Ban" không hợp lệ; chỉ nhận: Sở, Phòng, Đơn vị sự nghiệp, Tổ.',
         'Dòng 4, cột "Mã đơn vị": mã "vp" trùng với dòng 3.',
-        'Dòng 5, cột "Mã đơn vị": "P 1" không hợp lệ: chỉ gồm chữ cái không dấu, chữ số, dấu chấm, gạch ngang, '
+        'Dòng 5, cột "Mã đơn vị": "P 1" không hợp lệ: mã chỉ được gồm chữ cái không dấu, chữ số, dấu chấm, gạch ngang, '
         "gạch dưới (tối đa 32 ký tự).",
         'Dòng 5, cột "Tên đơn vị": bắt buộc, không được để trống.',
         'Dòng 5, cột "Loại đơn vị": bắt buộc, không được để trống.',
-        'Dòng 6, cột "Tên đơn vị": Văn bản mã TCVN3 (font .VnTime) — hãy chuyển sang Unicode trước khi nhập',
+        'Dòng 6, cột "Tên đơn vị": văn bản dùng bảng mã TCVN3 (phông .VnTime) — hãy chuyển sang Unicode trước khi nhập',
     ]
 
 

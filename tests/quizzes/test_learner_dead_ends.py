@@ -133,7 +133,7 @@ def test_out_of_attempts_is_a_status_until_the_office_grants_one(learner_client,
 
 @pytest.mark.parametrize(
     ("reason", "extra", "message"),
-    [("  ", 1, "Cần ghi lý do"), ("Lý do", 0, "từ 1 đến 10"), ("Lý do", 11, "từ 1 đến 10")],
+    [("  ", 1, "Hãy ghi lý do"), ("Lý do", 0, "từ 1 đến 10"), ("Lý do", 11, "từ 1 đến 10")],
 )
 def test_a_grant_is_refused_without_a_reason_or_with_a_bad_count(staff, reason, extra, message):
     version = make_version(questions=3, max_attempts=1)

@@ -109,7 +109,7 @@ def test_text_is_normalised(draft):
         ({"Phương án B": ""}, 'Dòng 2, cột "Phương án B": để trống nhưng Phương án C có nội dung'),
         ({"Phương án C": "Nông nghiệp"}, 'Dòng 2, cột "Phương án C": trùng nội dung với Phương án B.'),
         ({"Phương án C": "x" * 501}, 'Dòng 2, cột "Phương án C": dài 501 ký tự; tối đa 500 ký tự.'),
-        ({"Câu hỏi": "Nghò quyÕt 57"}, 'Dòng 2, cột "Câu hỏi": Văn bản mã'),
+        ({"Câu hỏi": "Nghò quyÕt 57"}, 'Dòng 2, cột "Câu hỏi": văn bản dùng bảng mã'),
         ({"Loại": "Đúng/Sai"}, 'Dòng 2, cột "Đáp án đúng": câu Đúng/Sai phải có đúng hai phương án'),
     ],
 )

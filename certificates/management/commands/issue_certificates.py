@@ -38,20 +38,20 @@ class Command(BaseCommand):
         problems = []
         assignment = Assignment.objects.select_related("course").filter(slug=options["assignment"].strip()).first()
         if assignment is None:
-            problems.append(f'Không có lần giao khóa học nào mã "{options["assignment"]}".')
+            problems.append(f'Không có đợt giao khóa học nào có mã "{options["assignment"]}".')
         unit = None
         if options["unit"]:
             unit = Unit.objects.filter(code__iexact=options["unit"].strip()).first()
             if unit is None:
-                problems.append(f'Không có đơn vị nào mã "{options["unit"]}".')
+                problems.append(f'Không có đơn vị nào có mã "{options["unit"]}".')
         output = Path(options["output"]) if options["output"] else None
         if output is not None and output.exists() and not output.is_dir():
-            problems.append(f'"{output}" đã có và không phải là thư mục.')
+            problems.append(f'"{output}" đã tồn tại nhưng không phải là thư mục — hãy chọn thư mục khác.')
         if problems:
             self._refuse(problems)
 
         completions = completion_list_awaiting_certificate(assignment=assignment, unit=unit)
-        scope = f'lần giao "{assignment.slug}"' + (f", đơn vị {unit.code}" if unit else "")
+        scope = f'đợt giao "{assignment.slug}"' + (f", đơn vị {unit.code}" if unit else "")
         if options["dry_run"]:
             self.stdout.write(f"Chạy thử: sẽ cấp {len(completions)} giấy chứng nhận ({scope}) — chưa ghi gì.")
             return

@@ -74,7 +74,7 @@ class Command(BaseCommand):
         problems: list[str] = []
         course = Course.objects.filter(slug=options["course"].strip()).first()
         if course is None:
-            problems.append(f'Không có khóa học nào mã "{options["course"]}" — hãy nhập khóa học trước.')
+            problems.append(f'Không có khóa học nào có mã "{options["course"]}" — hãy nhập khóa học trước.')
         codes = [code.strip() for code in options["unit"]]
         found = {
             unit.code.casefold(): unit
@@ -84,7 +84,7 @@ class Command(BaseCommand):
         for code in codes:
             unit = found.get(code.casefold())
             if unit is None:
-                problems.append(f'Không có đơn vị nào mã "{code}".')
+                problems.append(f'Không có đơn vị nào có mã "{code}".')
             else:
                 units.append((unit, not options["no_descendants"]))
         categories = [_CATEGORY_BY_TEXT.get(text.strip().casefold(), text.strip()) for text in options["category"]]
@@ -131,7 +131,9 @@ class Command(BaseCommand):
             f"tính hoàn thành từ ngày {format_date(assignment.completions_from)}"
         )
         if options["due_days"]:
-            sentence += f", người vào sau ngày bắt đầu: {options['due_days']} ngày kể từ ngày vào"
+            sentence += (
+                f", người được bổ sung sau ngày bắt đầu có hạn {options['due_days']} ngày kể từ ngày được bổ sung"
+            )
         if options["dry_run"]:
             self.stdout.write(f"Chạy thử: sẽ {sentence} — chưa ghi gì.")
         else:
@@ -139,7 +141,7 @@ class Command(BaseCommand):
 
     def _refuse(self, problems: list[str]) -> None:
         lines = "\n".join(f"- {problem}" for problem in problems)
-        raise CommandError(f"Không tạo được lần giao khóa học ({len(problems)} lỗi, chưa ghi gì):\n{lines}")
+        raise CommandError(f"Không tạo được đợt giao khóa học ({len(problems)} lỗi, chưa ghi gì):\n{lines}")
 
 
 def _describe_audience(*, units: list, categories: list[str], communications_only: bool) -> str:

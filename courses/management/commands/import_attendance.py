@@ -28,7 +28,7 @@ class Command(BaseCommand):
         problems: list[str] = []
         course_obj = Course.objects.filter(slug=course.strip()).first()
         if course_obj is None:
-            problems.append(f'Không có khóa học nào mã "{course}" — hãy nhập khóa học trước.')
+            problems.append(f'Không có khóa học nào có mã "{course}" — hãy nhập khóa học trước.')
         held_on, problem = parse_command_date(date, option="--date")
         if problem:
             problems.append(problem)

@@ -32,7 +32,7 @@ class Command(BaseCommand):
         problems: list[str] = []
         course_obj = Course.objects.filter(slug=course.strip()).first()
         if course_obj is None:
-            problems.append(f'Không có khóa học nào mã "{course}" — hãy nhập khóa học trước.')
+            problems.append(f'Không có khóa học nào có mã "{course}" — hãy nhập khóa học trước.')
         decider = User.objects.filter(email__iexact=by.strip()).first()
         if decider is None or not is_office(decider):
             problems.append(f'--by "{by}" không phải là tài khoản của Văn phòng Sở.')

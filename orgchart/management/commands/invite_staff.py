@@ -35,18 +35,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, codes, unit, no_descendants, everyone, dry_run, **options):
         if sum([bool(codes), bool(unit), everyone]) != 1:
-            raise CommandError("Chọn đúng một trong: danh sách mã cán bộ, --unit MÃ_ĐƠN_VỊ hoặc --all.")
+            raise CommandError("Hãy chọn đúng một trong ba cách: danh sách mã cán bộ, --unit MÃ_ĐƠN_VỊ hoặc --all.")
         today = timezone.localdate()
         if codes:
             found = dict(Staff.objects.filter(code__in=codes).values_list("code", "pk"))
             unknown = [code for code in dict.fromkeys(codes) if code not in found]
             if unknown:
-                raise CommandError("\n".join(f"Mã cán bộ {code} không tồn tại." for code in unknown))
+                raise CommandError("\n".join(f"Không có cán bộ nào có mã {code}." for code in unknown))
             staff_ids = list(found.values())
         elif unit:
             unit_obj = Unit.objects.filter(code=unit).first()
             if unit_obj is None:
-                raise CommandError(f"Mã đơn vị {unit} không tồn tại.")
+                raise CommandError(f"Không có đơn vị nào có mã {unit}.")
             memberships = membership_list_in_unit_on(
                 unit=unit_obj, on_date=today, include_descendants=not no_descendants
             )

@@ -23,10 +23,10 @@ class Command(BaseCommand):
             token, raw = api_token_create(name=name, days=days)
         except ValidationError as error:
             lines = "\n".join(f"- {m}" for messages in error.message_dict.values() for m in messages)
-            raise CommandError(f"Không tạo được mã truy cập:\n{lines}") from error
+            raise CommandError(f"Không tạo được mã truy cập API:\n{lines}") from error
         self.stdout.write(raw)
         until = f"{timezone.localtime(token.expires_at):%d/%m/%Y}"
         self.stderr.write(
-            f'Mã truy cập "{token.name}" đã tạo, dùng được đến {until}; hãy lưu lại ngay, '
-            "mã chỉ hiển thị một lần. Dùng: Authorization: Bearer <mã>"
+            f'Đã tạo mã truy cập API "{token.name}", dùng được đến ngày {until}; hãy lưu lại ngay, '
+            "mã chỉ hiển thị một lần. Cách dùng: Authorization: Bearer <mã>"
         )

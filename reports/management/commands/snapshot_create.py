@@ -25,7 +25,7 @@ class Command(BaseCommand):
             assignment_obj = assignment_get(slug=assignment)
         except Assignment.DoesNotExist:
             assignment_obj = None
-            problems.append(f'Không có lần giao khóa học nào mã "{assignment}".')
+            problems.append(f'Không có đợt giao khóa học nào có mã "{assignment}".')
         report_date, problem = parse_command_date(as_of, option="--as-of")
         if problem:
             problems.append(problem)
@@ -37,8 +37,9 @@ class Command(BaseCommand):
                 problems.extend(message for messages in error.message_dict.values() for message in messages)
         if problems:
             lines = "\n".join(f"- {problem}" for problem in problems)
-            raise CommandError(f"Không tạo được bản chốt ({len(problems)} lỗi, chưa ghi gì):\n{lines}")
+            raise CommandError(f"Không tạo được bản chốt số liệu ({len(problems)} lỗi, chưa ghi gì):\n{lines}")
         state = "đã tạo" if created else "đã có từ trước, giữ nguyên"
         self.stdout.write(
-            f"Bản chốt {assignment_obj.slug} ngày {format_date(report_date)} ({state}): sha256 {snapshot.sha256}"
+            f"Bản chốt số liệu {assignment_obj.slug} ngày {format_date(report_date)} ({state}): "
+            f"sha256 {snapshot.sha256}"
         )

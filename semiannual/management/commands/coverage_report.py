@@ -56,7 +56,7 @@ class Command(BaseCommand):
             assignment_obj = assignment_get(slug=assignment)
         except Assignment.DoesNotExist:
             assignment_obj = None
-            problems.append(f'Không có lần giao khóa học nào mã "{assignment}".')
+            problems.append(f'Không có đợt giao khóa học nào có mã "{assignment}".')
         report_date, problem = parse_command_date(as_of, option="--as-of")
         if problem:
             problems.append(problem)
@@ -67,7 +67,7 @@ class Command(BaseCommand):
         if unit:
             root_unit = Unit.objects.filter(code__iexact=unit.strip()).first()
             if root_unit is None:
-                problems.append(f'Không có đơn vị nào mã "{unit}".')
+                problems.append(f'Không có đơn vị nào có mã "{unit}".')
         path = Path(output) if output else None
         if path is not None and not path.parent.exists():
             problems.append(f"Thư mục {path.parent} không tồn tại.")
