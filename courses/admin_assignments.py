@@ -2,7 +2,8 @@
 
 An assignment is created here with its audience (unit rules and named people, as
 inlines) through `assignment_create`, which enrols everyone in the audience at once;
-afterwards its rules are read-only (the dates and title can still change). Enrolments,
+afterwards its rules are read-only (the dates and title can still change, through
+`assignment_update`, which recomputes late joiners' due dates). Enrolments,
 sessions and completions are records, written by the services (the roster import's
 enrolment sync, `import_attendance`, grading): the admin only shows them — except the
 Office's decision on an external completion (accepted or rejected, and why).
@@ -19,6 +20,8 @@ from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_site import OfficeOnlyAdminMixin
@@ -38,7 +41,13 @@ from courses.models import (
     Enrolment,
     InPersonSession,
 )
-from courses.services.assignments import assignment_create, assignment_create_problems, category_label
+from courses.services.assignments import (
+    assignment_create,
+    assignment_create_problems,
+    assignment_update,
+    assignment_update_problems,
+    category_label,
+)
 from courses.services.completions import completion_review, completion_review_problems
 from courses.services.external_completions import external_completions_import
 from orgchart.models import StaffCategory
@@ -83,29 +92,51 @@ class AssignmentForm(forms.ModelForm):
             "communications_only",
         )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            # Said before saving: `assignment_update` recomputes the own due dates these decide.
+            self.fields["due_on"].help_text = gettext(
+                "Everyone in the audience from the start is due on this date. Changing it, the start date or the "
+                "days below recomputes the own due dates of those who joined after the start."
+            )
+            self.fields["due_days"].help_text = "{} {}".format(
+                self.fields["due_days"].help_text,
+                gettext(
+                    "Changing it recomputes the own due date of everyone who joined after the start date, from "
+                    "the day each of them joined."
+                ),
+            )
+
     def clean(self):
         data = super().clean()
-        adding = self.instance.pk is None
-        problems = assignment_create_problems(
-            slug=data.get("slug", "") if adding else "",
-            course=data.get("course") if adding else None,
-            units=[],
-            categories=data.get("categories") or [],
-            people=[],
-            starts_on=data.get("starts_on"),
-            due_on=data.get("due_on"),
-            title=data.get("title", ""),
-            completions_from=data.get("completions_from"),
-            due_days=data.get("due_days"),
-        )
+        if self.instance.pk is None:
+            problems = assignment_create_problems(
+                slug=data.get("slug", ""),
+                course=data.get("course"),
+                units=[],
+                categories=data.get("categories") or [],
+                people=[],
+                starts_on=data.get("starts_on"),
+                due_on=data.get("due_on"),
+                title=data.get("title", ""),
+                completions_from=data.get("completions_from"),
+                due_days=data.get("due_days"),
+            )
+            # The audience lives in the inlines, checked by their formset.
+            problems.pop("units", None)
+            problems.pop("people", None)
+        else:
+            problems = assignment_update_problems(
+                title=data.get("title", ""),
+                starts_on=data.get("starts_on"),
+                due_on=data.get("due_on"),
+                completions_from=data.get("completions_from"),
+                due_days=data.get("due_days"),
+            )
         if not data.get("completions_from") and data.get("starts_on"):
             # Left empty: completions count from the start (the default of `assignment_create`).
             data["completions_from"] = data["starts_on"]
-        # The audience lives in the inlines, checked by their formset; an existing slug is the instance's own.
-        problems.pop("units", None)
-        problems.pop("people", None)
-        if not adding:
-            problems.pop("slug", None)
         for name, messages in problems.items():
             for message in messages:
                 self.add_error(name if name in self.fields else None, message)
@@ -223,9 +254,29 @@ class AssignmentAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
         return obj.enrolled_total
 
     def save_model(self, request: HttpRequest, obj: Assignment, form, change: bool) -> None:
-        if change:
-            super().save_model(request, obj, form, change)
         # A new assignment is created with its audience in save_related, through the service.
+        if not change:
+            return
+        data = form.cleaned_data
+        recomputed = assignment_update(
+            assignment=obj,
+            title=data.get("title", ""),
+            starts_on=data["starts_on"],
+            due_on=data["due_on"],
+            completions_from=data.get("completions_from"),
+            due_days=data.get("due_days"),
+        )
+        if {"starts_on", "due_on", "due_days"} & set(form.changed_data):
+            self.message_user(
+                request,
+                ngettext(
+                    "Recomputed the due date of %(count)s person who joined after the start date.",
+                    "Recomputed the due dates of %(count)s people who joined after the start date.",
+                    recomputed,
+                )
+                % {"count": number_format(recomputed, force_grouping=True)},
+                admin_messages.INFO,
+            )
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         if change:
@@ -275,8 +326,8 @@ class EnrolmentAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
     """Who was given which assignment, and when they left its audience (written by the enrolment sync)."""
 
     read_only = True
-    list_display = ("staff", "assignment", "enrolled_on", "left_audience_on")
-    list_filter = ("assignment", ("left_audience_on", admin.EmptyFieldListFilter))
+    list_display = ("staff", "assignment", "enrolled_on", "due_on", "left_audience_on")
+    list_filter = ("assignment", "joined_after_creation", ("left_audience_on", admin.EmptyFieldListFilter))
     list_select_related = ("staff", "assignment")
     search_fields = ("staff__code", "staff__full_name", "assignment__slug")
     ordering = ("assignment", "staff__sort_key")

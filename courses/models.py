@@ -280,6 +280,12 @@ class Enrolment(models.Model):
     # The person's own due date when it is not the assignment's: a late joiner's, from `Assignment.due_days`
     # (`courses.rules.enrolment_due_on_for`); read through `courses.rules.enrolment_due_on_expression`.
     due_on = models.DateField(_("own due date"), null=True, blank=True)
+    # Enrolled by the enrolment sync after the assignment was made, on the day they joined the audience: only
+    # they can be late joiners. Those enrolled with the assignment were in its audience when it was made (often
+    # after its start): their `enrolled_on` is the day it was made, and the assignment's due date is theirs.
+    joined_after_creation = models.BooleanField(
+        _("joined after the assignment was made"), default=False, db_default=False
+    )
     # Set when the person moves out of the audience (or leaves); cleared if they come back.
     left_audience_on = models.DateField(_("left the audience on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -24,7 +24,8 @@ def enrolment_due_on_for(*, assignment: Assignment, joined_on: dt.date) -> dt.da
 
     Someone who joins after the start of an assignment with `due_days` is due that many days after
     joining, but never before the assignment's own due date (they are not worse off than those
-    who were there from the start).
+    who were there from the start). Asked only for those enrolled after the assignment was made
+    (`Enrolment.joined_after_creation`): those in its audience then have its due date, whenever it started.
     """
     if assignment.due_days is None or joined_on <= assignment.starts_on:
         return None

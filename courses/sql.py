@@ -20,7 +20,7 @@ import datetime as dt
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import DateField, DateTimeField, IntegerField, QuerySet, Value
+from django.db.models import BooleanField, DateField, DateTimeField, IntegerField, QuerySet, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -28,18 +28,24 @@ from courses.models import Assignment, Enrolment
 
 
 def enrolment_insert_missing(
-    *, assignment: Assignment, staff_ids: QuerySet[int], on_date: dt.date, due_on: dt.date | None = None
+    *,
+    assignment: Assignment,
+    staff_ids: QuerySet[int],
+    on_date: dt.date,
+    due_on: dt.date | None = None,
+    joined_after_creation: bool = False,
 ) -> int:
     """Enrol the people `staff_ids` yields (a `values_list("staff_id", flat=True)` queryset) in `assignment`
-    on `on_date` (with their own due date `due_on`, None: the assignment's), skipping those enrolled already;
-    how many rows were inserted."""
+    on `on_date` (with their own due date `due_on`, None: the assignment's; `joined_after_creation`: enrolled
+    by the sync, not with the assignment), skipping those enrolled already; how many rows were inserted."""
     rows = staff_ids.annotate(
         _assignment=Value(assignment.pk, output_field=IntegerField()),
         _enrolled_on=Value(on_date, output_field=DateField()),
         # Cast: PostgreSQL reads a bare NULL in INSERT … SELECT as text, not as the date column's NULL.
         _due_on=Cast(Value(due_on, output_field=DateField()), output_field=DateField()),
+        _joined_after_creation=Value(joined_after_creation, output_field=BooleanField()),
         _created_at=Value(timezone.now(), output_field=DateTimeField()),
-    ).values_list("_assignment", "staff_id", "_enrolled_on", "_due_on", "_created_at")
+    ).values_list("_assignment", "staff_id", "_enrolled_on", "_due_on", "_joined_after_creation", "_created_at")
     try:
         select_sql, params = rows.query.sql_with_params()
     except EmptyResultSet:  # a queryset that can match nothing (`.none()`, an empty `__in`): nobody to enrol
@@ -47,7 +53,7 @@ def enrolment_insert_missing(
     quote = connection.ops.quote_name
     columns = ", ".join(
         quote(Enrolment._meta.get_field(name).column)
-        for name in ("assignment", "staff", "enrolled_on", "due_on", "created_at")
+        for name in ("assignment", "staff", "enrolled_on", "due_on", "joined_after_creation", "created_at")
     )
     with connection.cursor() as cursor:
         cursor.execute(

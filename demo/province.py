@@ -1060,12 +1060,14 @@ def _generate(
                     person + 1,
                     date(enrolled_on),
                     None if left_on is None else date(left_on),
+                    # Made on its start date: those enrolled later joined after it was made.
+                    enrolled_on > a.starts_on,
                     _at(enrolled_on, 7 * 60, tz),
                 )
 
     counts["enrolments"] = writer.write(
         Enrolment,
-        ["id", "assignment", "staff", "enrolled_on", "left_audience_on", "created_at"],
+        ["id", "assignment", "staff", "enrolled_on", "left_audience_on", "joined_after_creation", "created_at"],
         enrolment_rows(),
         phase="Người được giao",
         big=True,

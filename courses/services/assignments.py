@@ -1,7 +1,9 @@
 """Assignments are rules, not lists (DESIGN.md rule 2): creating one, and keeping enrolments in step.
 
 `assignment_create` saves the rule and enrols everyone in its audience today
-(retroactive). `enrolment_sync` is what makes the rule hold later: the roster import
+(retroactive); `assignment_update` changes its dates and title afterwards, and recomputes the own
+due dates of those who joined later (`enrolment_due_on_recompute`: one rule per assignment).
+`enrolment_sync` is what makes the rule hold later: the roster import
 calls it after every change, so a joiner gets the course at once, a person who moves
 out keeps their enrolment and completions (only `left_audience_on` is set), and a
 person who comes back is simply back. It is set-based: a fixed number of queries per
@@ -19,6 +21,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Case, DateField, F, Q, Value, When
 from django.utils import timezone
 
 from accounts.models import User
@@ -51,6 +54,47 @@ def category_label(category: str) -> str:
 
 def _category_choices_text() -> str:
     return ", ".join(CATEGORY_LABELS[category] for category in StaffCategory)
+
+
+def assignment_update_problems(
+    *,
+    title: str,
+    starts_on: dt.date | None,
+    due_on: dt.date | None,
+    completions_from: dt.date | None = None,
+    due_days: int | None = None,
+) -> dict[str, list[str]]:
+    """Every reason an assignment cannot have this title and these dates (field → messages); empty when it can.
+
+    The rules of what can still change once an assignment is made; its creation checks them too
+    (`assignment_create_problems`). A date that is None (unreadable, reported by the caller) skips its checks.
+    """
+    problems: dict[str, list[str]] = {}
+
+    def refuse(name: str, message: str) -> None:
+        problems.setdefault(name, []).append(message)
+
+    title = normalize_text(title)
+    if len(title) > TITLE_MAX_LENGTH:
+        refuse("title", f"Tiêu đề dài {len(title)} ký tự, tối đa {TITLE_MAX_LENGTH}.")
+    elif detect_legacy_encoding(title):
+        refuse("title", "Tiêu đề dùng bảng mã cũ (TCVN3/VNI) — hãy chuyển sang Unicode.")
+
+    if starts_on is not None and due_on is not None and due_on < starts_on:
+        refuse(
+            "due_on",
+            f"Hạn hoàn thành {format_date(due_on)} sớm hơn ngày bắt đầu {format_date(starts_on)}.",
+        )
+
+    if completions_from is not None and due_on is not None and completions_from > due_on:
+        refuse(
+            "completions_from",
+            f"Ngày bắt đầu tính hoàn thành {format_date(completions_from)} muộn hơn hạn hoàn thành "
+            f"{format_date(due_on)}.",
+        )
+    if due_days is not None and not 1 <= due_days <= 3650:
+        refuse("due_days", f"Số ngày phải hoàn thành kể từ khi vào đối tượng áp dụng ({due_days}) phải từ 1 đến 3650.")
+    return problems
 
 
 def assignment_create_problems(
@@ -88,32 +132,18 @@ def assignment_create_problems(
     elif Assignment.objects.filter(slug__iexact=slug).exists():
         refuse("slug", f'Mã đợt giao khóa học "{slug}" đã được dùng cho một đợt giao khác.')
 
-    title = normalize_text(title)
-    if len(title) > TITLE_MAX_LENGTH:
-        refuse("title", f"Tiêu đề dài {len(title)} ký tự, tối đa {TITLE_MAX_LENGTH}.")
-    elif detect_legacy_encoding(title):
-        refuse("title", "Tiêu đề dùng bảng mã cũ (TCVN3/VNI) — hãy chuyển sang Unicode.")
-
     if (
         course is not None
         and not CourseVersion.objects.filter(course=course, status=CourseVersionStatus.PUBLISHED).exists()
     ):
         refuse("course", f'Khóa học "{course.slug}" chưa có phiên bản nào được xuất bản — hãy xuất bản khóa học trước.')
 
-    if starts_on is not None and due_on is not None and due_on < starts_on:
-        refuse(
-            "due_on",
-            f"Hạn hoàn thành {format_date(due_on)} sớm hơn ngày bắt đầu {format_date(starts_on)}.",
-        )
-
-    if completions_from is not None and due_on is not None and completions_from > due_on:
-        refuse(
-            "completions_from",
-            f"Ngày bắt đầu tính hoàn thành {format_date(completions_from)} muộn hơn hạn hoàn thành "
-            f"{format_date(due_on)}.",
-        )
-    if due_days is not None and not 1 <= due_days <= 3650:
-        refuse("due_days", f"Số ngày phải hoàn thành kể từ khi vào đối tượng áp dụng ({due_days}) phải từ 1 đến 3650.")
+    # The title and the dates keep the same rules when they are changed later.
+    for name, messages in assignment_update_problems(
+        title=title, starts_on=starts_on, due_on=due_on, completions_from=completions_from, due_days=due_days
+    ).items():
+        for message in messages:
+            refuse(name, message)
 
     if not units and not people:
         refuse("units", "Cần ít nhất một đơn vị hoặc một người được giao.")
@@ -204,6 +234,72 @@ def assignment_create(
     return assignment
 
 
+@transaction.atomic
+def assignment_update(
+    *,
+    assignment: Assignment,
+    title: str,
+    starts_on: dt.date,
+    due_on: dt.date,
+    completions_from: dt.date | None = None,
+    due_days: int | None = None,
+) -> int:
+    """Change an assignment's title and dates (its audience and course stay), and recompute the own due dates
+    of those who joined after its start (`enrolment_due_on_recompute`); how many people's due dates changed.
+
+    `completions_from` defaults to `starts_on`, as at creation. The assignment is saved with `.save()`, so the
+    audit trail records who changed what. Raises `ValidationError` (field → Vietnamese messages) listing every
+    problem, in which case nothing is written. Completions are never touched: only whether one counts
+    (`completions_from`) and by when (the due dates) can change.
+    """
+    problems = assignment_update_problems(
+        title=title, starts_on=starts_on, due_on=due_on, completions_from=completions_from, due_days=due_days
+    )
+    if problems:
+        raise ValidationError(problems)
+    assignment.title = normalize_text(title)
+    assignment.starts_on = starts_on
+    assignment.due_on = due_on
+    assignment.completions_from = completions_from or starts_on
+    assignment.due_days = due_days
+    assignment.save()
+    return enrolment_due_on_recompute(assignment=assignment)
+
+
+def enrolment_due_on_recompute(*, assignment: Assignment) -> int:
+    """Bring the own due dates of those who joined `assignment` after it was made in line with its rule now;
+    how many changed.
+
+    The own due date is derived from the assignment's `starts_on`, `due_on` and `due_days` and the day the
+    person joined (`courses.rules.enrolment_due_on_for`, the sync's own rule): after any of them changes, every
+    late joiner's date is what the sync would give them today, so one assignment never has two rules. Those
+    enrolled with the assignment keep its due date (`Enrolment.joined_after_creation`). Two queries whatever
+    the number of enrolments: the distinct (joined on, stored date) pairs, then one UPDATE of the rows whose
+    date changes, with one CASE branch per day that changes (at most one per day the audience changed).
+    """
+    joined_later = Enrolment.objects.filter(assignment=assignment, joined_after_creation=True)
+    wanted: dict[dt.date, dt.date | None] = {}
+    changing: set[dt.date] = set()
+    for joined_on, stored in joined_later.order_by().values_list("enrolled_on", "due_on").distinct():
+        if joined_on not in wanted:
+            wanted[joined_on] = enrolment_due_on_for(assignment=assignment, joined_on=joined_on)
+        if stored != wanted[joined_on]:
+            changing.add(joined_on)
+    if not changing:
+        return 0
+    days = sorted(changing)
+    wrong = Q()
+    for day in days:
+        target = wanted[day]
+        wrong |= Q(enrolled_on=day) & (Q(due_on__isnull=False) if target is None else ~Q(due_on=target))
+    recomputed = Case(
+        *[When(enrolled_on=day, then=Value(wanted[day], output_field=DateField())) for day in days],
+        default=F("due_on"),
+        output_field=DateField(),
+    )
+    return joined_later.filter(wrong).update(due_on=recomputed)
+
+
 @dataclass
 class EnrolmentSyncSummary:
     """What a sync did, over every assignment it looked at."""
@@ -235,7 +331,8 @@ def enrolment_sync(
     the number of people. Safe to run twice: the second run finds nothing to do.
 
     Someone enrolled after an assignment's start gets their own due date from its `due_days`
-    (`courses.rules.enrolment_due_on_for`), unless `joining_late` is False (the assignment's creation).
+    (`courses.rules.enrolment_due_on_for`), unless `joining_late` is False (the assignment's creation: those
+    in the audience then have the assignment's date, and are never late joiners, `joined_after_creation`).
     """
     on_date = on_date or timezone.localdate()
     summary = EnrolmentSyncSummary(on_date=on_date)
@@ -266,7 +363,13 @@ def _sync_one(
     enrolments = Enrolment.objects.filter(assignment=assignment)
     missing = audience.exclude(staff_id__in=enrolments.values("staff_id"))
     own_due_on = enrolment_due_on_for(assignment=assignment, joined_on=on_date) if joining_late else None
-    enrolled = enrolment_insert_missing(assignment=assignment, staff_ids=missing, on_date=on_date, due_on=own_due_on)
+    enrolled = enrolment_insert_missing(
+        assignment=assignment,
+        staff_ids=missing,
+        on_date=on_date,
+        due_on=own_due_on,
+        joined_after_creation=joining_late,
+    )
     left = (
         enrolments.filter(left_audience_on__isnull=True).exclude(staff_id__in=audience).update(left_audience_on=on_date)
     )

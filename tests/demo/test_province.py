@@ -118,6 +118,8 @@ def test_enrolments_cover_the_audience_like_enrolment_sync():
         assert at_end <= set(enrolments)
         for staff_id, enrolment in enrolments.items():
             assert enrolment.enrolled_on >= assignment.starts_on
+            # Made on its start date: those enrolled later are the sync's late joiners.
+            assert enrolment.joined_after_creation == (enrolment.enrolled_on > assignment.starts_on)
             # In the audience on the day they were enrolled, and left it exactly when recorded.
             assert staff_id in set(audience_staff_ids_on(assignment=assignment, on_date=enrolment.enrolled_on))
             assert (enrolment.left_audience_on is None) == (staff_id in at_end)
