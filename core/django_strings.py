@@ -200,4 +200,32 @@ DJANGO_MESSAGES = (
         "Your password must contain at least %(min_length)d characters.",
         1,
     ),
+    # Messages the forms, the models' validation and the admin show, missing from Django 5.2's `vi`
+    # catalogue (English on a Vietnamese page) or addressing the reader as "bạn".
+    # django/core/validators.py
+    gettext_noop("Enter a valid “slug” consisting of letters, numbers, underscores or hyphens."),
+    gettext_noop("Enter a valid “slug” consisting of Unicode letters, numbers, underscores, or hyphens."),
+    gettext_noop("File extension “%(extension)s” is not allowed. Allowed extensions are: %(allowed_extensions)s."),
+    # django/db/models/fields/__init__.py
+    gettext_noop("“%(value)s” value must be either True, False, or None."),
+    gettext_noop("“%(value)s” value must be a decimal number."),
+    gettext_noop("“%(value)s” value must be a float."),
+    gettext_noop("“%(value)s” is not a valid UUID."),
+    # django/db/models/fields/related.py
+    gettext_noop("%(model)s instance with %(field)s %(value)r is not a valid choice."),
+    # django/forms/fields.py
+    gettext_noop("Enter a valid duration."),
+    gettext_noop("The number of days must be between {min_days} and {max_days}."),
+    gettext_noop("Enter a valid UUID."),
+    # django/forms/formsets.py
+    gettext_noop(
+        "ManagementForm data is missing or has been tampered with. Missing fields: "
+        "%(field_names)s. You may need to file a bug report if the issue persists."
+    ),
+    ngettext_lazy("Please submit at most %(num)d form.", "Please submit at most %(num)d forms.", 1),
+    ngettext_lazy("Please submit at least %(num)d form.", "Please submit at least %(num)d forms.", 1),
+    # django/forms/models.py
+    gettext_noop("The inline value did not match the parent instance."),
+    # django/contrib/admin/options.py ("Bạn có thể …")
+    gettext_noop("You may edit it again below."),
 )
