@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ImportKind(models.TextChoices):
@@ -23,7 +24,7 @@ class ImportRecord(models.Model):
     filename = models.CharField(_("file"), max_length=255, blank=True)
     sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True)
     effective_date = models.DateField(_("effective date"), null=True, blank=True)
-    options = models.JSONField(_("options"), default=dict, blank=True)
+    options = models.JSONField(pgettext_lazy("import record", "options"), default=dict, blank=True)
     summary = models.TextField(_("result"), blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
