@@ -108,6 +108,18 @@ class Nomination(models.Model):
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
 
+    @property
+    def status_since(self):
+        """The day the current status began (nominated, approved, started, completed, or declined/withdrawn)."""
+        since = {
+            NominationStatus.APPROVED: self.approved_on,
+            NominationStatus.ATTENDING: self.started_on,
+            NominationStatus.COMPLETED: self.completed_on,
+            NominationStatus.DECLINED: self.closed_on,
+            NominationStatus.WITHDRAWN: self.closed_on,
+        }.get(self.status)
+        return since or self.nominated_on
+
 
 class NominationEvent(models.Model):
     """One step of a nomination: the status it moved to, the date it took effect, who recorded it."""

@@ -133,7 +133,7 @@ def nomination_create(
             % {
                 "person": staff.full_name,
                 "status": active.get_status_display(),
-                "date": format_date(active.nominated_on),
+                "date": format_date(active.status_since),
             }
         )
     note = normalize_text(note)

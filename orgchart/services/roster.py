@@ -119,6 +119,16 @@ class ChangeKind:
     UNCHANGED = "unchanged"
 
 
+# How the command's detailed listing names each kind (the summary line's words).
+CHANGE_LABELS = {
+    ChangeKind.JOINED: "Mới",
+    ChangeKind.MOVED: "Chuyển đơn vị",
+    ChangeKind.UPDATED: "Thay đổi thông tin",
+    ChangeKind.LEFT: "Nghỉ",
+    ChangeKind.UNCHANGED: "Không đổi",
+}
+
+
 @dataclass
 class RosterChange:
     """What the import does (or would do) to one person; `row` is None for a leaver."""

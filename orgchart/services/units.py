@@ -65,6 +65,16 @@ class UnitChangeKind:
     UNCHANGED = "unchanged"
 
 
+# How the command's detailed listing names each kind (the summary line's words).
+UNIT_CHANGE_LABELS = {
+    UnitChangeKind.CREATED: "Mới",
+    UnitChangeKind.UPDATED: "Thay đổi thông tin",
+    UnitChangeKind.MOVED: "Chuyển đơn vị cấp trên",
+    UnitChangeKind.CLOSED: "Ngừng hoạt động",
+    UnitChangeKind.UNCHANGED: "Không đổi",
+}
+
+
 @dataclass
 class UnitChange:
     row: int | None

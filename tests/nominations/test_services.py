@@ -231,3 +231,14 @@ def test_programme_create_lists_every_problem(db):
         services.programme_create(title=" ", provider="", starts_on=dt.date(2026, 5, 1), ends_on=dt.date(2026, 4, 1))
     assert len(caught.value.messages) == 3
     assert not TrainingProgramme.objects.exists()
+
+
+def test_a_second_nomination_names_the_date_the_first_ones_status_began(unit_head, office_admin, comms_vp, programme):
+    first = services.nomination_create(staff=comms_vp, programme=programme, by=unit_head, on=dt.date(2026, 3, 2))
+    services.nomination_approve(nomination=first, by=office_admin, on=dt.date(2026, 3, 9))
+    messages = _refused(
+        lambda: services.nomination_create(
+            staff=comms_vp, programme=programme, by=office_admin, on=dt.date(2026, 3, 10)
+        )
+    )
+    assert any("(Approved since 09/03/2026)" in message for message in messages), messages

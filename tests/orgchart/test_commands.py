@@ -194,8 +194,8 @@ def test_verbose_run_lists_each_change_before_the_summary(db, tmp_path):
         stdout=_Lines(lines),
     )
     assert lines == [
-        "Dòng 2: CB001 Nguyễn Văn An — joined: → VP, Chánh Văn phòng",
-        "Dòng 3: CB002 Trần Thị Bình — joined: → VP, Chuyên viên",
+        "Dòng 2: CB001 Nguyễn Văn An — Mới: → VP, Chánh Văn phòng",
+        "Dòng 3: CB002 Trần Thị Bình — Mới: → VP, Chuyên viên",
         "Danh sách cán bộ ngày 01/01/2026: 2 mới, 0 chuyển đơn vị, 0 thay đổi thông tin, 0 nghỉ, 0 không đổi.",
     ]
 
@@ -219,3 +219,12 @@ def test_roster_command_needs_the_leavers_number_or_changes_mode(db, tmp_path):
     assert lines == [
         "Danh sách cán bộ ngày 01/07/2026: 1 mới, 0 chuyển đơn vị, 0 thay đổi thông tin, 0 nghỉ, 0 không đổi."
     ]
+
+
+def test_verbose_units_run_names_each_change_in_vietnamese(db, tmp_path):
+    lines = []
+    call_command(
+        "import_units", write(tmp_path, "don-vi.csv", csv_bytes(grid_of(UNITS))), verbosity=2, stdout=_Lines(lines)
+    )
+    assert lines[0].startswith("Dòng 2: ") and " — Mới: " in lines[0]
+    assert not any(word in line for line in lines for word in ("created", "updated", "moved", "closed"))

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from core.importing import ImportRefused, read_file
-from orgchart.services.roster import CodeChangeDecision, RosterMode, roster_import
+from orgchart.services.roster import CHANGE_LABELS, CodeChangeDecision, RosterMode, roster_import
 
 
 def _iso_date(value: str) -> dt.date:
@@ -63,7 +63,9 @@ class Command(BaseCommand):
             for change in summary.changes:
                 if change.kind != "unchanged":
                     where = f"Dòng {change.row}" if change.row else "Không có trong tệp"
-                    self.stdout.write(f"{where}: {change.code} {change.full_name} — {change.kind}: {change.detail}")
+                    self.stdout.write(
+                        f"{where}: {change.code} {change.full_name} — {CHANGE_LABELS[change.kind]}: {change.detail}"
+                    )
         for note in summary.notes:
             self.stdout.write(f"Lưu ý: {note}")
         for change in summary.code_changes:

@@ -3,7 +3,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.importing import ImportRefused, read_file
-from orgchart.services.units import units_import
+from orgchart.services.units import UNIT_CHANGE_LABELS, units_import
 
 
 class Command(BaseCommand):
@@ -37,7 +37,7 @@ class Command(BaseCommand):
             for change in summary.changes:
                 if change.kind != "unchanged":
                     where = f"Dòng {change.row}" if change.row else "Không có trong tệp"
-                    self.stdout.write(f"{where}: {change.code} — {change.kind}: {change.detail}")
+                    self.stdout.write(f"{where}: {change.code} — {UNIT_CHANGE_LABELS[change.kind]}: {change.detail}")
         for note in summary.notes:
             self.stdout.write(f"Lưu ý: {note}")
         self.stdout.write(str(summary))
