@@ -257,13 +257,17 @@ def assignment_update(
     )
     if problems:
         raise ValidationError(problems)
-    assignment.title = normalize_text(title)
-    assignment.starts_on = starts_on
-    assignment.due_on = due_on
-    assignment.completions_from = completions_from or starts_on
-    assignment.due_days = due_days
-    assignment.save()
-    return enrolment_due_on_recompute(assignment=assignment)
+    with transaction.atomic():
+        # The assignment's row lock orders this change with an enrolment sync (a roster import): the sync
+        # either ran before (its late joiners are recomputed here) or waits and enrols by the new rule.
+        Assignment.objects.select_for_update().filter(pk=assignment.pk).first()
+        assignment.title = normalize_text(title)
+        assignment.starts_on = starts_on
+        assignment.due_on = due_on
+        assignment.completions_from = completions_from or starts_on
+        assignment.due_days = due_days
+        assignment.save()
+        return enrolment_due_on_recompute(assignment=assignment)
 
 
 def enrolment_due_on_recompute(*, assignment: Assignment) -> int:
@@ -337,7 +341,10 @@ def enrolment_sync(
     on_date = on_date or timezone.localdate()
     summary = EnrolmentSyncSummary(on_date=on_date)
     with transaction.atomic():
-        assignments = [assignment] if assignment is not None else list(Assignment.objects.order_by("pk"))
+        # Locked and read afresh: an assignment whose dates are being changed (`assignment_update`) is synced
+        # by its new rule once that change commits, never by the old one after it.
+        locked = Assignment.objects.select_for_update().order_by("pk")
+        assignments = list(locked.filter(pk=assignment.pk) if assignment is not None else locked)
         if not assignments:
             return summary
         rules_by_assignment = audience_unit_rules(assignment_ids=[a.pk for a in assignments])

@@ -170,8 +170,9 @@ def test_recomputing_takes_as_many_queries_for_1_or_50_late_joiners(
     days = [JOINED + dt.timedelta(days=index % 5) for index in range(late_joiners)]
     for day in sorted(set(days)):
         join(assignment, tree["vp"], day, count=days.count(day))
-    # The savepoint, the save (auditlog reads the row before it and writes its entry), two for the due dates.
-    with django_assert_max_num_queries(7):
+    # The transaction's savepoint and its release, the row lock, the save (auditlog reads the row before it and
+    # writes its entry), two for the due dates: the same for 1 and for 50.
+    with django_assert_max_num_queries(10):
         changed = update(assignment, due_days=45)
     assert changed == late_joiners
     assert set(
@@ -297,3 +298,55 @@ def test_reminders_follow_the_recomputed_due_date(assignment, tree, mailoutbox):
     log = ReminderLog.objects.get(enrolment__staff_id=late)
     assert (log.kind, log.event_date) == (ReminderKind.DUE_SOON, dt.date(2026, 1, 30))
     assert len(mailoutbox) == 1 and "30/01/2026" in mailoutbox[0].body
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_date_change_during_a_sync_reaches_the_joiner_it_enrols(assignment, tree, monkeypatch):
+    """A roster import's sync is enrolling a late joiner by the old rule when the Office changes `due_days`: the
+    assignment's row lock makes the change wait for the sync, so its recompute sees the joiner (PostgreSQL; real
+    threads and connections). Without the lock the change commits first and the joiner keeps the old date."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    from courses.services import assignments as assignments_module
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    staff = StaffFactory()
+    MembershipFactory(staff=staff, unit=tree["vp"], valid_from=JOINED)
+    enrolling = threading.Event()
+    real_insert = assignments_module.enrolment_insert_missing
+
+    def slow_insert(**kwargs):
+        enrolling.set()  # the sync has read the assignment's rule and is about to enrol the joiner
+        time.sleep(0.5)
+        return real_insert(**kwargs)
+
+    monkeypatch.setattr(assignments_module, "enrolment_insert_missing", slow_insert)
+    errors = []
+
+    def in_thread(work):
+        def run():
+            try:
+                work()
+            except Exception as error:  # noqa: BLE001 - reported by the test
+                errors.append(error)
+            finally:
+                connection.close()
+
+        return threading.Thread(target=run)
+
+    def change():
+        assert enrolling.wait(timeout=10)
+        update(Assignment.objects.get(pk=assignment.pk), due_days=60)
+
+    threads = [in_thread(lambda: enrolment_sync(on_date=JOINED)), in_thread(change)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert own_due_on(staff.pk) == JOINED + dt.timedelta(days=60)
