@@ -16,7 +16,7 @@ from django.template import Context, Engine, Template
 from django.urls import reverse
 
 from core.dates import date_line, format_date
-from core.numbers import percent_text
+from core.numbers import percent_with_sign
 from core.pdf import html_to_pdf
 
 from .models import Certificate, CertificateTemplate
@@ -29,7 +29,7 @@ COMPILED_KEPT = 64
 
 def format_percent(value: Decimal) -> str:
     """90.00 → "90%", 86.67 → "86,67%" (Vietnamese decimal comma)."""
-    return percent_text(value) + "%"
+    return percent_with_sign(value)
 
 
 def verify_url(*, code: str) -> str:

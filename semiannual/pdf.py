@@ -28,7 +28,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core.dates import date_line, format_date
-from core.numbers import percent_text
+from core.numbers import percent_text, percent_with_sign
 from core.pdf import html_to_pdf
 from courses.models import Assignment
 from orgchart.models import Unit
@@ -293,7 +293,7 @@ def _summary_sentence(*, total: Figures, as_of: dt.date, headline: AssignmentHea
     )
     if total["exempt"]:
         sentence += f" (không tính {count_text(total['exempt'])} người được miễn)"
-    sentence += f"; đã quán triệt {count_text(total['informed'])} người, đạt {percent_text(total['percent'])}%"
+    sentence += f"; đã quán triệt {count_text(total['informed'])} người, đạt {percent_with_sign(total['percent'])}"
     not_informed = total["staff"] - total["informed"]
     if not_informed:
         sentence += f"; còn {count_text(not_informed)} người chưa được quán triệt"
@@ -310,12 +310,12 @@ def _change_sentence(*, previous: SemiannualReport, before: Figures, after: Figu
         # One of the two dates had no one in the audience: there is no change to state.
         return f"{reference} không so sánh được vì một trong hai kỳ không có ai trong đối tượng."
     old, new = Decimal(str(before["percent"])), Decimal(str(after["percent"]))
-    was, now = percent_text(old), percent_text(new)
+    was, now = percent_with_sign(old), percent_with_sign(new)
     if new > old:
-        return f"{reference} tăng {percent_text(new - old)} điểm phần trăm (từ {was}% lên {now}%)."
+        return f"{reference} tăng {percent_text(new - old)} điểm phần trăm (từ {was} lên {now})."
     if new < old:
-        return f"{reference} giảm {percent_text(old - new)} điểm phần trăm (từ {was}% xuống {now}%)."
-    return f"{reference} không thay đổi ({percent_text(new)}%)."
+        return f"{reference} giảm {percent_text(old - new)} điểm phần trăm (từ {was} xuống {now})."
+    return f"{reference} không thay đổi ({percent_with_sign(new)})."
 
 
 def counted_on(report: SemiannualReport) -> dt.date:

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from certificates.models import Certificate
+from core.dates import format_date
 from core.numbers import percent_with_sign
 from courses.models import Completion, CompletionEvidence, CourseVersion, CourseVersionStatus
 from courses.selectors.learning import EnrolmentRow, enrolment_list_for_staff
@@ -64,7 +65,7 @@ def _evidence_detail(completion: Completion) -> str:
         return f"#{attempt.number} · {_score_text(attempt.score_percent)}"
     if completion.evidence == CompletionEvidence.IN_PERSON and completion.attendance is not None:
         session = completion.attendance.session
-        return f"{session.title} ({session.held_on:%d/%m/%Y})"
+        return f"{session.title} ({format_date(session.held_on)})"
     return completion.external_reference
 
 

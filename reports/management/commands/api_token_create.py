@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
+from core.dates import format_date
 from reports.services.api_tokens import DEFAULT_DAYS, api_token_create
 
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
             lines = "\n".join(f"- {m}" for messages in error.message_dict.values() for m in messages)
             raise CommandError(f"Không tạo được mã truy cập API:\n{lines}") from error
         self.stdout.write(raw)
-        until = f"{timezone.localtime(token.expires_at):%d/%m/%Y}"
+        until = format_date(token.expires_at)
         self.stderr.write(
             f'Đã tạo mã truy cập API "{token.name}", dùng được đến ngày {until}; hãy lưu lại ngay, '
             "mã chỉ hiển thị một lần. Cách dùng: Authorization: Bearer <mã>"

@@ -20,6 +20,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.dates import format_date
+from core.numbers import percent_with_sign
 from courses.management.commands.create_assignment import parse_command_date
 from courses.models import Assignment
 from orgchart.models import Unit
@@ -29,10 +30,6 @@ from reports.selectors.people import coverage_people
 from semiannual.pdf import semiannual_pdf_write
 
 FORMATS = ("json", "xlsx", "pdf")
-
-
-def _percent_text(value: float) -> str:
-    return f"{value:.2f}".replace(".", ",")
 
 
 class Command(BaseCommand):
@@ -92,7 +89,7 @@ class Command(BaseCommand):
                 semiannual_pdf_write(assignment=assignment_obj, as_of=report_date, output=pdf, unit=root_unit)
         total = report.total
         share = (
-            f"({_percent_text(total.percent)}%)"
+            f"({percent_with_sign(total.percent)})"
             if total.percent is not None
             else f"(không có ai trong đối tượng tại ngày {format_date(report_date)})"
         )
