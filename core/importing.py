@@ -799,7 +799,13 @@ def _read_text(content: bytes, collector: _Collector) -> None:
                     break
             collector.add_row(number, [value if value != "" else None for value in cells])
     except csv.Error as exc:
-        raise _refuse(f"Tệp CSV bị lỗi định dạng: {exc}.") from exc
+        if "field larger than field limit" in str(exc):  # Python's csv module reads at most 131,072 characters a cell
+            limit = _thousands(csv.field_size_limit())
+            raise _refuse(
+                f"Tệp CSV có một ô dài quá {limit} ký tự (thường do một dấu ngoặc kép không được đóng) — hãy mở tệp "
+                "bằng Excel hoặc LibreOffice, kiểm tra rồi lưu lại."
+            ) from exc
+        raise _refuse(f"Tệp CSV bị lỗi định dạng ({exc}) — hãy mở tệp bằng Excel hoặc LibreOffice và lưu lại.") from exc
 
 
 # --- finding the table --------------------------------------------------------------------------

@@ -290,3 +290,13 @@ def test_parse_date_cell_refuses(value, message):
     with pytest.raises(ValueError) as caught:
         parse_date_cell(value)
     assert str(caught.value) == message
+
+
+def test_a_csv_with_an_unclosed_quote_is_refused_in_vietnamese():
+    """An unclosed quote swallows the rest of the file into one cell, past Python's 131,072-character cell limit."""
+    content = ('Mã đơn vị,Tên đơn vị\nVP,"Văn phòng Sở\n' + "x" * 140_000 + "\n").encode()
+    with pytest.raises(ImportRefused) as refused:
+        read_table(content=content, filename="don-vi.csv")
+    message = str(refused.value)
+    assert "một ô dài quá 131.072 ký tự" in message and "dấu ngoặc kép" in message
+    assert "field larger" not in message
