@@ -89,9 +89,20 @@ _JSON_REASONS = {
         "tên trường phải đặt trong dấu nháy kép (và không có dấu phẩy thừa trước dấu đóng)"
     ),
     "Unterminated string starting at": "chuỗi văn bản chưa có dấu nháy kép đóng",
-    "Invalid control character at": "có ký tự điều khiển (xuống dòng, tab) nằm trong chuỗi văn bản",
     "Extra data": "có dữ liệu thừa sau đối tượng JSON",
+    "Invalid \\uXXXX escape": "mã ký tự \\u không đúng (phải có đủ 4 chữ số hệ 16)",
+    "Invalid \\escape": "dấu gạch chéo ngược \\ không hợp lệ trong chuỗi (muốn ghi \\ thì ghi \\\\)",
+    "Invalid control character": "có ký tự điều khiển (xuống dòng, tab) nằm trong chuỗi văn bản",
 }
+
+
+def _json_reason(message: str) -> str:
+    """The JSON reader's reason in Vietnamese (its messages may carry the character after a colon or a space)."""
+    for start, reason in _JSON_REASONS.items():
+        if message.startswith(start):
+            return reason
+    return f"lỗi cú pháp JSON ({message})"
+
 
 _KIND_NAMES = {
     QuestionKind.SINGLE: "một lựa chọn",
@@ -289,7 +300,7 @@ def _decode(data: dict | bytes | str, reader: _Reader) -> object:
             ImportProblem(
                 row=exc.lineno,
                 column=None,
-                message=f"Tệp không phải JSON hợp lệ (cột {exc.colno}): {_JSON_REASONS.get(exc.msg, exc.msg)}.",
+                message=f"Tệp không phải JSON hợp lệ (cột {exc.colno}): {_json_reason(exc.msg)}.",
             )
         )
         return _MISSING

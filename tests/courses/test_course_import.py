@@ -224,6 +224,11 @@ REFUSALS = [
         "Dòng 2: Tệp không phải JSON hợp lệ (cột 2): thiếu dấu phẩy giữa hai phần tử",
         id="bad-json-missing-comma",
     ),
+    pytest.param(
+        lambda d: b'{"slug": "C:\\tai-lieu\\q"}',
+        "Dòng 1: Tệp không phải JSON hợp lệ (cột 22): dấu gạch chéo ngược \\ không hợp lệ",
+        id="bad-json-backslash",
+    ),
     pytest.param(lambda d: b'{"slug": "\xe0 b"}', "Dòng 1: Tệp không dùng bảng mã UTF-8", id="not-utf8"),
     pytest.param(lambda d: b"   ", "Tệp rỗng, không có dữ liệu.", id="empty-file"),
     pytest.param(lambda d: b"[1, 2]", "Tệp phải chứa một đối tượng JSON {…} mô tả khóa học.", id="not-an-object"),
