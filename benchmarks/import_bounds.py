@@ -27,6 +27,9 @@ import zipfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from core.importing import column_letter  # noqa: E402
 
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8"?>'
@@ -64,15 +67,6 @@ _SHEET_START = (
 _SHEET_END = "</sheetData></worksheet>"
 
 
-def _column(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
-
-
 def _xlsx(write_sheet, *, size: int = 0) -> bytes:
     """An xlsx whose sheet `write_sheet` writes; with `size`, a stored picture of noise fills the file up to it."""
     buffer = io.BytesIO()
@@ -96,7 +90,9 @@ def wide_far_row_xlsx() -> bytes:
 
     def write(sheet) -> None:
         for number in (1, 1_000_000):
-            cells = "".join(f'<c r="{_column(i)}{number}" t="inlineStr"><is><t>c{i}</t></is></c>' for i in range(300))
+            cells = "".join(
+                f'<c r="{column_letter(i)}{number}" t="inlineStr"><is><t>c{i}</t></is></c>' for i in range(300)
+            )
             sheet.write(f'<row r="{number}">{cells}</row>'.encode())
 
     return _xlsx(write)
@@ -115,7 +111,7 @@ def inflating_xlsx(inflated: int = 250 * 1024 * 1024, size: int = 5 * 1024 * 102
 
     def write(sheet) -> None:
         header = "".join(
-            f'<c r="{_column(i)}1" t="inlineStr"><is><t>{name}</t></is></c>'
+            f'<c r="{column_letter(i)}1" t="inlineStr"><is><t>{name}</t></is></c>'
             for i, name in enumerate(["Mã cán bộ", "Họ và tên", "Mã đơn vị", "Đối tượng"])
         )
         sheet.write(f'<row r="1">{header}</row>'.encode())
