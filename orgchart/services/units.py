@@ -37,7 +37,7 @@ from core.models import ImportKind
 from orgchart.importing import check_code, parse_code
 from orgchart.models import Unit, UnitKind, UnitVersion
 from orgchart.periods import OverlapRefused
-from orgchart.queries import unit_version_on_q
+from orgchart.selectors import unit_tree_on
 from orgchart.services import ChangeTally
 from orgchart.services.unit_history import UnitShape, history_latest_date, members_from, unit_history_apply
 from orgchart.sql import lock_orgchart_imports
@@ -180,12 +180,9 @@ def units_import(
 
 def _load_open_on(on: dt.date) -> dict[str, _Existing]:
     """The tree as it stands on `on` (the versions open that day), by code."""
-    rows = UnitVersion.objects.filter(unit_version_on_q(on)).values_list(
-        "unit_id", "unit__code", "name", "kind", "parent__code"
-    )
     return {
-        code: _Existing(pk=pk, code=code, name=name, kind=kind, parent_code=parent_code)
-        for pk, code, name, kind, parent_code in rows
+        unit.code: _Existing(pk=unit.unit_id, code=unit.code, name=unit.name, kind=unit.kind, parent_code=unit.parent)
+        for unit in unit_tree_on(on_date=on).values()
     }
 
 
