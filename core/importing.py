@@ -180,7 +180,11 @@ class SpreadsheetFile:
 
 
 class _Collector:
-    """Builds the sheets of one file, enforcing the row, column and cell bounds as rows arrive."""
+    """Builds the sheets of one file, enforcing the row, column and cell bounds as rows arrive.
+
+    Readers pass each cell through `column_allowed` before putting it in a row, so a row
+    reaching `add_row` is never wider than the bound.
+    """
 
     def __init__(self, filename: str):
         self.file = SpreadsheetFile(filename=filename, sheets=[])
@@ -214,12 +218,6 @@ class _Collector:
             raise _refuse(
                 f"{where} có dữ liệu, quá giới hạn {_thousands(self.max_row_number)} dòng — "
                 "hãy xóa các dòng thừa ở cuối trang rồi nhập lại."
-            )
-        if len(cells) > self.max_columns:
-            where = f'Trang "{sheet.name}", dòng {_thousands(number)}'
-            raise _refuse(
-                f"{where}, cột {column_letter(len(cells) - 1)} có dữ liệu, quá giới hạn {self.max_columns} cột — "
-                "hãy xóa các cột thừa rồi nhập lại."
             )
         if len(sheet.rows) >= self.max_rows + 100:
             raise _refuse(
@@ -740,7 +738,7 @@ def _ods_paragraph(paragraph) -> str:
             parts.append("\t")
         elif tag == "line-break":
             parts.append("\n")
-        elif child.text and tag not in ("s", "tab", "line-break"):
+        elif child.text:
             parts.append(child.text)
         if child.tail:
             parts.append(child.tail)
@@ -751,20 +749,18 @@ def _ods_paragraph(paragraph) -> str:
 
 
 def _read_text(content: bytes, collector: _Collector) -> None:
-    if content.startswith(_ZIP_MAGIC):
+    utf16 = content.startswith((b"\xff\xfe", b"\xfe\xff"))
+    # A zip (xlsx) or, without a UTF-16 byte-order mark, NUL bytes: a binary file named .csv.
+    if content.startswith(_ZIP_MAGIC) or (not utf16 and b"\x00" in content[:4096]):
         raise _refuse(
             "Tệp có đuôi .csv nhưng không phải là văn bản CSV (có thể là tệp Excel — hãy đổi đuôi thành .xlsx)."
         )
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if utf16:
         try:
             text = content.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise _refuse("Tệp văn bản Unicode (UTF-16) bị hỏng — hãy lưu lại bằng Excel rồi nhập lại.") from exc
     else:
-        if b"\x00" in content[:4096]:
-            raise _refuse(
-                "Tệp có đuôi .csv nhưng không phải là văn bản CSV (có thể là tệp Excel — hãy đổi đuôi thành .xlsx)."
-            )
         try:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -788,7 +784,6 @@ def _read_text(content: bytes, collector: _Collector) -> None:
             delimiter = max(counts, key=lambda d: counts[d])
             break
     collector.start_sheet("")
-    collector.last_number = 0
     try:
         for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
             if not any(cells):
