@@ -1,8 +1,11 @@
-"""The cell rules of the org chart imports: unit and staff codes."""
+"""The cell rules of the org chart imports (unit and staff codes), and their commands' effective date."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+
+from django.core.management.base import CommandError
 
 from core.importing import REQUIRED, CleanRow, Refuse
 
@@ -33,3 +36,11 @@ def check_code(*, row: CleanRow, column: str, first_row: dict[str, int], refuse:
     else:
         first_row[code.casefold()] = row.number
     return code
+
+
+def effective_date_option(value: str) -> dt.date:
+    """The import commands' `--effective-date`: YYYY-MM-DD, or a `CommandError` saying so."""
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(f'--effective-date "{value}" không đúng dạng YYYY-MM-DD.') from exc

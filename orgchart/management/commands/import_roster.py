@@ -1,17 +1,9 @@
-import datetime as dt
-
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from core.importing import ImportRefused, read_file
+from orgchart.importing import effective_date_option
 from orgchart.services.roster import CHANGE_LABELS, CodeChangeDecision, RosterMode, roster_import
-
-
-def _iso_date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise CommandError(f'--effective-date "{value}" không đúng dạng YYYY-MM-DD.') from exc
 
 
 class Command(BaseCommand):
@@ -45,7 +37,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file: str, effective_date: str | None, dry_run: bool, **options) -> None:
-        on = _iso_date(effective_date) if effective_date else timezone.localdate()
+        on = effective_date_option(effective_date) if effective_date else timezone.localdate()
         try:
             summary = roster_import(
                 rows=read_file(path=file),

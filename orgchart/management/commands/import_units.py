@@ -1,8 +1,7 @@
-import datetime as dt
-
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.importing import ImportRefused, read_file
+from orgchart.importing import effective_date_option
 from orgchart.services.units import UNIT_CHANGE_LABELS, units_import
 
 
@@ -21,12 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="report what would change without writing")
 
     def handle(self, *args, file: str, effective_date: str | None, dry_run: bool, **options) -> None:
-        on = None
-        if effective_date:
-            try:
-                on = dt.date.fromisoformat(effective_date)
-            except ValueError as exc:
-                raise CommandError(f'--effective-date "{effective_date}" không đúng dạng YYYY-MM-DD.') from exc
+        on = effective_date_option(effective_date) if effective_date else None
         try:
             summary = units_import(rows=read_file(path=file), effective_date=on, dry_run=dry_run)
         except ImportRefused as exc:
