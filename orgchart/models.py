@@ -131,7 +131,7 @@ class UnitVersion(models.Model):
     whatever the size of the tree. A move of X ends the open version of X and of everything
     under it the day before, and opens new ones: one row per (unit, period of an unchanged
     path, name and kind). The periods of a unit never overlap (a PostgreSQL exclusion
-    constraint, migration 0004; `orgchart.services.periods` checks the same on SQLite).
+    constraint, migration 0004; `orgchart.periods` checks the same on SQLite).
     `Unit` itself (treebeard) holds the latest tree: the one access rules read.
     """
 
