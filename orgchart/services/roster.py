@@ -595,6 +595,10 @@ def _reconcile_present(
         current = state.open_by_staff.get(person.pk)
         personal = _personal_changes(person=person, entry=entry)
         position = entry.position if entry.position is not None else (current.position if current else "")
+        # Not in the file: the open record's role, or the person's for someone coming back.
+        communications = (
+            entry.is_communications if entry.is_communications is not None else (current or person).is_communications
+        )
 
         if current is None:
             if last_to is not None and on <= last_to:
@@ -608,9 +612,6 @@ def _reconcile_present(
                     )
                 )
                 continue
-            communications = (
-                entry.is_communications if entry.is_communications is not None else person.is_communications
-            )
             plan.openings.append(
                 _membership(entry=entry, staff=person, on=on, position=position, is_communications=communications)
             )
@@ -628,9 +629,6 @@ def _reconcile_present(
                 membership_changes["position"] = (current.position, position)
             if current.category != entry.category:
                 membership_changes["category"] = (current.category, entry.category)
-            communications = (
-                entry.is_communications if entry.is_communications is not None else current.is_communications
-            )
             if current.is_communications != communications:
                 membership_changes["is_communications"] = (current.is_communications, communications)
             moved = current.unit_id != entry.unit_id
