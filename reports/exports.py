@@ -152,10 +152,6 @@ def _record_filename(*, record: TrainingRecord, extension: str) -> str:
     return f"qua-trinh-boi-duong-{code}-{record.on_date.isoformat()}.{extension}"
 
 
-def _score(value) -> float | None:
-    return float(value) if value is not None else None
-
-
 def training_record_xlsx_write(*, record: TrainingRecord, output: BinaryIO | str) -> None:
     """One printable sheet per section of the page: courses, attempts, completions, exemptions, certificates."""
     workbook = Workbook(write_only=True)
@@ -206,7 +202,7 @@ def training_record_xlsx_write(*, record: TrainingRecord, output: BinaryIO | str
                 attempt.number,
                 format_datetime(attempt.started_at),
                 str(attempt.get_status_display()),
-                _score(attempt.score_percent),
+                attempt.score_percent,
                 _attempt_result(attempt),
             ]
             for attempt in record.attempts

@@ -17,9 +17,15 @@ from core.files import stored_file_response
 _CODE = re.compile(r"^[A-Z2-7]{16,64}$")
 
 
-def _certificate_or_404(code: str):
+def _code_or_404(code: str) -> str:
     code = code.strip().upper()
-    certificate = selectors.certificate_get_by_code(code=code) if _CODE.match(code) else None
+    if not _CODE.match(code):
+        raise Http404
+    return code
+
+
+def _certificate_or_404(code: str):
+    certificate = selectors.certificate_get_by_code(code=_code_or_404(code))
     if certificate is None:
         raise Http404
     return certificate
@@ -49,10 +55,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
 def download(request: HttpRequest, code: str) -> HttpResponse:
     """The stored PDF (the one download view for certificates): for its holder, the heads of the holder's
     units and the Office; anyone else gets 404."""
-    code = code.strip().upper()
-    if not _CODE.match(code):
-        raise Http404
-    certificate = selectors.access_certificate(user=request.user, code=code)
+    certificate = selectors.access_certificate(user=request.user, code=_code_or_404(code))
     certificate = services.certificate_pdf_ensure(certificate=certificate)
     return stored_file_response(
         certificate.pdf, filename=services.serial_file_name(certificate.serial), content_type="application/pdf"

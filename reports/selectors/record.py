@@ -16,14 +16,13 @@ from decimal import Decimal
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from accounts.models import User
 from certificates.models import Certificate
 from core.dates import format_date
 from core.numbers import percent_with_sign
 from courses.models import Completion, CompletionEvidence, CourseVersion, CourseVersionStatus
 from courses.selectors.learning import EnrolmentRow, enrolment_list_for_staff
 from orgchart.models import Membership, Staff
-from orgchart.selectors import access_staff, membership_current_among, membership_list_for_staff
+from orgchart.selectors import membership_current_among, membership_list_for_staff
 from quizzes.models import Attempt
 from reports.models import Exemption
 
@@ -48,11 +47,6 @@ class TrainingRecord:
     completions: list[CompletionLine]
     exemptions: list[Exemption]
     certificates: list[Certificate]
-
-
-def access_training_record(*, user: User, staff_id: int) -> Staff:
-    """The person whose record `user` may read (themself, their unit heads, the Office); 404 otherwise."""
-    return access_staff(user=user, staff_id=staff_id)
 
 
 def _score_text(score: Decimal | None) -> str:

@@ -10,14 +10,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from orgchart.selectors import access_staff
 from reports.exports import training_record_pdf_response, training_record_xlsx_response
-from reports.selectors.record import access_training_record, training_record_get
+from reports.selectors.record import training_record_get
 
 
 @login_required
 @require_GET
 def training_record(request: HttpRequest, staff_id: int) -> HttpResponse:
-    person = access_training_record(user=request.user, staff_id=staff_id)
+    person = access_staff(user=request.user, staff_id=staff_id)
     record = training_record_get(person=person)
     return render(request, "reports/training_record.html", {"record": record, "person": person})
 
@@ -27,7 +28,7 @@ def training_record(request: HttpRequest, staff_id: int) -> HttpResponse:
 def training_record_export(request: HttpRequest, staff_id: int, export_format: str) -> HttpResponse:
     if export_format not in ("xlsx", "pdf"):
         raise Http404
-    person = access_training_record(user=request.user, staff_id=staff_id)
+    person = access_staff(user=request.user, staff_id=staff_id)
     record = training_record_get(person=person)
     if export_format == "pdf":
         return training_record_pdf_response(record=record)

@@ -38,6 +38,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from courses.models import Assignment, Course
 from courses.services.assignments import assignment_create
@@ -174,3 +175,12 @@ def build_scenario() -> Scenario:
 @pytest.fixture
 def scenario(db) -> Scenario:
     return build_scenario()
+
+
+@pytest.fixture
+def english(client, settings):
+    """For the tests that read the English source text (the default language is Vietnamese):
+    `pytestmark = [..., pytest.mark.usefixtures("english")]`."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield

@@ -16,15 +16,7 @@ from reports.selectors.trend import quick_dates, trend_dates
 
 from ..factories import AssignmentFactory, CompletionFactory, MembershipFactory, StaffFactory, UnitFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    """These tests read the English source text (the default language is Vietnamese)."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 ON = "15/06/2026"
@@ -379,6 +371,8 @@ def test_index_opens_on_the_assignment_open_now_and_due_soonest():
     assert assignment_default(assignments=[newest_future, ended], today=today) == ended
     assert assignment_default(assignments=[newest_future], today=today) == newest_future
     assert assignment_default(assignments=[], today=today) is None
+
+
 def test_a_unit_head_sees_only_the_assignments_that_concern_their_units(client, tree, unit_head, assignment):
     elsewhere = AssignmentFactory(
         slug="chi-tgpl", title="Chỉ cho Trung tâm TGPL", course__slug="khoa-tgpl", units=[tree["tgpl"]]

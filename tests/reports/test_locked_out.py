@@ -6,7 +6,6 @@ import io
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 from openpyxl import load_workbook
 
 from courses.services.grants import attempt_grant
@@ -16,16 +15,9 @@ from ..factories import give_totp
 from ..spreadsheets import table_rows
 from .conftest import LOCAL, take_quiz
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 AS_OF = "01/08/2025"
-
-
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
