@@ -21,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_office
+from core.middleware import BIGINT_MAX
 
 
 class LantoaAdminSite(admin.AdminSite):
@@ -84,7 +85,7 @@ class OfficeOnlyAdminMixin:
             try:
                 for one in value if isinstance(value, list) else [value]:
                     key = field.target_field.to_python(one)
-                    if isinstance(key, int) and not -(2**63) < key < 2**63:
+                    if isinstance(key, int) and not -BIGINT_MAX <= key <= BIGINT_MAX:
                         raise ValidationError("out of range")
             except ValidationError:
                 del initial[name]

@@ -25,7 +25,6 @@ from typing import BinaryIO
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from core.dates import date_line, format_date
 from core.numbers import percent_text, percent_with_sign
@@ -38,7 +37,7 @@ from reports.selectors.snapshots import snapshot_report, snapshot_rule
 from semiannual.headline import AssignmentHeadline, assignment_headline
 from semiannual.models import SemiannualReport
 from semiannual.selectors import (
-    figures_date,
+    counted_on,
     next_period_label,
     number_text,
     register_details,
@@ -318,20 +317,13 @@ def _change_sentence(*, previous: SemiannualReport, before: Figures, after: Figu
     return f"{reference} không thay đổi ({percent_with_sign(new)})."
 
 
-def counted_on(report: SemiannualReport) -> dt.date:
-    """The day the report's figures are counted on: frozen at issue, else (a draft) as if issued today."""
-    if report.figures_on is not None:
-        return report.figures_on
-    return figures_date(period_end=report.period_end, on_date=timezone.localdate())
-
-
-def _corrects_sentence(report: SemiannualReport) -> str:
+def _corrects_sentence(report: SemiannualReport, *, agency: str) -> str:
     original = report.corrects
     if original is None:
         return ""
     return (
         f"Báo cáo này thay thế Báo cáo số {number_text(original.number)} "
-        f"ngày {format_date(original.document_date)} của {register_details()['agency']}."
+        f"ngày {format_date(original.document_date)} của {agency}."
     )
 
 
@@ -359,6 +351,7 @@ def document_context(
     `rule_text` says which completions count (the live rule, or the one the snapshot stored).
     """
     details = register_details()
+    as_of = counted_on(report)
     units, total = scope_figures(figures=figures, unit_code=unit_code)
     rows = coverage_rows(units=units, total=total)
     change = None
@@ -380,11 +373,11 @@ def document_context(
         "next_tasks": _paragraphs(report.next_tasks),
         "proposals": _paragraphs(report.proposals),
         "next_period": next_period_label(period_end=report.period_end).upper(),
-        "as_of": format_date(counted_on(report)),
+        "as_of": format_date(as_of),
         "scope_name": _scope_name(units=units, unit_code=unit_code),
         "summary_sentence": _summary_sentence(
             total=total,
-            as_of=counted_on(report),
+            as_of=as_of,
             headline=assignment_headline(assignment=report.assignment),
             scope_name=_scope_name(units=units, unit_code=unit_code) if unit_code is not None else None,
         ),
@@ -392,7 +385,7 @@ def document_context(
         "rows": rows,
         "previous": previous,
         "previous_as_of": format_date(counted_on(previous)) if previous is not None else "",
-        "corrects": _corrects_sentence(report),
+        "corrects": _corrects_sentence(report, agency=details["agency"]),
         "change": change,
         "change_sentence": change_sentence,
         "closing": f"Trên đây là báo cáo {report.subject[:1].lower()}{report.subject[1:]} của {details['agency']}./.",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from certificates.defaults import REGISTER_DEFAULTS
 from certificates.models import RegisterSettings
@@ -47,6 +48,13 @@ def issue_opens_on(period_end: dt.date) -> dt.date:
 def figures_date(*, period_end: dt.date, on_date: dt.date) -> dt.date:
     """The day a report issued (or previewed) on `on_date` counts its figures on: that day, at most the deadline."""
     return min(on_date, period_end)
+
+
+def counted_on(report: SemiannualReport) -> dt.date:
+    """The day the report's figures are counted on: frozen at issue, else (a draft) as if issued today."""
+    if report.figures_on is not None:
+        return report.figures_on
+    return figures_date(period_end=report.period_end, on_date=timezone.localdate())
 
 
 def reporting_deadline_next(*, on_date: dt.date) -> dt.date:
@@ -95,10 +103,22 @@ def semiannual_report_list(*, assignment: Assignment | None = None) -> QuerySet[
 
 
 def semiannual_report_get(*, pk: int) -> SemiannualReport:
-    """The report with its assignment, snapshot and previous report; raises DoesNotExist."""
+    """The report with its assignment, snapshot, previous report and the report it corrects; raises DoesNotExist."""
     return SemiannualReport.objects.select_related(
-        "assignment", "assignment__course", "snapshot", "previous", "previous__snapshot", "issued_by", "created_by"
+        "assignment",
+        "assignment__course",
+        "snapshot",
+        "previous",
+        "previous__snapshot",
+        "corrects",
+        "issued_by",
+        "created_by",
     ).get(pk=pk)
+
+
+def semiannual_correction_list(*, report: SemiannualReport) -> list[SemiannualReport]:
+    """The reports that correct `report`, oldest first (one at most while each correction is corrected in turn)."""
+    return list(report.corrections.order_by("pk"))
 
 
 def semiannual_previous_for(

@@ -105,6 +105,11 @@ def _check_number(
     return parsed
 
 
+def _default_document_date(period_end: dt.date) -> dt.date:
+    """Today, or the first day the report may be issued when that is still to come."""
+    return max(issue_opens_on(period_end), timezone.localdate())
+
+
 def _check_document_date(problems: _Problems, *, period_end: dt.date, document_date: dt.date) -> None:
     opens = issue_opens_on(period_end)
     if document_date < opens:
@@ -181,7 +186,7 @@ def semiannual_report_create_draft(
                 % {"date": format_date(period_end), "number": number_text(existing.number)},
             )
     if period_end is not None and document_date is None:
-        document_date = max(issue_opens_on(period_end), timezone.localdate())
+        document_date = _default_document_date(period_end)
     if period_end is not None and document_date is not None:
         _check_document_date(problems, period_end=period_end, document_date=document_date)
     parsed = None
@@ -395,7 +400,7 @@ def semiannual_report_correct(
             _("Report %(number)s already has a correction (%(correction)s); correct that one.")
             % {"number": number_text(report.number), "correction": number_text(existing.number)},
         )
-    document_date = max(issue_opens_on(report.period_end), timezone.localdate())
+    document_date = _default_document_date(report.period_end)
     parsed = _check_number(problems, number=number, year=document_date.year)
     problems.raise_if_any()
     correction = SemiannualReport(

@@ -7,6 +7,8 @@ Views parse the forms and call `semiannual.services`; its messages go back on th
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,10 +28,11 @@ from reports.selectors.coverage import assignment_list_for_reports
 from semiannual.models import SemiannualReport
 from semiannual.pdf import semiannual_pdf_bytes
 from semiannual.selectors import (
-    figures_date,
+    counted_on,
     issue_opens_on,
     number_text,
     reporting_deadline_next,
+    semiannual_correction_list,
     semiannual_report_get,
     semiannual_report_list,
 )
@@ -189,8 +192,8 @@ def semiannual_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "issue_problems": [message for problems in dict(issue_problems).values() for message in problems],
             "issue_opens_on": issue_opens_on(report.period_end),
-            "counted_on": figures_date(period_end=report.period_end, on_date=timezone.localdate()),
-            "corrections": list(report.corrections.order_by("pk")),
+            "counted_on": counted_on(report),
+            "corrections": semiannual_correction_list(report=report),
         },
     )
 
@@ -214,19 +217,20 @@ def semiannual_issue(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the confirmation step (what issuing will do); POST: issue."""
     require_office(request.user)
     report = _report_or_404(pk)
-    today = timezone.localdate()
     if request.method == "GET":
-        problems = [] if report.is_issued else semiannual_report_issue_problems(report=report, today=today)
+        problems = (
+            [] if report.is_issued else semiannual_report_issue_problems(report=report, today=timezone.localdate())
+        )
         if report.is_issued or problems:
             for messages_of_field in dict(problems).values():
                 for message in messages_of_field:
                     messages.error(request, message)
             return redirect("semiannual:detail", pk=report.pk)
-        counted_on = figures_date(period_end=report.period_end, on_date=today)
+        figures_on = counted_on(report)
         number = number_text(report.number)
         consequences = [
             _("The figures of %(date)s are frozen (a snapshot with its SHA-256) and printed in the report.")
-            % {"date": format_date(counted_on)},
+            % {"date": format_date(figures_on)},
             _("The PDF of report %(number)s, dated %(date)s, is rendered once and stored; it never changes again.")
             % {"number": number, "date": format_date(report.document_date)},
             _("The report can no longer be edited or deleted; a mistake is put right by issuing a correction."),
@@ -240,7 +244,7 @@ def semiannual_issue(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             title=_("Issue report %(number)s?") % {"number": number},
             lead=report.subject,
-            facts=_report_facts(report, counted_on=counted_on),
+            facts=_report_facts(report, figures_on=figures_on),
             consequences=consequences,
             action_url=reverse("semiannual:issue", args=[report.pk]),
             button=_("Yes, issue the report"),
@@ -260,14 +264,14 @@ def semiannual_issue(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("semiannual:detail", pk=report.pk)
 
 
-def _report_facts(report: SemiannualReport, *, counted_on=None) -> list[tuple[str, str]]:
+def _report_facts(report: SemiannualReport, *, figures_on: dt.date | None = None) -> list[tuple[str, str]]:
     facts = [
         (_("Assignment"), report.assignment.title or report.assignment.slug),
         (_("Reporting deadline"), format_date(report.period_end)),
         (_("Document date"), format_date(report.document_date)),
     ]
-    if counted_on is not None:
-        facts.append((_("Figures as of"), format_date(counted_on)))
+    if figures_on is not None:
+        facts.append((_("Figures as of"), format_date(figures_on)))
     return facts
 
 
@@ -361,7 +365,7 @@ def semiannual_correct(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         title=_("Correct report %(number)s?") % {"number": number_text(report.number)},
         lead=report.subject,
-        facts=_report_facts(report, counted_on=report.figures_on),
+        facts=_report_facts(report, figures_on=report.figures_on),
         consequences=[
             _("A new draft is made with the same deadline and a copy of the narrative, under a number of its own."),
             _("When it is issued, its figures are those of its own issue day and its text says it replaces %(number)s.")

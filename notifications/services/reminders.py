@@ -160,13 +160,14 @@ def _learner_reminders_send(*, kind: ReminderKind, on_date: dt.date) -> tuple[in
     for log in claimed:
         enrolment = log.enrolment
         assignment = enrolment.assignment
+        due_on = enrolment_due_on(enrolment)
         subject, body = _render(
             kind,
             {
                 "full_name": enrolment.staff.full_name,
                 "course_title": log.course_title or assignment.title or assignment.course.slug,
-                "due_on": enrolment_due_on(enrolment),
-                "days_left": (enrolment_due_on(enrolment) - on_date).days,
+                "due_on": due_on,
+                "days_left": (due_on - on_date).days,
                 "course_url": _absolute(reverse("courses:course", args=[assignment.course.slug])),
             },
         )

@@ -13,6 +13,15 @@ AXE_PATH = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 BLOCKING_IMPACTS = {"serious", "critical"}
 PASSWORD = "mat-khau-demo-2026"  # what tests.factories.UserFactory sets
+# The phone every journey runs on: a 360 × 740 touch screen in Vietnamese, in the department's time zone.
+PHONE = {
+    "viewport": {"width": 360, "height": 740},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "vi-VN",
+    "timezone_id": "Asia/Ho_Chi_Minh",
+}
 
 _AXE_RUN = """async (tags) => {
   const results = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.browser import AXE_PATH, BrowserSession
+from tests.e2e.browser import AXE_PATH, PHONE, BrowserSession
 
 SCREENSHOTS_ROOT = Path(__file__).resolve().parent / "screenshots"
 _screenshot_folder_key = pytest.StashKey[Path]()
@@ -101,14 +101,7 @@ def screenshot_folder(request) -> Path:
 @pytest.fixture
 def phone(chromium, live_server, screenshot_folder, request) -> Iterator[BrowserSession]:
     """A 360 × 740 touch phone in Vietnamese, on a fresh context (no cookies), with the audit helpers."""
-    context = chromium.new_context(
-        viewport={"width": 360, "height": 740},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="vi-VN",
-        timezone_id="Asia/Ho_Chi_Minh",
-    )
+    context = chromium.new_context(**PHONE)
     context.set_default_timeout(15_000)
     page = context.new_page()
     name = request.node.name.removeprefix("test_")

@@ -39,7 +39,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.e2e.browser import PROJECT_ROOT, BrowserSession, vi
+from tests.e2e.browser import PHONE, PROJECT_ROOT, BrowserSession, vi
 from tests.stack.services import (
     PrivatePostgres,
     PrivateRedis,
@@ -252,14 +252,7 @@ def stack(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser_context(chromium, stack):
-    context = chromium.new_context(
-        viewport={"width": 360, "height": 740},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="vi-VN",
-        timezone_id="Asia/Ho_Chi_Minh",
-    )
+    context = chromium.new_context(**PHONE)
     context.set_default_timeout(20_000)
     yield context
     context.close()
