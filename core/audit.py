@@ -183,8 +183,8 @@ def import_recording(
     """Record an import that writes: call inside its transaction; every audit entry written inside carries its cid.
 
     `file` is what `core.importing.read_table` read (its name and SHA-256 are kept), or None (rows given in code).
-    The caller stores the result (`record.summary`) before leaving; a refused import rolls the record back with
-    everything else.
+    The caller sets the result (`record.summary`), which is stored as the block ends; a refused import rolls the
+    record back with everything else.
     """
     actor = audit_actor()
     record = ImportRecord.objects.create(
@@ -199,5 +199,6 @@ def import_recording(
     token = correlation_id.set(record.cid)
     try:
         yield record
+        record.save(update_fields=["summary"])
     finally:
         correlation_id.reset(token)

@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Expression, Value
+from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -52,5 +54,19 @@ class ImportRecord(models.Model):
         return import_cid(self.pk)
 
 
+IMPORT_CID_PREFIX = "import-"
+
+
 def import_cid(pk: int) -> str:
-    return f"import-{pk}"
+    return f"{IMPORT_CID_PREFIX}{pk}"
+
+
+def import_cid_expression(pk: Expression | str) -> Concat:
+    """`import_cid` in SQL, e.g. for an `OuterRef("pk")` of `ImportRecord`."""
+    return Concat(Value(IMPORT_CID_PREFIX), Cast(pk, models.CharField()))
+
+
+def import_record_pk(cid: str | None) -> int | None:
+    """The import a correlation id names (None: an id of something else, or none)."""
+    number = (cid or "").removeprefix(IMPORT_CID_PREFIX)
+    return int(number) if cid and cid.startswith(IMPORT_CID_PREFIX) and number.isdigit() else None

@@ -16,8 +16,8 @@ from auditlog.models import LogEntry
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import CharField, Count, OuterRef, Subquery, Value
-from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.admin_site import OfficeOnlyAdminMixin
-from core.models import ImportRecord
+from core.models import ImportRecord, import_cid_expression
 from orgchart.models import Staff
 from reports.models import ApiToken, CoverageSnapshot, Exemption
 from reports.selectors.audit import audit_person_q
@@ -220,7 +220,7 @@ class ImportRecordAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest):
         # The count of each import's entries in the list's one query (LogEntry.cid is indexed).
         entries = (
-            LogEntry.objects.filter(cid=Concat(Value("import-"), Cast(OuterRef("pk"), CharField())))
+            LogEntry.objects.filter(cid=import_cid_expression(OuterRef("pk")))
             .order_by()
             .values("cid")
             .annotate(total=Count("pk"))

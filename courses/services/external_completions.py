@@ -143,16 +143,12 @@ def external_completions_import(
     if problems:
         raise ImportRefused.in_row_order(problems)
     summary = ExternalCompletionSummary(course=course.slug, dry_run=dry_run)
-    with transaction.atomic(), contextlib.ExitStack() as recording:
-        record = None
-        if not dry_run:
-            record = recording.enter_context(
-                import_recording(
-                    kind=ImportKind.EXTERNAL_COMPLETIONS,
-                    file=rows if isinstance(rows, SpreadsheetFile) else None,
-                    options={"course": course.slug},
-                )
-            )
+    recording = (
+        contextlib.nullcontext()
+        if dry_run
+        else import_recording(kind=ImportKind.EXTERNAL_COMPLETIONS, file=rows, options={"course": course.slug})
+    )
+    with transaction.atomic(), recording as record:
         for entry in entries:
             completion, created = completion_record(
                 staff=entry.staff,
@@ -172,7 +168,6 @@ def external_completions_import(
                 summary.rejected += 1
         if record is not None:
             record.summary = str(summary)
-            record.save(update_fields=["summary"])
         if dry_run:
             transaction.set_rollback(True)
     return summary

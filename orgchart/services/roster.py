@@ -265,7 +265,7 @@ def roster_import(
             options = {"mode": mode, "confirm_leavers": confirm_leavers, "code_changes": code_changes}
             with import_recording(
                 kind=ImportKind.ROSTER,
-                file=rows if isinstance(rows, SpreadsheetFile) else None,
+                file=rows,
                 effective_date=effective_date,
                 options=options,
             ) as record:
@@ -273,7 +273,6 @@ def roster_import(
                 # Courses enrol joiners here, in this transaction (courses.receivers).
                 roster_changed.send(sender=RosterSummary, effective_date=effective_date, summary=summary)
                 record.summary = str(summary)
-                record.save(update_fields=["summary"])
     return summary
 
 

@@ -164,7 +164,7 @@ def units_import(
         if not dry_run:
             with import_recording(
                 kind=ImportKind.UNITS,
-                file=rows if isinstance(rows, SpreadsheetFile) else None,
+                file=rows,
                 effective_date=effective_date,  # None: new units undated, changes from today
             ) as record:
                 _write(ordered=ordered, existing=existing, closing=closing)
@@ -173,7 +173,6 @@ def units_import(
                 except OverlapRefused as exc:  # only on data written outside the imports (the check is a safety net)
                     raise ImportRefused([ImportProblem(row=None, column=None, message=str(exc))]) from exc
                 record.summary = str(summary)
-                record.save(update_fields=["summary"])
     summary.changes.sort(key=lambda change: (change.row is None, change.row or 0))
     return summary
 

@@ -21,7 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 
 from certificates.models import Certificate
-from core.models import ImportRecord
+from core.models import ImportRecord, import_record_pk
 from courses.models import AssignmentPerson, Completion
 from orgchart.models import Membership, Staff
 from reports.models import Exemption
@@ -127,11 +127,8 @@ def membership_corrections_after(
         .select_related("actor")
         .order_by("timestamp", "pk")
     )
-    cids = {entry.cid for entry in entries if entry.cid and entry.cid.startswith("import-")}
-    records = {
-        record.cid: record
-        for record in ImportRecord.objects.filter(pk__in=[int(cid.removeprefix("import-")) for cid in cids])
-    }
+    import_pks = {import_record_pk(entry.cid) for entry in entries} - {None}
+    records = {record.cid: record for record in ImportRecord.objects.filter(pk__in=import_pks)}
     wanted = {str(pk) for pk in staff_ids}
     corrections: dict[int, list[Correction]] = {}
     for entry in entries:
