@@ -56,14 +56,8 @@ def is_locked_out(*, passed: bool, in_progress: bool, used: int, allowed: int) -
     return not passed and not in_progress and used >= allowed
 
 
-def attempts_granted(*, staff_id: int, course_id: int) -> int:
-    """Extra attempts granted to the person for the course (one query)."""
-    total = AttemptGrant.objects.filter(staff_id=staff_id, course_id=course_id).aggregate(total=Sum("extra_attempts"))
-    return total["total"] or 0
-
-
 def attempts_granted_subquery(*, staff: OuterRef | F, course: OuterRef | F) -> Coalesce:
-    """`attempts_granted` as an annotation (0 without a grant)."""
+    """Extra attempts granted to the person for the course, as an annotation (0 without a grant)."""
     granted = (
         AttemptGrant.objects.filter(staff_id=staff, course_id=course)
         .order_by()

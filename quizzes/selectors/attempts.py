@@ -51,10 +51,6 @@ class QuizStatus:
             passed=self.passed, in_progress=self.in_progress is not None, used=self.used, allowed=self.allowed
         )
 
-    @property
-    def granted(self) -> int:
-        return sum(grant.extra_attempts for grant in self.grants)
-
 
 def quiz_status(*, staff: Staff | int, version: CourseVersion) -> QuizStatus:
     """Attempts on this version, how many are left, and whether the course's quiz was already passed
