@@ -106,14 +106,16 @@ def _published(prefix: str = "") -> Q:
     return Q(**{f"{prefix}status": CourseVersionStatus.PUBLISHED})
 
 
-def _quiz_attempted(course: OuterRef, **attempt: object) -> Exists:
-    """Whether the enrolment's person has an attempt (with `attempt`'s conditions) at a version of the course.
+def _quiz_attempted(course: OuterRef, *, staff: OuterRef | int | None = None, **attempt: object) -> Exists:
+    """Whether the person (default: the enrolment's) has an attempt (with `attempt`'s conditions) at a version
+    of the course.
 
     Through the versions' `attempts` relation: the quiz app sits above courses, its models are not
     imported here. One `filter()` call, so that every condition holds for the same attempt.
     """
     conditions = {f"attempts__{name}": value for name, value in attempt.items()}
-    return Exists(CourseVersion.objects.filter(course_id=course, attempts__staff_id=OuterRef("staff_id"), **conditions))
+    staff = OuterRef("staff_id") if staff is None else staff
+    return Exists(CourseVersion.objects.filter(course_id=course, attempts__staff_id=staff, **conditions))
 
 
 def enrolment_list_for_staff(*, staff: Staff | int, on_date: dt.date) -> list[EnrolmentRow]:
@@ -421,7 +423,6 @@ def course_page_get(*, access: CourseAccess) -> CoursePage:
         completion = completions.filter(staff_id=staff_id).order_by("completed_on", "pk").first()
         # The quiz in one query: a pass at any version, an open attempt, the attempts used at this version and
         # the Office's grants ("in_progress": quizzes' AttemptStatus, reached through the relation it registers).
-        course_versions = CourseVersion.objects.filter(course_id=OuterRef("course_id"), attempts__staff_id=staff_id)
         used = (
             CourseVersion.objects.filter(pk=OuterRef("pk"), attempts__staff_id=staff_id)
             .order_by()
@@ -432,8 +433,8 @@ def course_page_get(*, access: CourseAccess) -> CoursePage:
         quiz_passed, attempt_open, used, granted = (
             CourseVersion.objects.filter(pk=access.version.pk)
             .annotate(
-                passed_any=Exists(course_versions.filter(attempts__passed=True)),
-                open_any=Exists(course_versions.filter(attempts__status="in_progress")),
+                passed_any=_quiz_attempted(OuterRef("course_id"), staff=staff_id, passed=True),
+                open_any=_quiz_attempted(OuterRef("course_id"), staff=staff_id, status="in_progress"),
                 used=Coalesce(Subquery(used[:1], output_field=IntegerField()), 0),
                 granted=attempts_granted_subquery(staff=staff_id, course=OuterRef("course_id")),
             )
