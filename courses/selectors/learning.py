@@ -41,6 +41,20 @@ class LearningStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
 
 
+def learning_status(*, completed: bool, attempt_open: bool, locked_out: bool, started: bool) -> LearningStatus:
+    """A course's status for the learner, in this order: completed, taking the quiz, out of attempts, studying
+    (`started`), not started. My courses and the course page both ask it."""
+    if completed:
+        return LearningStatus.COMPLETED
+    if attempt_open:
+        return LearningStatus.TAKING_QUIZ
+    if locked_out:
+        return LearningStatus.LOCKED_OUT
+    if started:
+        return LearningStatus.STUDYING
+    return LearningStatus.NOT_STARTED
+
+
 @dataclass(frozen=True)
 class AssignmentLine:
     """One of the assignments behind a line of "my courses" (the same course may be assigned more than once)."""
@@ -78,15 +92,12 @@ class EnrolmentRow:
 
     @property
     def status(self) -> LearningStatus:
-        if self.is_completed:
-            return LearningStatus.COMPLETED
-        if self.attempt_open:
-            return LearningStatus.TAKING_QUIZ
-        if self.locked_out:
-            return LearningStatus.LOCKED_OUT
-        if self.lessons_opened or self.attempted:
-            return LearningStatus.STUDYING
-        return LearningStatus.NOT_STARTED
+        return learning_status(
+            completed=self.is_completed,
+            attempt_open=self.attempt_open,
+            locked_out=self.locked_out,
+            started=bool(self.lessons_opened or self.attempted),
+        )
 
     @property
     def status_label(self) -> str:
@@ -370,16 +381,13 @@ class CoursePage:
 
     @property
     def status(self) -> LearningStatus:
-        """As on my courses: completed, taking the quiz, out of attempts, studying or not started."""
-        if self.completion is not None:
-            return LearningStatus.COMPLETED
-        if self.attempt_open:
-            return LearningStatus.TAKING_QUIZ
-        if self.locked_out:
-            return LearningStatus.LOCKED_OUT
-        if self.lessons_read or self.quiz_passed:
-            return LearningStatus.STUDYING
-        return LearningStatus.NOT_STARTED
+        """As on my courses (`learning_status`)."""
+        return learning_status(
+            completed=self.completion is not None,
+            attempt_open=self.attempt_open,
+            locked_out=self.locked_out,
+            started=bool(self.lessons_read or self.quiz_passed),
+        )
 
     @property
     def lessons_read(self) -> int:
