@@ -143,16 +143,17 @@ def external_completions_import(
     if problems:
         raise ImportRefused.in_row_order(problems)
     summary = ExternalCompletionSummary(course=course.slug, dry_run=dry_run)
-    with transaction.atomic(), contextlib.ExitStack() as recording:
-        record = None
-        if not dry_run:
-            record = recording.enter_context(
-                import_recording(
-                    kind=ImportKind.EXTERNAL_COMPLETIONS,
-                    file=rows if isinstance(rows, SpreadsheetFile) else None,
-                    options={"course": course.slug},
-                )
-            )
+    # A dry run writes and rolls back, and leaves no import record.
+    recording = (
+        contextlib.nullcontext()
+        if dry_run
+        else import_recording(
+            kind=ImportKind.EXTERNAL_COMPLETIONS,
+            file=rows if isinstance(rows, SpreadsheetFile) else None,
+            options={"course": course.slug},
+        )
+    )
+    with transaction.atomic(), recording as record:
         for entry in entries:
             completion, created = completion_record(
                 staff=entry.staff,
