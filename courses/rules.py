@@ -51,6 +51,11 @@ def attempts_allowed(*, max_attempts: int, granted: int) -> int:
     return max_attempts + (granted or 0)
 
 
+def attempts_left(*, allowed: int, used: int) -> int:
+    """Attempts still to use at a version (never below zero)."""
+    return max(0, allowed - used)
+
+
 def is_locked_out(*, passed: bool, in_progress: bool, used: int, allowed: int) -> bool:
     """Out of attempts: not passed, nothing open, every allowed attempt used ("Đã hết lượt làm bài")."""
     return not passed and not in_progress and used >= allowed
