@@ -51,19 +51,18 @@ def attempts_allowed(*, max_attempts: int, granted: int) -> int:
     return max_attempts + (granted or 0)
 
 
+def attempts_left(*, allowed: int, used: int) -> int:
+    """Attempts still to use at a version (never below zero)."""
+    return max(0, allowed - used)
+
+
 def is_locked_out(*, passed: bool, in_progress: bool, used: int, allowed: int) -> bool:
     """Out of attempts: not passed, nothing open, every allowed attempt used ("Đã hết lượt làm bài")."""
     return not passed and not in_progress and used >= allowed
 
 
-def attempts_granted(*, staff_id: int, course_id: int) -> int:
-    """Extra attempts granted to the person for the course (one query)."""
-    total = AttemptGrant.objects.filter(staff_id=staff_id, course_id=course_id).aggregate(total=Sum("extra_attempts"))
-    return total["total"] or 0
-
-
 def attempts_granted_subquery(*, staff: OuterRef | F, course: OuterRef | F) -> Coalesce:
-    """`attempts_granted` as an annotation (0 without a grant)."""
+    """Extra attempts granted to the person for the course, as an annotation (0 without a grant)."""
     granted = (
         AttemptGrant.objects.filter(staff_id=staff, course_id=course)
         .order_by()

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.forms import ConfirmImportForm
 
 from courses.models import CourseVersion, CourseVersionStatus
+from courses.services.grants import MAX_EXTRA_ATTEMPTS
 from orgchart.admin_forms import SpreadsheetImportForm
 
 MAX_CHOICES = 26
@@ -61,7 +62,7 @@ class QuestionConfirmImportForm(ConfirmImportForm):
 class AttemptGrantForm(forms.Form):
     """The Office grants a person extra attempts at a course's quiz (`courses.services.grants.attempt_grant`)."""
 
-    extra_attempts = forms.IntegerField(label=_("Extra attempts"), min_value=1, max_value=10, initial=1)
+    extra_attempts = forms.IntegerField(label=_("Extra attempts"), min_value=1, max_value=MAX_EXTRA_ATTEMPTS, initial=1)
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),

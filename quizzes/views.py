@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import require_office
-from courses.models import Course, CourseVersion, CourseVersionStatus
+from courses.models import CourseVersion, CourseVersionStatus
 from courses.services.grants import attempt_grant
 from orgchart.models import Staff
 from quizzes import selectors, services
@@ -230,10 +230,10 @@ def attempt_grant_page(request: HttpRequest, staff_id: int, course_slug: str) ->
     """The Office grants a person extra attempts at a course's quiz, with a reason (404 to anyone else)."""
     require_office(request.user)
     staff = get_object_or_404(Staff, pk=staff_id)
-    course = get_object_or_404(Course, slug=course_slug)
     version = get_object_or_404(
-        CourseVersion.objects.select_related("course"), course=course, status=CourseVersionStatus.PUBLISHED
+        CourseVersion.objects.select_related("course"), course__slug=course_slug, status=CourseVersionStatus.PUBLISHED
     )
+    course = version.course
     back = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = ""

@@ -41,6 +41,20 @@ class LearningStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
 
 
+def learning_status(*, completed: bool, attempt_open: bool, locked_out: bool, started: bool) -> LearningStatus:
+    """A course's status for the learner, in this order: completed, taking the quiz, out of attempts, studying
+    (`started`), not started. My courses and the course page both ask it."""
+    if completed:
+        return LearningStatus.COMPLETED
+    if attempt_open:
+        return LearningStatus.TAKING_QUIZ
+    if locked_out:
+        return LearningStatus.LOCKED_OUT
+    if started:
+        return LearningStatus.STUDYING
+    return LearningStatus.NOT_STARTED
+
+
 @dataclass(frozen=True)
 class AssignmentLine:
     """One of the assignments behind a line of "my courses" (the same course may be assigned more than once)."""
@@ -78,15 +92,12 @@ class EnrolmentRow:
 
     @property
     def status(self) -> LearningStatus:
-        if self.is_completed:
-            return LearningStatus.COMPLETED
-        if self.attempt_open:
-            return LearningStatus.TAKING_QUIZ
-        if self.locked_out:
-            return LearningStatus.LOCKED_OUT
-        if self.lessons_opened or self.attempted:
-            return LearningStatus.STUDYING
-        return LearningStatus.NOT_STARTED
+        return learning_status(
+            completed=self.is_completed,
+            attempt_open=self.attempt_open,
+            locked_out=self.locked_out,
+            started=bool(self.lessons_opened or self.attempted),
+        )
 
     @property
     def status_label(self) -> str:
@@ -106,14 +117,16 @@ def _published(prefix: str = "") -> Q:
     return Q(**{f"{prefix}status": CourseVersionStatus.PUBLISHED})
 
 
-def _quiz_attempted(course: OuterRef, **attempt: object) -> Exists:
-    """Whether the enrolment's person has an attempt (with `attempt`'s conditions) at a version of the course.
+def _quiz_attempted(course: OuterRef, *, staff: OuterRef | int | None = None, **attempt: object) -> Exists:
+    """Whether the person (default: the enrolment's) has an attempt (with `attempt`'s conditions) at a version
+    of the course.
 
     Through the versions' `attempts` relation: the quiz app sits above courses, its models are not
     imported here. One `filter()` call, so that every condition holds for the same attempt.
     """
     conditions = {f"attempts__{name}": value for name, value in attempt.items()}
-    return Exists(CourseVersion.objects.filter(course_id=course, attempts__staff_id=OuterRef("staff_id"), **conditions))
+    staff = OuterRef("staff_id") if staff is None else staff
+    return Exists(CourseVersion.objects.filter(course_id=course, attempts__staff_id=staff, **conditions))
 
 
 def enrolment_list_for_staff(*, staff: Staff | int, on_date: dt.date) -> list[EnrolmentRow]:
@@ -368,16 +381,13 @@ class CoursePage:
 
     @property
     def status(self) -> LearningStatus:
-        """As on my courses: completed, taking the quiz, out of attempts, studying or not started."""
-        if self.completion is not None:
-            return LearningStatus.COMPLETED
-        if self.attempt_open:
-            return LearningStatus.TAKING_QUIZ
-        if self.locked_out:
-            return LearningStatus.LOCKED_OUT
-        if self.lessons_read or self.quiz_passed:
-            return LearningStatus.STUDYING
-        return LearningStatus.NOT_STARTED
+        """As on my courses (`learning_status`)."""
+        return learning_status(
+            completed=self.completion is not None,
+            attempt_open=self.attempt_open,
+            locked_out=self.locked_out,
+            started=bool(self.lessons_read or self.quiz_passed),
+        )
 
     @property
     def lessons_read(self) -> int:
@@ -421,7 +431,6 @@ def course_page_get(*, access: CourseAccess) -> CoursePage:
         completion = completions.filter(staff_id=staff_id).order_by("completed_on", "pk").first()
         # The quiz in one query: a pass at any version, an open attempt, the attempts used at this version and
         # the Office's grants ("in_progress": quizzes' AttemptStatus, reached through the relation it registers).
-        course_versions = CourseVersion.objects.filter(course_id=OuterRef("course_id"), attempts__staff_id=staff_id)
         used = (
             CourseVersion.objects.filter(pk=OuterRef("pk"), attempts__staff_id=staff_id)
             .order_by()
@@ -432,8 +441,8 @@ def course_page_get(*, access: CourseAccess) -> CoursePage:
         quiz_passed, attempt_open, used, granted = (
             CourseVersion.objects.filter(pk=access.version.pk)
             .annotate(
-                passed_any=Exists(course_versions.filter(attempts__passed=True)),
-                open_any=Exists(course_versions.filter(attempts__status="in_progress")),
+                passed_any=_quiz_attempted(OuterRef("course_id"), staff=staff_id, passed=True),
+                open_any=_quiz_attempted(OuterRef("course_id"), staff=staff_id, status="in_progress"),
                 used=Coalesce(Subquery(used[:1], output_field=IntegerField()), 0),
                 granted=attempts_granted_subquery(staff=staff_id, course=OuterRef("course_id")),
             )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.db.models import FilteredRelation, Q
 
 from courses.models import AttemptGrant, Completion, CompletionEvidence, Course, CourseVersion, Lesson
-from courses.rules import attempts_allowed, is_locked_out
+from courses.rules import attempts_allowed, attempts_left, is_locked_out
 from orgchart.models import Staff
 from quizzes.forms import answer_field_name
 from quizzes.models import Attempt, AttemptItem, AttemptStatus, QuestionKind
@@ -51,10 +51,6 @@ class QuizStatus:
             passed=self.passed, in_progress=self.in_progress is not None, used=self.used, allowed=self.allowed
         )
 
-    @property
-    def granted(self) -> int:
-        return sum(grant.extra_attempts for grant in self.grants)
-
 
 def quiz_status(*, staff: Staff | int, version: CourseVersion) -> QuizStatus:
     """Attempts on this version, how many are left, and whether the course's quiz was already passed
@@ -76,7 +72,7 @@ def quiz_status(*, staff: Staff | int, version: CourseVersion) -> QuizStatus:
         in_progress=next((a for a in attempts if a.status == AttemptStatus.IN_PROGRESS), None),
         passed=passed_elsewhere or any(a.passed for a in attempts),
         used=used,
-        left=max(0, allowed - used),
+        left=attempts_left(allowed=allowed, used=used),
         allowed=allowed,
         grants=grants,
         open_anywhere=any(a.status == AttemptStatus.IN_PROGRESS for a in course_attempts),

@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from courses.models import CourseVersion, ReviewPolicy
-from courses.rules import attempts_allowed, attempts_granted_subquery
+from courses.rules import attempts_allowed, attempts_granted_subquery, attempts_left
 from quizzes.models import Attempt, AttemptItem, AttemptStatus, Option
 from quizzes.rules import answers_accepted_until
 from quizzes.selectors.attempts import LETTERS, QuizStatus
@@ -72,7 +72,7 @@ def review_refusal_for_attempt(*, attempt: Attempt) -> str | None:
         .values_list("open_anywhere", "passed_any", "used", "granted")
         .get()
     )
-    left = max(0, attempts_allowed(max_attempts=version.max_attempts, granted=granted) - used)
+    left = attempts_left(allowed=attempts_allowed(max_attempts=version.max_attempts, granted=granted), used=used)
     return _refusal(version=version, open_anywhere=open_anywhere, passed=passed, left=left)
 
 

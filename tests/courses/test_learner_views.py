@@ -12,8 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from courses.models import LessonProgress
+from courses.selectors import learning
 from orgchart.models import Staff
-from tests.factories import LessonProgressFactory, MembershipFactory, StaffFactory, UserFactory
+from tests.factories import AttemptFactory, LessonProgressFactory, MembershipFactory, StaffFactory, UserFactory
 from tests.notifications.builders import assign, complete_externally, enrol, passed_attempt, publish_course
 
 pytestmark = pytest.mark.django_db
@@ -425,3 +426,13 @@ def test_upcoming_ones_are_ordered_by_start_date_and_completed_ones_stay_last(cl
 
     assert html.index("Khóa Một") < html.index("Khóa Hai") < html.index("Quán triệt Nghị quyết 57")
     assert "Starts on" not in _card(html, "Quán triệt Nghị quyết 57")
+
+
+def test_the_course_page_reads_only_the_learners_own_attempts(enrolled, version):
+    """Another person's pass or open attempt at the same version is not the learner's (one `filter()` per attempt)."""
+    AttemptFactory(staff=enrolled.staff, version=version, failing=True)
+    other = StaffFactory()
+    AttemptFactory(staff=other, version=version, passing=True)
+    AttemptFactory(staff=other, version=version)  # open
+    page = learning.course_page_get(access=learning.access_course(user=enrolled, slug=version.course.slug))
+    assert (page.quiz_passed, page.attempt_open) == (False, False)
